@@ -1,0 +1,250 @@
+//! Activity-based costing: money as exact integers, the activities of the taxonomy, pure
+//! cost functions, and pools that split a period's cost over the parcels that used it.
+//!
+//! Every yuan spent goes either straight onto parcels (per-parcel fees, a trip shared by
+//! the parcels on board) or into a pool (a sorting shift, a centre-day of equipment and
+//! floor space, an outlet-day) that is split over its parcels when the period closes.
+//! Splits are exact in micro-yuan, so "spent = attributed + unabsorbed" holds to the unit.
+
+use serde::Serialize;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Sub};
+
+/// An amount of money in micro-yuan (10⁻⁶ yuan): integer so that splits and sums are exact.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Money(pub i64);
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+    pub fn from_yuan(y: f64) -> Money {
+        Money((y * 1e6).round() as i64)
+    }
+    pub fn yuan(self) -> f64 {
+        self.0 as f64 / 1e6
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, r: Money) -> Money {
+        Money(self.0 + r.0)
+    }
+}
+impl AddAssign for Money {
+    fn add_assign(&mut self, r: Money) {
+        self.0 += r.0;
+    }
+}
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, r: Money) -> Money {
+        Money(self.0 - r.0)
+    }
+}
+impl Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(it: I) -> Money {
+        Money(it.map(|m| m.0).sum())
+    }
+}
+
+/// Activities of the cost taxonomy that the carrier's network incurs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Activity {
+    Waybill,
+    Pickup,
+    Outlet,
+    Feeder,
+    SortLabour,
+    SortEquipment,
+    SortFacility,
+    Linehaul,
+    LastMile,
+}
+
+pub const N_ACTIVITIES: usize = 9;
+
+impl Activity {
+    pub const ALL: [Activity; N_ACTIVITIES] = [
+        Activity::Waybill,
+        Activity::Pickup,
+        Activity::Outlet,
+        Activity::Feeder,
+        Activity::SortLabour,
+        Activity::SortEquipment,
+        Activity::SortFacility,
+        Activity::Linehaul,
+        Activity::LastMile,
+    ];
+
+    /// Name used in every output file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activity::Waybill => "waybill",
+            Activity::Pickup => "first_mile_pickup",
+            Activity::Outlet => "outlet_handling",
+            Activity::Feeder => "feeder",
+            Activity::SortLabour => "sorting_labour",
+            Activity::SortEquipment => "sorting_equipment",
+            Activity::SortFacility => "sorting_facility",
+            Activity::Linehaul => "linehaul",
+            Activity::LastMile => "last_mile",
+        }
+    }
+}
+
+/// Money by activity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CostVec(pub [Money; N_ACTIVITIES]);
+
+impl CostVec {
+    #[inline]
+    pub fn add(&mut self, a: Activity, m: Money) {
+        self.0[a as usize] += m;
+    }
+    pub fn get(&self, a: Activity) -> Money {
+        self.0[a as usize]
+    }
+    pub fn total(&self) -> Money {
+        self.0.iter().copied().sum()
+    }
+    pub fn add_all(&mut self, other: &CostVec) {
+        for (a, b) in self.0.iter_mut().zip(other.0.iter()) {
+            *a += *b;
+        }
+    }
+}
+
+/// Splits `total` into `n` shares that sum exactly to `total` (the first `total mod n`
+/// shares are one micro-yuan larger).
+pub fn split(total: Money, n: usize) -> impl Iterator<Item = Money> {
+    let n = n.max(1) as i64;
+    let (base, rem) = (total.0.div_euclid(n), total.0.rem_euclid(n));
+    (0..n).map(move |i| Money(base + i64::from(i < rem)))
+}
+
+// ------------------------------------------------------------------ cost functions
+
+/// A departure of `vehicles` vehicles of one type over `km`: paid however full they are.
+pub fn trip_cost(fixed: f64, per_km: f64, km: f64, vehicles: u32) -> Money {
+    Money::from_yuan((fixed + per_km * km) * vehicles as f64)
+}
+
+/// Labour of one sorting shift: every worker is paid for the whole shift, busy or idle.
+pub fn shift_labour(lines: u32, workers_per_line: f64, hours: f64, wage_per_hour: f64) -> Money {
+    Money::from_yuan(lines as f64 * workers_per_line * hours * wage_per_hour)
+}
+
+/// Straight-line depreciation of the sorter lines, per day.
+pub fn equipment_per_day(lines: u32, capex_per_line: f64, life_years: f64) -> Money {
+    Money::from_yuan(lines as f64 * capex_per_line / (life_years * 365.0))
+}
+
+/// Rent of the floor space of the sorter lines, per day.
+pub fn facility_per_day(lines: u32, m2_per_line: f64, rent_per_m2_month: f64) -> Money {
+    Money::from_yuan(lines as f64 * m2_per_line * rent_per_m2_month * 12.0 / 365.0)
+}
+
+/// Length of a closed tour through `stops` random points in an area of `area_km2`
+/// (Beardwood–Halton–Hammersley: ≈ 0.7124·√(n·A)).
+pub fn tour_km(stops: usize, area_km2: f64) -> f64 {
+    0.7124 * (stops as f64 * area_km2).sqrt()
+}
+
+// ------------------------------------------------------------------ pools
+
+/// The cost of one resource for one period, and the parcels that used it.
+#[derive(Debug, Default)]
+pub struct Pool {
+    /// Parcel slots that used the resource in this period (a slot may appear twice).
+    pub members: Vec<u32>,
+}
+
+/// A chain of periods of one resource: a period's cost is split over its members when it
+/// closes; a period nobody used passes its cost on to the next one, and what is left
+/// when the run ends is reported as unabsorbed.
+#[derive(Debug, Default)]
+pub struct PoolChain {
+    periods: Vec<Pool>,
+    carried: Money,
+    /// Cost incurred by this resource so far.
+    pub spent: Money,
+}
+
+impl PoolChain {
+    pub fn new(periods: usize) -> Self {
+        PoolChain {
+            periods: (0..periods).map(|_| Pool::default()).collect(),
+            carried: Money::ZERO,
+            spent: Money::ZERO,
+        }
+    }
+
+    /// Parcel `slot` used the resource in period `p`; false if `p` is past the horizon.
+    #[inline]
+    pub fn join(&mut self, p: usize, slot: u32) -> bool {
+        match self.periods.get_mut(p) {
+            Some(pool) => {
+                pool.members.push(slot);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Closes period `p`, whose resource cost `cost` is now incurred: calls `give` with each
+    /// member and its share. Returns the number of members.
+    pub fn close(&mut self, p: usize, cost: Money, mut give: impl FnMut(u32, Money)) -> usize {
+        self.spent += cost;
+        let total = cost + self.carried;
+        let members = std::mem::take(&mut self.periods[p].members);
+        if members.is_empty() {
+            self.carried = total;
+            return 0;
+        }
+        self.carried = Money::ZERO;
+        for (slot, share) in members.iter().zip(split(total, members.len())) {
+            give(*slot, share);
+        }
+        members.len()
+    }
+
+    /// Cost carried forward and not yet attributed to any parcel.
+    pub fn unabsorbed(&self) -> Money {
+        self.carried
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_is_exact_and_even() {
+        let shares: Vec<Money> = split(Money(10), 3).collect();
+        assert_eq!(shares, vec![Money(4), Money(3), Money(3)]);
+        let total: Money = split(Money(1_000_000_007), 13).sum();
+        assert_eq!(total, Money(1_000_000_007));
+    }
+
+    #[test]
+    fn empty_periods_carry_their_cost_forward() {
+        let mut chain = PoolChain::new(3);
+        assert_eq!(chain.close(0, Money(100), |_, _| panic!("no members")), 0);
+        chain.join(1, 7);
+        chain.join(1, 8);
+        let mut got = vec![];
+        chain.close(1, Money(50), |s, m| got.push((s, m)));
+        assert_eq!(got, vec![(7, Money(75)), (8, Money(75))]);
+        chain.close(2, Money(9), |_, _| {});
+        assert_eq!(chain.unabsorbed(), Money(9));
+        assert_eq!(chain.spent, Money(159));
+        assert!(!chain.join(3, 1), "past the horizon");
+    }
+
+    #[test]
+    fn bhh_tour_grows_with_the_square_root_of_stops() {
+        let a = tour_km(100, 25.0);
+        assert!((a - 35.62).abs() < 0.01);
+        assert!((tour_km(400, 25.0) / a - 2.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,301 @@
+//! Demand: orders arrive at each outlet as a non-homogeneous Poisson process (daily volume
+//! times an intraday profile), destinations follow a gravity model over zones (cities),
+//! parcel weights are lognormal.
+//!
+//! Orders are drawn in batches at each pickup cut-off: the number placed at an outlet in
+//! (previous cut-off, cut-off] is Poisson with the integrated intensity, and each order's
+//! time is placed within the interval by the profile. That is an exact sample of the
+//! NHPP without one event per order.
+
+use crate::engine::SimTime;
+use crate::random::Rng;
+use crate::scenario::Demand;
+use rand::RngExt;
+use rand_distr::weighted::WeightedAliasIndex;
+use rand_distr::{Distribution, LogNormal, Poisson};
+
+/// Demand zones (cities, or centre areas) and the road distances between them.
+#[derive(Debug, Clone)]
+pub struct Zones {
+    pub names: Vec<String>,
+    pub distance_km: Vec<Vec<f64>>,
+}
+
+/// Joint shares `od[i][j]` of parcels from zone i to zone j (summing to 1): origins in
+/// proportion to weight; within-zone share fixed; other destinations by weight times
+/// exp(-distance / decay).
+pub fn od_shares(weight: &[f64], dist: &[Vec<f64>], d: &Demand) -> Vec<Vec<f64>> {
+    let n = weight.len();
+    let total: f64 = weight.iter().sum();
+    let mut od = vec![vec![0.0; n]; n];
+    if total <= 0.0 {
+        return od;
+    }
+    for i in 0..n {
+        if weight[i] == 0.0 {
+            continue;
+        }
+        let origin = weight[i] / total;
+        let pull: Vec<f64> = (0..n)
+            .map(|j| {
+                if j == i || !dist[i][j].is_finite() {
+                    0.0
+                } else {
+                    weight[j] * (-dist[i][j] / d.distance_decay_km).exp()
+                }
+            })
+            .collect();
+        let z: f64 = pull.iter().sum();
+        let intra = if z > 0.0 { d.intra_city_share } else { 1.0 };
+        od[i][i] = origin * intra;
+        if z > 0.0 {
+            for j in 0..n {
+                od[i][j] += origin * (1.0 - intra) * pull[j] / z;
+            }
+        }
+    }
+    od
+}
+
+/// One pickup interval's slice of the intraday profile.
+#[derive(Debug, Clone)]
+struct Window {
+    /// Share of a day's orders placed in this window.
+    share: f64,
+    /// (start offset from the window start, length, cumulative share) of each hour piece.
+    pieces: Vec<(SimTime, SimTime, f64)>,
+    /// Length of the window.
+    length: SimTime,
+}
+
+/// An order drawn at a cut-off.
+#[derive(Debug, Clone, Copy)]
+pub struct Order {
+    pub placed: SimTime,
+    pub dest_outlet: u32,
+    pub weight_kg: f32,
+}
+
+/// Samples orders for every outlet.
+pub struct DemandModel {
+    /// Mean parcels per day originating at each outlet (indexed like `outlets`).
+    pub outlet_daily: Vec<f64>,
+    outlet_zone: Vec<usize>,
+    /// Per origin zone: destination zone sampler (None when the zone sends nothing).
+    dest_zone: Vec<Option<WeightedAliasIndex<f64>>>,
+    /// Per zone: its outlets and a sampler by weight.
+    zone_outlets: Vec<(Vec<u32>, Option<WeightedAliasIndex<f64>>)>,
+    /// Pickup cut-offs (times of day, sorted) and the window ending at each.
+    cutoffs: Vec<SimTime>,
+    windows: Vec<Window>,
+    weight: LogNormal<f64>,
+    weight_max: f64,
+}
+
+impl DemandModel {
+    /// `outlets`: node ids of outlets with their zone and weight.
+    pub fn new(
+        d: &Demand,
+        zones: &Zones,
+        outlets: &[(u32, usize, f64)],
+        cutoffs: &[SimTime],
+    ) -> DemandModel {
+        let nz = zones.names.len();
+        let mut zone_weight = vec![0.0; nz];
+        for &(_, z, w) in outlets {
+            zone_weight[z] += w;
+        }
+        let total: f64 = zone_weight.iter().sum();
+        let od = od_shares(&zone_weight, &zones.distance_km, d);
+        let dest_zone = od
+            .iter()
+            .map(|row| WeightedAliasIndex::new(row.clone()).ok())
+            .collect();
+        let mut zone_outlets: Vec<(Vec<u32>, Vec<f64>)> = vec![(vec![], vec![]); nz];
+        for &(id, z, w) in outlets {
+            zone_outlets[z].0.push(id);
+            zone_outlets[z].1.push(w);
+        }
+        let zone_outlets = zone_outlets
+            .into_iter()
+            .map(|(ids, ws)| (ids, WeightedAliasIndex::new(ws).ok()))
+            .collect();
+        let outlet_daily = outlets
+            .iter()
+            .map(|&(_, _, w)| d.daily_parcels * w / total)
+            .collect();
+        let mut cutoffs = cutoffs.to_vec();
+        cutoffs.sort();
+        let windows = windows(&d.intraday_profile, &cutoffs);
+        DemandModel {
+            outlet_daily,
+            outlet_zone: outlets.iter().map(|o| o.1).collect(),
+            dest_zone,
+            zone_outlets,
+            cutoffs,
+            windows,
+            weight: LogNormal::new(d.weight_median_kg.ln(), d.weight_sigma)
+                .expect("validated: sigma >= 0"),
+            weight_max: d.weight_max_kg,
+        }
+    }
+
+    pub fn cutoffs(&self) -> &[SimTime] {
+        &self.cutoffs
+    }
+
+    /// Orders placed at outlet `k` (position in `outlets`) in the window ending at cut-off
+    /// `w`, which falls at `cutoff_at`. Orders "before time zero" are not drawn.
+    pub fn draw(
+        &self,
+        k: usize,
+        w: usize,
+        cutoff_at: SimTime,
+        rng: &mut Rng,
+        out: &mut Vec<Order>,
+    ) {
+        out.clear();
+        let win = &self.windows[w];
+        let mean = self.outlet_daily[k] * win.share;
+        if mean <= 0.0 {
+            return;
+        }
+        let n = Poisson::new(mean).expect("positive mean").sample(rng) as usize;
+        // The window may reach back before time zero on the first day.
+        let start = cutoff_at.0 as i64 - win.length.0 as i64;
+        let origin_zone = self.outlet_zone[k];
+        let Some(dz) = &self.dest_zone[origin_zone] else {
+            return;
+        };
+        for _ in 0..n {
+            // Time within the window, by the profile.
+            let u: f64 = rng.random();
+            let p = win
+                .pieces
+                .partition_point(|piece| piece.2 < u)
+                .min(win.pieces.len() - 1);
+            let (off, len, _) = win.pieces[p];
+            let placed = start + (off.0 + (rng.random::<f64>() * len.0 as f64) as u64) as i64;
+            if placed < 0 {
+                // Before the simulation began: not an order of this run.
+                continue;
+            }
+            let placed = SimTime(placed as u64);
+            let z = dz.sample(rng);
+            let (ids, sampler) = &self.zone_outlets[z];
+            let dest = ids[sampler
+                .as_ref()
+                .expect("a destination zone has outlets")
+                .sample(rng)];
+            let weight = self.weight.sample(rng).min(self.weight_max) as f32;
+            out.push(Order {
+                placed: placed.min(cutoff_at),
+                dest_outlet: dest,
+                weight_kg: weight,
+            });
+        }
+        out.sort_by_key(|o| o.placed);
+    }
+}
+
+/// Splits the daily profile into the windows ending at each cut-off.
+fn windows(profile: &[f64], cutoffs: &[SimTime]) -> Vec<Window> {
+    let total: f64 = profile.iter().sum();
+    let hour = SimTime::MS_PER_HOUR;
+    let day = SimTime::MS_PER_DAY;
+    (0..cutoffs.len())
+        .map(|w| {
+            let end = cutoffs[w].0;
+            let start = cutoffs[(w + cutoffs.len() - 1) % cutoffs.len()].0;
+            // Window [start, end) on the clock, wrapping past midnight.
+            let length = if end > start {
+                end - start
+            } else {
+                end + day - start
+            };
+            let mut pieces = Vec::new();
+            let mut t = 0u64;
+            let mut acc = 0.0;
+            while t < length {
+                let clock = (start + t) % day;
+                let h = (clock / hour) as usize;
+                let piece = (hour - clock % hour).min(length - t);
+                let mass = profile[h] / total * piece as f64 / hour as f64;
+                acc += mass;
+                pieces.push((SimTime(t), SimTime(piece), acc));
+                t += piece;
+            }
+            for p in &mut pieces {
+                p.2 /= acc.max(f64::MIN_POSITIVE);
+            }
+            Window {
+                share: acc,
+                pieces,
+                length: SimTime(length),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::{Stream, rng};
+
+    fn demand() -> Demand {
+        toml::from_str::<Demand>("daily_parcels = 10000").unwrap()
+    }
+
+    #[test]
+    fn od_shares_sum_to_one_and_keep_the_intra_city_share() {
+        let d = demand();
+        let dist = vec![
+            vec![0.0, 100.0, 900.0],
+            vec![100.0, 0.0, 800.0],
+            vec![900.0, 800.0, 0.0],
+        ];
+        let od = od_shares(&[3.0, 1.0, 1.0], &dist, &d);
+        let total: f64 = od.iter().flatten().sum();
+        assert!((total - 1.0).abs() < 1e-12);
+        assert!((od[0][0] - 0.6 * d.intra_city_share).abs() < 1e-12);
+        // Nearer zones pull more.
+        assert!(od[0][1] > od[0][2] * 0.9);
+    }
+
+    #[test]
+    fn windows_cover_the_day_once() {
+        let cut = [SimTime::from_hours(13.0), SimTime::from_hours(19.0)];
+        let w = windows(&crate::scenario::d_profile(), &cut);
+        let share: f64 = w.iter().map(|x| x.share).sum();
+        assert!((share - 1.0).abs() < 1e-9);
+        assert_eq!(w[0].length, SimTime::from_hours(18.0));
+        assert_eq!(w[1].length, SimTime::from_hours(6.0));
+    }
+
+    #[test]
+    fn daily_draws_average_the_daily_volume() {
+        let d = demand();
+        let zones = Zones {
+            names: vec!["a".into(), "b".into()],
+            distance_km: vec![vec![0.0, 300.0], vec![300.0, 0.0]],
+        };
+        let cut = [SimTime::from_hours(13.0), SimTime::from_hours(19.0)];
+        let m = DemandModel::new(&d, &zones, &[(0, 0, 1.0), (1, 1, 3.0)], &cut);
+        let mut r = rng(1, Stream::Demand, 0);
+        let mut out = Vec::new();
+        let mut n = 0;
+        let days = 50;
+        for day in 1..=days {
+            for (w, c) in cut.iter().enumerate() {
+                for k in 0..2 {
+                    let at = SimTime::from_days(day) + *c;
+                    m.draw(k, w, at, &mut r, &mut out);
+                    assert!(out.iter().all(|o| o.placed <= at));
+                    n += out.len();
+                }
+            }
+        }
+        let per_day = n as f64 / days as f64;
+        assert!((per_day - 10_000.0).abs() < 300.0, "{per_day}");
+    }
+}

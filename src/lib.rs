@@ -1,0 +1,15 @@
+//! parcelsim: a discrete-event simulator of what it costs to carry an online shop's
+//! parcels through an express sortation network. See ARCHITECTURE.md for the codemap.
+
+pub mod cost;
+pub mod demand;
+pub mod engine;
+pub mod error;
+pub mod metrics;
+pub mod network;
+pub mod ops;
+pub mod queueing;
+pub mod random;
+pub mod report;
+pub mod run;
+pub mod scenario;

@@ -1,0 +1,837 @@
+//! The carrier's operations as a discrete-event model on the engine: pickup waves at
+//! outlets, feeder and line-haul vehicles on timetables, sorting in shifts, delivery
+//! waves by couriers. Every parcel carries its cost by activity; resources that cost
+//! money per period (shifts, centre-days, outlet-days) are split over the parcels that
+//! used them when the period closes (see `cost`).
+
+pub mod sorter;
+
+use crate::cost::{self, Activity, CostVec, Money, PoolChain};
+use crate::demand::{DemandModel, Order};
+use crate::engine::{Model, Scheduler, SimTime};
+use crate::metrics::Histogram;
+use crate::network::{LaneKind, NONE, Network};
+use crate::random::{Rng, Stream, mix64, rng};
+use crate::scenario::{NodeKind, Scenario, parse_time_of_day};
+use rand::RngExt;
+use sorter::{Calendar, ServiceTime, Sorter};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+
+/// Where a parcel is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    InNetwork,
+    /// Signed for, waiting for its last cost periods to close.
+    Delivered,
+}
+
+/// One parcel in flight.
+#[derive(Debug, Clone)]
+pub struct Parcel {
+    pub serial: u64,
+    pub origin: u32,
+    pub dest: u32,
+    pub placed: SimTime,
+    pub picked: SimTime,
+    pub signed: SimTime,
+    pub weight_kg: f32,
+    pub attempts: u16,
+    /// Cost periods this parcel joined that have not closed yet.
+    pub open: u16,
+    pub stage: Stage,
+    pub traced: bool,
+    pub cost: CostVec,
+}
+
+/// The events of the model.
+#[derive(Debug, Clone, Copy)]
+pub enum Event {
+    /// Pickup wave `w` at every outlet (w indexes the cut-offs).
+    Pickup(u8),
+    /// A scheduled departure on a lane.
+    Depart(u32),
+    /// Check whether a full load is waiting on a lane (dispatch-when-full).
+    FullCheck(u32),
+    /// Vehicles of trip `t` reach their destination.
+    Arrive(u32),
+    /// Delivery wave `w` at every outlet.
+    Delivery(u8),
+    /// Sorting shift instance (calendar interval) `i` ends at every centre.
+    ShiftEnd(u32),
+    /// Day `d` ends: close the day's fixed-cost periods.
+    DayEnd(u32),
+}
+
+/// Per-lane state and statistics.
+#[derive(Debug, Default)]
+pub struct LaneState {
+    /// Parcels not ready yet (still being sorted): (ready time, serial, slot).
+    pending: BinaryHeap<Reverse<(u64, u64, u32)>>,
+    /// Parcels ready to load, first come first served.
+    ready: VecDeque<u32>,
+    pub departures: u64,
+    pub vehicles: u64,
+    pub parcels: u64,
+    pub capacity: u64,
+    pub spent: Money,
+}
+
+impl LaneState {
+    fn promote(&mut self, now: SimTime) {
+        while let Some(Reverse((t, _, slot))) = self.pending.peek().copied() {
+            if t > now.0 {
+                break;
+            }
+            self.pending.pop();
+            self.ready.push_back(slot);
+        }
+    }
+}
+
+/// Per-outlet state and statistics.
+#[derive(Debug, Default)]
+pub struct OutletState {
+    queue: VecDeque<u32>,
+    attempts_today: u32,
+    day_cost: PoolChain,
+    pub picked: u64,
+    pub delivered: u64,
+    pub attempts: u64,
+    pub failed: u64,
+    pub backlog_sum: u64,
+    pub backlog_samples: u64,
+    pub max_backlog: usize,
+    pub spent: Money,
+}
+
+/// Per-centre state: the sorter and its cost periods.
+#[derive(Debug)]
+pub struct CentreState {
+    pub sorter: Sorter,
+    labour: PoolChain,
+    equipment: PoolChain,
+    facility: PoolChain,
+}
+
+impl CentreState {
+    pub fn spent(&self) -> Money {
+        self.labour.spent + self.equipment.spent + self.facility.spent
+    }
+}
+
+/// Rates and times fixed for the run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub warmup: SimTime,
+    pub horizon: SimTime,
+    pub days: u32,
+    pub delivery_waves: Vec<SimTime>,
+    pub promise: SimTime,
+    pub waybill: Money,
+    pub pickup_fee: Money,
+    pub outlet_day: Money,
+    pub courier_pay: Money,
+    pub courier_per_km: f64,
+    pub courier_cap: u32,
+    pub courier_speed: f64,
+    pub stop_hours: f64,
+    pub failure_rate: f64,
+    pub workers_per_line: f64,
+    pub wage: f64,
+    pub capex: f64,
+    pub life_years: f64,
+    pub m2_per_line: f64,
+    pub rent: f64,
+    pub dispatch_when_full: bool,
+}
+
+/// A traced parcel: every step with its time.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    pub serial: u64,
+    pub origin: u32,
+    pub dest: u32,
+    pub weight_kg: f32,
+    pub steps: Vec<(SimTime, &'static str, String)>,
+    pub cost: Option<CostVec>,
+}
+
+/// Totals of finished parcels.
+#[derive(Debug, Clone)]
+pub struct Outcomes {
+    /// Parcels picked up at or after the warm-up and delivered.
+    pub delivered: u64,
+    pub cost: CostVec,
+    pub transit_h: Histogram,
+    pub on_time: u64,
+    pub attempts: u64,
+    /// Delivered parcels picked up during the warm-up.
+    pub warmup_delivered: u64,
+    pub warmup_cost: CostVec,
+}
+
+/// The whole model state.
+pub struct Carrier<'a> {
+    pub net: &'a Network,
+    pub cfg: Config,
+    demand: DemandModel,
+    calendar: Calendar,
+    /// Labour cost of each calendar interval at a one-line centre.
+    pub parcels: Vec<Parcel>,
+    free: Vec<u32>,
+    trips: Vec<(u32, Vec<u32>)>,
+    free_trips: Vec<u32>,
+    pub lanes: Vec<LaneState>,
+    pub outlets: Vec<OutletState>,
+    /// Indexed like `net.centres`.
+    pub centres: Vec<CentreState>,
+    outlet_pos: Vec<u32>,
+    demand_rng: Rng,
+    service_rng: Rng,
+    fail_rng: Rng,
+    /// Trace: a parcel is traced when its serial hashes below this threshold.
+    trace_threshold: u64,
+    trace_limit: usize,
+    trace_seed: u64,
+    pub traces: BTreeMap<u64, Trace>,
+    next_serial: u64,
+    pub generated: u64,
+    pub generated_measured: u64,
+    pub in_network: u64,
+    /// Everything spent, by activity, and the part spent before the warm-up ended.
+    pub spent: CostVec,
+    pub spent_warmup: CostVec,
+    pub out: Outcomes,
+    orders: Vec<Order>,
+    /// (fixed cost, cost per km, capacity) of each vehicle type.
+    vehicles: Vec<(f64, f64, u32)>,
+}
+
+impl<'a> Carrier<'a> {
+    /// `trace`: how many parcels to trace.
+    pub fn new(sc: &Scenario, net: &'a Network, seed: u64, trace: usize) -> Carrier<'a> {
+        let o = &sc.operations;
+        let c = &sc.costs;
+        let horizon_days = sc.warmup_days + sc.days;
+        let cfg = Config {
+            warmup: SimTime::from_days(sc.warmup_days as u64),
+            horizon: SimTime::from_days(horizon_days as u64),
+            days: horizon_days,
+            delivery_waves: times(&o.delivery.waves),
+            promise: SimTime::from_hours(o.delivery.promise_hours),
+            waybill: Money::from_yuan(c.waybill),
+            pickup_fee: Money::from_yuan(c.pickup_per_parcel),
+            outlet_day: Money::from_yuan(c.outlet_per_day),
+            courier_pay: Money::from_yuan(c.courier_pay_per_delivery),
+            courier_per_km: c.courier_cost_per_km,
+            courier_cap: o.delivery.courier_daily_capacity,
+            courier_speed: o.delivery.speed_kmh,
+            stop_hours: o.delivery.stop_minutes / 60.0,
+            failure_rate: o.delivery.failure_rate,
+            workers_per_line: o.sorting.workers_per_line,
+            wage: c.sorter_wage_per_hour,
+            capex: c.sorter_line_capex,
+            life_years: c.sorter_life_years,
+            m2_per_line: c.facility_m2_per_line,
+            rent: c.rent_per_m2_month,
+            dispatch_when_full: o.linehaul.dispatch_when_full,
+        };
+        let shifts: Vec<(SimTime, SimTime)> = o
+            .sorting
+            .shifts
+            .iter()
+            .map(|s| {
+                (
+                    parse_time_of_day(&s.start).expect("validated"),
+                    SimTime::from_hours(s.hours),
+                )
+            })
+            .collect();
+        let calendar = Calendar::daily(&shifts, horizon_days as u64);
+        let outlets_info: Vec<(u32, usize, f64)> = net
+            .outlets
+            .iter()
+            .map(|&id| {
+                let n = &net.nodes[id as usize];
+                (id, n.zone, n.weight)
+            })
+            .collect();
+        let demand = DemandModel::new(
+            &sc.demand,
+            &net.zones,
+            &outlets_info,
+            &times(&o.pickup.waves),
+        );
+        let mean_ms = 3_600_000.0 / o.sorting.throughput_per_line;
+        let days = horizon_days as usize;
+        let centres = net
+            .centres
+            .iter()
+            .map(|&cid| CentreState {
+                sorter: Sorter::new(
+                    net.nodes[cid as usize].lines,
+                    ServiceTime::new(o.sorting.service, mean_ms),
+                    cfg.warmup,
+                ),
+                labour: PoolChain::new(calendar.intervals.len()),
+                equipment: PoolChain::new(days),
+                facility: PoolChain::new(days),
+            })
+            .collect();
+        let mut outlet_pos = vec![NONE; net.nodes.len()];
+        for (k, &id) in net.outlets.iter().enumerate() {
+            outlet_pos[id as usize] = k as u32;
+        }
+        let expected = sc.demand.daily_parcels * horizon_days as f64;
+        let p = if trace == 0 {
+            0.0
+        } else {
+            (4.0 * trace as f64 / expected.max(1.0)).min(1.0)
+        };
+        Carrier {
+            net,
+            cfg,
+            demand,
+            calendar,
+            parcels: Vec::new(),
+            free: Vec::new(),
+            trips: Vec::new(),
+            free_trips: Vec::new(),
+            lanes: net.lanes.iter().map(|_| LaneState::default()).collect(),
+            outlets: net
+                .outlets
+                .iter()
+                .map(|_| OutletState {
+                    day_cost: PoolChain::new(days),
+                    ..Default::default()
+                })
+                .collect(),
+            centres,
+            outlet_pos,
+            demand_rng: rng(seed, Stream::Demand, 0),
+            service_rng: rng(seed, Stream::Service, 0),
+            fail_rng: rng(seed, Stream::Failures, 0),
+            trace_threshold: (p * u64::MAX as f64) as u64,
+            trace_limit: trace,
+            trace_seed: crate::random::stream_seed(seed, Stream::Trace, 0),
+            traces: BTreeMap::new(),
+            next_serial: 0,
+            generated: 0,
+            generated_measured: 0,
+            in_network: 0,
+            spent: CostVec::default(),
+            spent_warmup: CostVec::default(),
+            out: Outcomes {
+                delivered: 0,
+                cost: CostVec::default(),
+                transit_h: Histogram::new(0.1, 24 * 10 * 60),
+                on_time: 0,
+                attempts: 0,
+                warmup_delivered: 0,
+                warmup_cost: CostVec::default(),
+            },
+            orders: Vec::new(),
+            vehicles: sc
+                .vehicles
+                .iter()
+                .map(|v| (v.fixed_cost, v.cost_per_km, v.capacity))
+                .collect(),
+        }
+    }
+
+    /// Schedules the recurring events of the whole run.
+    pub fn schedule_all(&self, s: &mut Scheduler<Event>) {
+        let h = self.cfg.horizon;
+        for d in 0..self.cfg.days as u64 {
+            let day = SimTime::from_days(d);
+            for (w, &t) in self.demand.cutoffs().iter().enumerate() {
+                s.schedule_at(day + t, Event::Pickup(w as u8));
+            }
+            for (w, &t) in self.cfg.delivery_waves.iter().enumerate() {
+                s.schedule_at(day + t, Event::Delivery(w as u8));
+            }
+        }
+        for (i, &(start, end)) in self.calendar.intervals.iter().enumerate() {
+            if start < h {
+                s.schedule_at(end.min(h), Event::ShiftEnd(i as u32));
+            }
+        }
+        for d in 0..self.cfg.days {
+            s.schedule_at(SimTime::from_days(d as u64 + 1), Event::DayEnd(d));
+        }
+        for (li, lane) in self.net.lanes.iter().enumerate() {
+            for &t in &lane.departures {
+                s.schedule_at(t, Event::Depart(li as u32));
+            }
+        }
+    }
+
+    // -------------------------------------------------------------- bookkeeping helpers
+
+    /// Charges `m` of activity `a` now, onto parcel `slot`.
+    #[inline]
+    fn charge(&mut self, now: SimTime, slot: u32, a: Activity, m: Money) {
+        self.parcels[slot as usize].cost.add(a, m);
+        self.book(now, a, m);
+    }
+
+    /// Records money spent by a resource (the parcel side is done by the caller).
+    #[inline]
+    fn book(&mut self, now: SimTime, a: Activity, m: Money) {
+        self.spent.add(a, m);
+        if now < self.cfg.warmup {
+            self.spent_warmup.add(a, m);
+        }
+    }
+
+    fn step(&mut self, slot: u32, now: SimTime, what: &'static str, at: impl FnOnce() -> String) {
+        let p = &self.parcels[slot as usize];
+        if p.traced
+            && let Some(t) = self.traces.get_mut(&p.serial)
+        {
+            t.steps.push((now, what, at()));
+        }
+    }
+
+    fn new_parcel(&mut self, origin: u32, order: &Order, now: SimTime) -> u32 {
+        let serial = self.next_serial;
+        self.next_serial += 1;
+        let traced = now >= self.cfg.warmup
+            && self.traces.len() < self.trace_limit
+            && mix64(self.trace_seed ^ serial) < self.trace_threshold;
+        let p = Parcel {
+            serial,
+            origin,
+            dest: order.dest_outlet,
+            placed: order.placed,
+            picked: now,
+            signed: SimTime::MAX,
+            weight_kg: order.weight_kg,
+            attempts: 0,
+            open: 0,
+            stage: Stage::InNetwork,
+            traced,
+            cost: CostVec::default(),
+        };
+        if traced {
+            self.traces.insert(
+                serial,
+                Trace {
+                    serial,
+                    origin,
+                    dest: order.dest_outlet,
+                    weight_kg: order.weight_kg,
+                    steps: vec![(order.placed, "order_placed", String::new())],
+                    cost: None,
+                },
+            );
+        }
+        self.generated += 1;
+        if now >= self.cfg.warmup {
+            self.generated_measured += 1;
+        }
+        self.in_network += 1;
+        match self.free.pop() {
+            Some(s) => {
+                self.parcels[s as usize] = p;
+                s
+            }
+            None => {
+                self.parcels.push(p);
+                (self.parcels.len() - 1) as u32
+            }
+        }
+    }
+
+    /// A period closed on parcel `slot`; finish it if that was its last and it is signed.
+    #[inline]
+    fn release(&mut self, slot: u32) {
+        let p = &mut self.parcels[slot as usize];
+        p.open -= 1;
+        if p.open == 0 && p.stage == Stage::Delivered {
+            self.finish(slot);
+        }
+    }
+
+    /// Records a signed parcel whose costs are all in, and frees its slot.
+    fn finish(&mut self, slot: u32) {
+        let p = &self.parcels[slot as usize];
+        if p.picked >= self.cfg.warmup {
+            let o = &mut self.out;
+            o.delivered += 1;
+            o.cost.add_all(&p.cost);
+            let transit = p.signed - p.picked;
+            o.transit_h.record(transit.hours());
+            if transit <= self.cfg.promise {
+                o.on_time += 1;
+            }
+            o.attempts += p.attempts as u64;
+        } else {
+            self.out.warmup_delivered += 1;
+            self.out.warmup_cost.add_all(&p.cost);
+        }
+        if p.traced
+            && let Some(t) = self.traces.get_mut(&p.serial)
+        {
+            t.cost = Some(p.cost);
+        }
+        self.in_network -= 1;
+        self.free.push(slot);
+    }
+
+    // -------------------------------------------------------------- event handlers
+
+    fn pickup(&mut self, w: usize, now: SimTime) {
+        let net = self.net;
+        let day = now.day() as usize;
+        let mut orders = std::mem::take(&mut self.orders);
+        for k in 0..net.outlets.len() {
+            let outlet = net.outlets[k];
+            self.demand
+                .draw(k, w, now, &mut self.demand_rng, &mut orders);
+            if orders.is_empty() {
+                continue;
+            }
+            let lane = net.nodes[outlet as usize].lane_out;
+            for order in &orders {
+                let slot = self.new_parcel(outlet, order, now);
+                self.charge(now, slot, Activity::Waybill, self.cfg.waybill);
+                self.charge(now, slot, Activity::Pickup, self.cfg.pickup_fee);
+                let o = &mut self.outlets[k];
+                o.spent += self.cfg.pickup_fee;
+                if o.day_cost.join(day, slot) {
+                    self.parcels[slot as usize].open += 1;
+                }
+                if now >= self.cfg.warmup {
+                    o.picked += 1;
+                }
+                self.step(slot, now, "picked_up", || {
+                    net.nodes[outlet as usize].id.clone()
+                });
+                self.lanes[lane as usize].ready.push_back(slot);
+            }
+        }
+        self.orders = orders;
+    }
+
+    /// Loads what is ready on `lane` (at most `max_vehicles` vehicles; with `full_only`,
+    /// only whole vehicle loads) and sends it off.
+    fn depart(&mut self, li: u32, now: SimTime, full_only: bool, s: &mut Scheduler<Event>) {
+        let net = self.net;
+        let lane = &net.lanes[li as usize];
+        let (fixed, per_km, cap) = self.vehicles[lane.vehicle];
+        let cap = cap as u64;
+        let st = &mut self.lanes[li as usize];
+        st.promote(now);
+        let waiting = st.ready.len() as u64;
+        let vehicles = if full_only {
+            (waiting / cap).min(lane.max_vehicles as u64)
+        } else {
+            waiting.div_ceil(cap).min(lane.max_vehicles as u64)
+        };
+        if vehicles == 0 {
+            return;
+        }
+        let n = waiting.min(vehicles * cap) as usize;
+        let trip = match self.free_trips.pop() {
+            Some(t) => t,
+            None => {
+                self.trips.push((li, Vec::new()));
+                (self.trips.len() - 1) as u32
+            }
+        };
+        let mut load = std::mem::take(&mut self.trips[trip as usize].1);
+        load.clear();
+        load.extend(st.ready.drain(..n));
+        let cost = cost::trip_cost(fixed, per_km, lane.distance_km, vehicles as u32);
+        let activity = match lane.kind {
+            LaneKind::Feeder => Activity::Feeder,
+            LaneKind::Linehaul => Activity::Linehaul,
+        };
+        if now >= self.cfg.warmup {
+            st.departures += 1;
+            st.vehicles += vehicles;
+            st.parcels += n as u64;
+            st.capacity += vehicles * cap;
+        }
+        st.spent += cost;
+        self.book(now, activity, cost);
+        for (&slot, share) in load.iter().zip(cost::split(cost, n)) {
+            self.parcels[slot as usize].cost.add(activity, share);
+        }
+        for &slot in &load {
+            self.step(slot, now, "departed", || {
+                format!(
+                    "{}>{}",
+                    net.nodes[lane.from as usize].id, net.nodes[lane.to as usize].id
+                )
+            });
+        }
+        self.trips[trip as usize] = (li, load);
+        s.schedule_in(lane.travel, Event::Arrive(trip));
+    }
+
+    fn vehicle_capacity(&self, li: u32) -> u64 {
+        self.vehicles[self.net.lanes[li as usize].vehicle].2 as u64
+    }
+
+    fn arrive(&mut self, trip: u32, now: SimTime, s: &mut Scheduler<Event>) {
+        let net = self.net;
+        let (li, load) = std::mem::take(&mut self.trips[trip as usize]);
+        self.free_trips.push(trip);
+        let lane = &net.lanes[li as usize];
+        let node = &net.nodes[lane.to as usize];
+        match node.kind {
+            NodeKind::Centre => {
+                let pos = node.centre_pos as usize;
+                let mut touched: Vec<u32> = Vec::new();
+                for &slot in &load {
+                    self.step(slot, now, "arrived", || node.id.clone());
+                    let c = &mut self.centres[pos];
+                    let Some(sorted) = c.sorter.sort(now, &self.calendar, &mut self.service_rng)
+                    else {
+                        // No shift left in the run: the parcel stays here, in flight.
+                        continue;
+                    };
+                    let day = sorted.start.day() as usize;
+                    let mut joined = 0;
+                    joined += u16::from(c.labour.join(sorted.interval, slot));
+                    joined += u16::from(c.equipment.join(day, slot));
+                    joined += u16::from(c.facility.join(day, slot));
+                    self.parcels[slot as usize].open += joined;
+                    self.step(slot, sorted.done, "sorted", || node.id.clone());
+                    let dest = self.parcels[slot as usize].dest;
+                    let next = net.lane_toward(lane.to, dest);
+                    let serial = self.parcels[slot as usize].serial;
+                    self.lanes[next as usize]
+                        .pending
+                        .push(Reverse((sorted.done.0, serial, slot)));
+                    if self.cfg.dispatch_when_full && touched.last() != Some(&next) {
+                        touched.push(next);
+                    }
+                }
+                for next in touched {
+                    let st = &self.lanes[next as usize];
+                    if (st.ready.len() + st.pending.len()) as u64 >= self.vehicle_capacity(next) {
+                        let latest = st.pending.iter().map(|r| r.0.0).max().unwrap_or(now.0);
+                        s.schedule_at(SimTime(latest), Event::FullCheck(next));
+                    }
+                }
+            }
+            NodeKind::Outlet => {
+                let k = self.outlet_pos[lane.to as usize] as usize;
+                let day = now.day() as usize;
+                for &slot in &load {
+                    debug_assert_eq!(self.parcels[slot as usize].dest, lane.to);
+                    self.step(slot, now, "at_delivery_outlet", || node.id.clone());
+                    if self.outlets[k].day_cost.join(day, slot) {
+                        self.parcels[slot as usize].open += 1;
+                    }
+                    self.outlets[k].queue.push_back(slot);
+                }
+            }
+        }
+        let mut load = load;
+        load.clear();
+        self.trips[trip as usize].1 = load;
+    }
+
+    fn delivery(&mut self, now: SimTime) {
+        let net = self.net;
+        for k in 0..net.outlets.len() {
+            let node = &net.nodes[net.outlets[k] as usize];
+            let o = &mut self.outlets[k];
+            let capacity = node.couriers * self.cfg.courier_cap;
+            let n = (o.queue.len() as u32).min(capacity.saturating_sub(o.attempts_today)) as usize;
+            if now >= self.cfg.warmup {
+                o.backlog_sum += o.queue.len() as u64;
+                o.backlog_samples += 1;
+                o.max_backlog = o.max_backlog.max(o.queue.len());
+            }
+            if n == 0 {
+                continue;
+            }
+            o.attempts_today += n as u32;
+            let batch: Vec<u32> = o.queue.drain(..n).collect();
+            let couriers = (node.couriers as usize).min(n);
+            let district = node.area_km2 / node.couriers as f64;
+            let mut failed = Vec::new();
+            let mut at = 0;
+            for c in 0..couriers {
+                let m = n / couriers + usize::from(c < n % couriers);
+                let stops = &batch[at..at + m];
+                at += m;
+                let km = cost::tour_km(m, district);
+                let tour_h = km / self.cfg.courier_speed + m as f64 * self.cfg.stop_hours;
+                let route = Money::from_yuan(km * self.cfg.courier_per_km);
+                self.book(now, Activity::LastMile, route);
+                self.outlets[k].spent += route;
+                for (i, (&slot, share)) in stops.iter().zip(cost::split(route, m)).enumerate() {
+                    let p = &mut self.parcels[slot as usize];
+                    p.cost.add(Activity::LastMile, share);
+                    p.attempts += 1;
+                    let when = now + SimTime::from_hours(tour_h * (i + 1) as f64 / m as f64);
+                    let fails = self.fail_rng.random::<f64>() < self.cfg.failure_rate;
+                    if fails || when > self.cfg.horizon {
+                        self.step(slot, when.min(self.cfg.horizon), "attempt_failed", || {
+                            node.id.clone()
+                        });
+                        failed.push(slot);
+                        continue;
+                    }
+                    self.charge(now, slot, Activity::LastMile, self.cfg.courier_pay);
+                    let p = &mut self.parcels[slot as usize];
+                    p.signed = when;
+                    p.stage = Stage::Delivered;
+                    let o = &mut self.outlets[k];
+                    o.spent += self.cfg.courier_pay;
+                    if now >= self.cfg.warmup {
+                        o.delivered += 1;
+                    }
+                    self.step(slot, when, "signed", || node.id.clone());
+                    if self.parcels[slot as usize].open == 0 {
+                        self.finish(slot);
+                    }
+                }
+            }
+            let o = &mut self.outlets[k];
+            if now >= self.cfg.warmup {
+                o.attempts += n as u64;
+                o.failed += failed.len() as u64;
+            }
+            o.queue.extend(failed);
+        }
+    }
+
+    fn shift_end(&mut self, i: usize, now: SimTime) {
+        let (start, end) = self.calendar.intervals[i];
+        let hours = (end.min(self.cfg.horizon) - start).hours();
+        let mut released = Vec::new();
+        for pos in 0..self.centres.len() {
+            let lines = self.centres[pos].sorter.lines() as u32;
+            let cost = cost::shift_labour(lines, self.cfg.workers_per_line, hours, self.cfg.wage);
+            let parcels = &mut self.parcels;
+            self.centres[pos].labour.close(i, cost, |slot, m| {
+                parcels[slot as usize].cost.add(Activity::SortLabour, m);
+                released.push(slot);
+            });
+            self.book(now, Activity::SortLabour, cost);
+        }
+        for slot in released {
+            self.release(slot);
+        }
+    }
+
+    fn day_end(&mut self, d: usize, now: SimTime) {
+        // The day's costs are booked in the day they belong to.
+        let during = now - SimTime(1);
+        let mut released = Vec::new();
+        for pos in 0..self.centres.len() {
+            let lines = self.centres[pos].sorter.lines() as u32;
+            let eq = cost::equipment_per_day(lines, self.cfg.capex, self.cfg.life_years);
+            let fa = cost::facility_per_day(lines, self.cfg.m2_per_line, self.cfg.rent);
+            let parcels = &mut self.parcels;
+            let c = &mut self.centres[pos];
+            c.equipment.close(d, eq, |slot, m| {
+                parcels[slot as usize].cost.add(Activity::SortEquipment, m);
+                released.push(slot);
+            });
+            c.facility.close(d, fa, |slot, m| {
+                parcels[slot as usize].cost.add(Activity::SortFacility, m);
+                released.push(slot);
+            });
+            self.book(during, Activity::SortEquipment, eq);
+            self.book(during, Activity::SortFacility, fa);
+        }
+        let cost = self.cfg.outlet_day;
+        for k in 0..self.outlets.len() {
+            let parcels = &mut self.parcels;
+            let o = &mut self.outlets[k];
+            o.day_cost.close(d, cost, |slot, m| {
+                parcels[slot as usize].cost.add(Activity::Outlet, m);
+                released.push(slot);
+            });
+            o.spent += cost;
+            o.attempts_today = 0;
+            self.book(during, Activity::Outlet, cost);
+        }
+        for slot in released {
+            self.release(slot);
+        }
+    }
+
+    /// Costs not attributed to any parcel: periods nobody used, carried to the end.
+    pub fn unabsorbed(&self) -> Money {
+        let c: Money = self
+            .centres
+            .iter()
+            .map(|c| c.labour.unabsorbed() + c.equipment.unabsorbed() + c.facility.unabsorbed())
+            .sum();
+        let o: Money = self.outlets.iter().map(|o| o.day_cost.unabsorbed()).sum();
+        c + o
+    }
+
+    /// Parcels still in the network at the end, and the cost they carry.
+    pub fn in_flight(&self) -> (u64, CostVec) {
+        let mut freed = vec![false; self.parcels.len()];
+        for &s in &self.free {
+            freed[s as usize] = true;
+        }
+        let mut cost = CostVec::default();
+        let mut n = 0;
+        for (i, p) in self.parcels.iter().enumerate() {
+            if !freed[i] {
+                n += 1;
+                cost.add_all(&p.cost);
+            }
+        }
+        (n, cost)
+    }
+
+    /// Delivered parcels still waiting for a cost period (must be none after the run).
+    pub fn delivered_unfinished(&self) -> u64 {
+        let mut freed = vec![false; self.parcels.len()];
+        for &s in &self.free {
+            freed[s as usize] = true;
+        }
+        self.parcels
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| !freed[*i] && p.stage == Stage::Delivered)
+            .count() as u64
+    }
+}
+
+impl Model for Carrier<'_> {
+    type Event = Event;
+
+    fn handle(&mut self, ev: Event, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        match ev {
+            Event::Pickup(w) => self.pickup(w as usize, now),
+            Event::Depart(li) => {
+                self.depart(li, now, false, s);
+                let next = now + SimTime::from_days(1);
+                if next < self.cfg.horizon {
+                    s.schedule_at(next, Event::Depart(li));
+                }
+            }
+            Event::FullCheck(li) => self.depart(li, now, true, s),
+            Event::Arrive(t) => self.arrive(t, now, s),
+            Event::Delivery(_) => self.delivery(now),
+            Event::ShiftEnd(i) => self.shift_end(i as usize, now),
+            Event::DayEnd(d) => self.day_end(d as usize, now),
+        }
+    }
+}
+
+fn times(v: &[String]) -> Vec<SimTime> {
+    let mut t: Vec<SimTime> = v
+        .iter()
+        .map(|x| parse_time_of_day(x).expect("validated"))
+        .collect();
+    t.sort();
+    t.dedup();
+    t
+}

@@ -1,0 +1,239 @@
+//! A sortation centre's sorter: `c` parallel lines serving one FIFO queue, working only
+//! during shifts. Parcels are processed in arrival order; each starts on the line that
+//! frees up first (the Kiefer–Wolfowitz recursion), so waits are those of a FIFO c-server
+//! queue without an event per parcel.
+
+use crate::engine::SimTime;
+use crate::random::Rng;
+use crate::scenario::Service;
+use rand::RngExt;
+use rand_distr::{Distribution, LogNormal};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+/// Working intervals (shift instances) over the whole run, sorted and disjoint.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub intervals: Vec<(SimTime, SimTime)>,
+    /// Which daily shift each interval is.
+    pub shift_of: Vec<usize>,
+}
+
+impl Calendar {
+    /// Shifts `(start of day offset, length)` repeated for `days` days.
+    pub fn daily(shifts: &[(SimTime, SimTime)], days: u64) -> Calendar {
+        let day = SimTime::MS_PER_DAY as i64;
+        let mut iv: Vec<(SimTime, SimTime, usize)> = Vec::new();
+        // From the day before day 0, so that a shift running past midnight into day 0 counts.
+        for k in -1..days as i64 {
+            for (s, &(start, len)) in shifts.iter().enumerate() {
+                let a = k * day + start.0 as i64;
+                let b = a + len.0 as i64;
+                if b > 0 {
+                    iv.push((SimTime(a.max(0) as u64), SimTime(b as u64), s));
+                }
+            }
+        }
+        iv.sort();
+        Calendar {
+            intervals: iv.iter().map(|x| (x.0, x.1)).collect(),
+            shift_of: iv.iter().map(|x| x.2).collect(),
+        }
+    }
+
+    /// A calendar that is always open (for queueing tests).
+    pub fn always() -> Calendar {
+        Calendar {
+            intervals: vec![(SimTime::ZERO, SimTime::MAX)],
+            shift_of: vec![0],
+        }
+    }
+
+    /// The earliest working instant at or after `t`, and its interval.
+    #[inline]
+    pub fn next_working(&self, t: SimTime) -> Option<(SimTime, usize)> {
+        let i = self.intervals.partition_point(|iv| iv.1 <= t);
+        self.intervals.get(i).map(|iv| (t.max(iv.0), i))
+    }
+}
+
+/// What sorting one parcel gave.
+#[derive(Debug, Clone, Copy)]
+pub struct Sorted {
+    pub start: SimTime,
+    pub done: SimTime,
+    /// Calendar interval in which the parcel was sorted.
+    pub interval: usize,
+}
+
+/// Service-time sampler with a given mean.
+#[derive(Debug, Clone, Copy)]
+pub enum ServiceTime {
+    Deterministic(f64),
+    Exponential(f64),
+    Lognormal(LogNormal<f64>),
+}
+
+impl ServiceTime {
+    /// `mean_ms`: mean time one parcel occupies a line (ms).
+    pub fn new(kind: Service, mean_ms: f64) -> ServiceTime {
+        match kind {
+            Service::Deterministic => ServiceTime::Deterministic(mean_ms),
+            Service::Exponential => ServiceTime::Exponential(mean_ms),
+            Service::Lognormal { cv } => {
+                ServiceTime::Lognormal(LogNormal::from_mean_cv(mean_ms, cv).expect("validated cv"))
+            }
+        }
+    }
+
+    #[inline]
+    fn sample(&self, rng: &mut Rng) -> u64 {
+        let ms = match self {
+            ServiceTime::Deterministic(m) => *m,
+            ServiceTime::Exponential(m) => -(1.0 - rng.random::<f64>()).ln() * m,
+            ServiceTime::Lognormal(d) => d.sample(rng),
+        };
+        ms.round() as u64
+    }
+}
+
+/// The sorter of one centre, with its statistics.
+#[derive(Debug, Clone)]
+pub struct Sorter {
+    /// When each line is next free.
+    free: BinaryHeap<Reverse<u64>>,
+    service: ServiceTime,
+    /// Start times of parcels that have arrived but not started (non-decreasing).
+    waiting: VecDeque<u64>,
+    /// Statistics from `measure_from` on.
+    pub measure_from: SimTime,
+    pub handled: u64,
+    pub wait_ms: u128,
+    pub busy_ms: u128,
+    pub max_queue: usize,
+}
+
+impl Sorter {
+    pub fn new(lines: u32, service: ServiceTime, measure_from: SimTime) -> Sorter {
+        Sorter {
+            free: (0..lines.max(1)).map(|_| Reverse(0)).collect(),
+            service,
+            waiting: VecDeque::new(),
+            measure_from,
+            handled: 0,
+            wait_ms: 0,
+            busy_ms: 0,
+            max_queue: 0,
+        }
+    }
+
+    pub fn lines(&self) -> usize {
+        self.free.len()
+    }
+
+    /// Parcels waiting (not yet started) at time `t`; `t` must not go backwards.
+    pub fn queue_at(&mut self, t: SimTime) -> usize {
+        while self.waiting.front().is_some_and(|&s| s <= t.0) {
+            self.waiting.pop_front();
+        }
+        self.waiting.len()
+    }
+
+    /// Sorts a parcel arriving at `arrival` (arrivals must come in time order). `None`
+    /// when no shift is left in the run to sort it.
+    #[inline]
+    pub fn sort(&mut self, arrival: SimTime, cal: &Calendar, rng: &mut Rng) -> Option<Sorted> {
+        self.queue_at(arrival);
+        let Reverse(free) = self.free.pop().expect("at least one line");
+        let Some((start, interval)) = cal.next_working(arrival.max(SimTime(free))) else {
+            // Nothing more is sorted in this run: the line stays blocked.
+            self.free.push(Reverse(u64::MAX));
+            return None;
+        };
+        let d = self.service.sample(rng);
+        let done = start + SimTime(d);
+        self.free.push(Reverse(done.0));
+        if start > arrival {
+            self.waiting.push_back(start.0);
+        }
+        if arrival >= self.measure_from {
+            self.handled += 1;
+            self.wait_ms += (start - arrival).0 as u128;
+            self.busy_ms += d as u128;
+            self.max_queue = self.max_queue.max(self.waiting.len());
+        }
+        Some(Sorted {
+            start,
+            done,
+            interval,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::queueing::mmc_analytic;
+    use crate::random::{Stream, rng};
+
+    #[test]
+    fn calendar_finds_the_next_shift() {
+        let shifts = [(SimTime::from_hours(16.0), SimTime::from_hours(10.0))];
+        let cal = Calendar::daily(&shifts, 3);
+        // Day 0 opens with the tail of the shift that started the evening before.
+        assert_eq!(cal.intervals[0], (SimTime::ZERO, SimTime::from_hours(2.0)));
+        let (t, i) = cal.next_working(SimTime::from_hours(5.0)).unwrap();
+        assert_eq!(t, SimTime::from_hours(16.0));
+        assert_eq!(cal.intervals[i].1, SimTime::from_hours(26.0));
+        let (t, _) = cal.next_working(SimTime::from_hours(17.0)).unwrap();
+        assert_eq!(t, SimTime::from_hours(17.0));
+    }
+
+    /// One centre, Poisson arrivals, exponential sorting on c lines: the mean wait
+    /// matches Erlang C, and Little's law links the mean queue to the mean wait.
+    #[test]
+    fn poisson_arrivals_wait_as_erlang_c_predicts() {
+        let (lam, mu, c) = (900.0, 100.0, 10u32);
+        let mean_ms = 3_600_000.0 / mu;
+        let mut s = Sorter::new(
+            c,
+            ServiceTime::new(Service::Exponential, mean_ms),
+            SimTime::from_hours(100.0),
+        );
+        let cal = Calendar::always();
+        let mut arrivals = rng(3, Stream::Demand, 0);
+        let mut service = rng(3, Stream::Service, 0);
+        let mut t = 0.0;
+        let horizon = 3000.0;
+        let mut queue_samples = 0.0;
+        let mut samples = 0u64;
+        while t < horizon {
+            t += -(1.0 - arrivals.random::<f64>()).ln() / lam;
+            let now = SimTime::from_hours(t);
+            if now >= s.measure_from {
+                // PASTA: the queue Poisson arrivals find is the time-average queue.
+                queue_samples += s.queue_at(now) as f64;
+                samples += 1;
+            }
+            s.sort(now, &cal, &mut service).unwrap();
+        }
+        let (_, wq, _, lq, _) = mmc_analytic(lam, mu, c);
+        let mean_wait_h = s.wait_ms as f64 / s.handled as f64 / 3.6e6;
+        assert!(
+            (mean_wait_h / wq - 1.0).abs() < 0.05,
+            "Wq {mean_wait_h} vs {wq}"
+        );
+        let mean_queue = queue_samples / samples as f64;
+        // Little: Lq = λ·Wq, both measured.
+        assert!(
+            (mean_queue / (lam * mean_wait_h) - 1.0).abs() < 0.05,
+            "{mean_queue}"
+        );
+        assert!(
+            (mean_queue / lq - 1.0).abs() < 0.06,
+            "Lq {mean_queue} vs {lq}"
+        );
+        let util = s.busy_ms as f64 / 3.6e6 / ((horizon - 100.0) * c as f64);
+        assert!((util - 0.9).abs() < 0.01, "{util}");
+    }
+}

@@ -1,0 +1,452 @@
+//! One run: scenario → network → simulation → checked results. The bookkeeping of
+//! parcels and of money is verified at the end of every run; a failure is an error.
+
+use crate::cost::{Activity, CostVec};
+use crate::engine::{SimTime, Simulation};
+use crate::error::{Error, Result};
+use crate::network::{LaneKind, Network};
+use crate::ops::{Carrier, Trace};
+use crate::scenario::Scenario;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// Options of one run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Overrides the scenario's seed.
+    pub seed: Option<u64>,
+    /// Parcels to trace step by step.
+    pub trace: usize,
+    /// Show progress on a terminal.
+    pub progress: bool,
+}
+
+/// Headline figures of a run (`summary.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub seed: u64,
+    pub scenario_sha256: String,
+    pub version: String,
+    pub days_measured: u32,
+    pub warmup_days: u32,
+    /// Every parcel generated in the run, warm-up included.
+    pub parcels_generated: u64,
+    /// Every parcel signed for in the run, warm-up included.
+    pub parcels_delivered: u64,
+    /// Parcels still in the network at the end.
+    pub parcels_in_flight: u64,
+    /// Parcels picked up after the warm-up, and of those, delivered (the measured set).
+    pub measured_parcels_picked_up: u64,
+    pub measured_parcels_delivered: u64,
+    /// Mean cost of a measured delivered parcel (yuan).
+    pub cost_per_parcel_yuan: f64,
+    /// Activity → yuan per measured delivered parcel.
+    pub cost_by_activity: BTreeMap<&'static str, f64>,
+    pub transit_hours_mean: f64,
+    pub transit_hours_p50: f64,
+    pub transit_hours_p95: f64,
+    pub transit_hours_max: f64,
+    /// Share of measured parcels signed within the promise.
+    pub on_time_rate: f64,
+    pub promise_hours: f64,
+    /// Line-haul parcels carried over capacity dispatched (measured period).
+    pub truck_fill_rate: f64,
+    pub feeder_fill_rate: f64,
+    pub delivery_attempts_per_parcel: f64,
+    pub money: MoneySummary,
+    pub network: NetworkSummary,
+}
+
+/// Where every yuan went (yuan). `spent_total = attributed_to_delivered +
+/// attributed_to_warmup_parcels + carried_by_parcels_in_flight + unabsorbed`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MoneySummary {
+    pub spent_total: f64,
+    pub spent_during_warmup: f64,
+    pub attributed_to_delivered: f64,
+    pub attributed_to_warmup_parcels: f64,
+    pub carried_by_parcels_in_flight: f64,
+    /// Fixed costs of periods no parcel used, left over at the end.
+    pub unabsorbed: f64,
+    pub spent_by_activity: BTreeMap<&'static str, f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkSummary {
+    pub outlets: usize,
+    pub centres: usize,
+    pub feeder_lanes: usize,
+    pub linehaul_lanes: usize,
+    pub sorter_lines: u64,
+    pub couriers: u64,
+}
+
+/// One row of `nodes.csv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeRow {
+    pub node: String,
+    pub kind: &'static str,
+    pub capacity_units: u32,
+    pub parcels_handled: u64,
+    pub utilisation: f64,
+    pub mean_queue: f64,
+    pub max_queue: u64,
+    pub mean_wait_hours: f64,
+    pub cost_yuan: f64,
+    pub cost_per_parcel_yuan: f64,
+}
+
+/// One row of `lanes.csv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LaneRow {
+    pub from: String,
+    pub to: String,
+    pub kind: &'static str,
+    pub distance_km: f64,
+    pub vehicle: String,
+    pub max_vehicles: u32,
+    pub planned_parcels_per_day: f64,
+    pub departures: u64,
+    pub vehicles_sent: u64,
+    pub parcels: u64,
+    pub fill_rate: f64,
+    pub cost_yuan: f64,
+    pub cost_per_parcel_yuan: f64,
+}
+
+/// Machine-dependent figures (`run_info.json`), the one output allowed to differ.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub wall_s: f64,
+    pub build_s: f64,
+    pub simulate_s: f64,
+    pub events: u64,
+    pub events_per_s: f64,
+    pub parcels_per_s: f64,
+    pub peak_parcel_slots: usize,
+    pub peak_rss_mb: Option<f64>,
+}
+
+pub struct RunOutput {
+    pub summary: Summary,
+    pub nodes: Vec<NodeRow>,
+    pub lanes: Vec<LaneRow>,
+    pub traces: Vec<Trace>,
+    pub info: RunInfo,
+    /// Node ids, for naming trace rows.
+    pub node_ids: Vec<String>,
+    pub transit_bins: Vec<(f64, u64)>,
+}
+
+fn yuan_map(v: &CostVec, per: f64) -> BTreeMap<&'static str, f64> {
+    Activity::ALL
+        .iter()
+        .map(|&a| (a.name(), v.get(a).yuan() / per))
+        .collect()
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { 0.0 }
+}
+
+/// Simulates a validated scenario on its network.
+pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Result<RunOutput> {
+    let t0 = Instant::now();
+    let seed = opts.seed.unwrap_or(sc.seed);
+    let carrier = Carrier::new(sc, net, seed, opts.trace);
+    let mut sim = Simulation::new(carrier);
+    sim.model.schedule_all(&mut sim.sched);
+    let build_s = t0.elapsed().as_secs_f64();
+    let horizon = sim.model.cfg.horizon;
+
+    let bar = if opts.progress {
+        let pb = indicatif::ProgressBar::with_draw_target(
+            Some(horizon.0 / SimTime::MS_PER_HOUR),
+            indicatif::ProgressDrawTarget::stderr_with_hz(4),
+        );
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} simulated {pos}/{len} h [{bar:30}] {msg} ({elapsed})",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        Some(pb)
+    } else {
+        None
+    };
+    let t1 = Instant::now();
+    let mut peak_slots = 0;
+    let mut t = SimTime::ZERO;
+    while t < horizon {
+        t = (t + SimTime::from_hours(1.0)).min(horizon);
+        sim.run_until(t);
+        peak_slots = peak_slots.max(sim.model.parcels.len());
+        if let Some(pb) = &bar {
+            let rate = sim.model.generated as f64 / t1.elapsed().as_secs_f64().max(1e-9);
+            pb.set_position(t.0 / SimTime::MS_PER_HOUR);
+            pb.set_message(format!(
+                "{} parcels, {} in network, {:.2} M parcels/s",
+                sim.model.generated,
+                sim.model.in_network,
+                rate / 1e6
+            ));
+        }
+    }
+    if let Some(pb) = bar {
+        pb.finish_and_clear();
+    }
+    let simulate_s = t1.elapsed().as_secs_f64();
+    let m = &sim.model;
+    check_books(m)?;
+
+    let (in_flight, in_flight_cost) = m.in_flight();
+    let o = &m.out;
+    let delivered = o.delivered as f64;
+    let lh = |kind: LaneKind| {
+        let (mut p, mut c) = (0u64, 0u64);
+        for (li, st) in m.lanes.iter().enumerate() {
+            if net.lanes[li].kind == kind {
+                p += st.parcels;
+                c += st.capacity;
+            }
+        }
+        ratio(p as f64, c as f64)
+    };
+    let measured_hours = (horizon - m.cfg.warmup).hours();
+    let summary = Summary {
+        scenario: sc.name.clone(),
+        seed,
+        scenario_sha256: sha256.to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        days_measured: sc.days,
+        warmup_days: sc.warmup_days,
+        parcels_generated: m.generated,
+        parcels_delivered: o.delivered + o.warmup_delivered,
+        parcels_in_flight: in_flight,
+        measured_parcels_picked_up: m.generated_measured,
+        measured_parcels_delivered: o.delivered,
+        cost_per_parcel_yuan: ratio(o.cost.total().yuan(), delivered),
+        cost_by_activity: yuan_map(&o.cost, delivered.max(1.0)),
+        transit_hours_mean: o.transit_h.mean(),
+        transit_hours_p50: o.transit_h.quantile(0.5),
+        transit_hours_p95: o.transit_h.quantile(0.95),
+        transit_hours_max: o.transit_h.max(),
+        on_time_rate: ratio(o.on_time as f64, delivered),
+        promise_hours: m.cfg.promise.hours(),
+        truck_fill_rate: lh(LaneKind::Linehaul),
+        feeder_fill_rate: lh(LaneKind::Feeder),
+        delivery_attempts_per_parcel: ratio(o.attempts as f64, delivered),
+        money: MoneySummary {
+            spent_total: m.spent.total().yuan(),
+            spent_during_warmup: m.spent_warmup.total().yuan(),
+            attributed_to_delivered: o.cost.total().yuan(),
+            attributed_to_warmup_parcels: o.warmup_cost.total().yuan(),
+            carried_by_parcels_in_flight: in_flight_cost.total().yuan(),
+            unabsorbed: m.unabsorbed().yuan(),
+            spent_by_activity: yuan_map(&m.spent, 1.0),
+        },
+        network: NetworkSummary {
+            outlets: net.outlets.len(),
+            centres: net.centres.len(),
+            feeder_lanes: net
+                .lanes
+                .iter()
+                .filter(|l| l.kind == LaneKind::Feeder)
+                .count(),
+            linehaul_lanes: net
+                .lanes
+                .iter()
+                .filter(|l| l.kind == LaneKind::Linehaul)
+                .count(),
+            sorter_lines: net
+                .centres
+                .iter()
+                .map(|&c| net.nodes[c as usize].lines as u64)
+                .sum(),
+            couriers: net
+                .outlets
+                .iter()
+                .map(|&c| net.nodes[c as usize].couriers as u64)
+                .sum(),
+        },
+    };
+
+    let mut nodes = Vec::new();
+    for (pos, &c) in net.centres.iter().enumerate() {
+        let st = &m.centres[pos];
+        let s = &st.sorter;
+        let n = &net.nodes[c as usize];
+        let shift_hours: f64 = sc
+            .operations
+            .sorting
+            .shifts
+            .iter()
+            .map(|x| x.hours)
+            .sum::<f64>()
+            * sc.days as f64;
+        let wait_h = s.wait_ms as f64 / 3.6e6;
+        nodes.push(NodeRow {
+            node: n.id.clone(),
+            kind: "centre",
+            capacity_units: n.lines,
+            parcels_handled: s.handled,
+            utilisation: ratio(s.busy_ms as f64 / 3.6e6, n.lines as f64 * shift_hours),
+            // Little's law: time-average queue = total waiting time / time.
+            mean_queue: ratio(wait_h, measured_hours),
+            max_queue: s.max_queue as u64,
+            mean_wait_hours: ratio(wait_h, s.handled as f64),
+            cost_yuan: st.spent().yuan(),
+            cost_per_parcel_yuan: ratio(st.spent().yuan(), s.handled as f64),
+        });
+    }
+    for (k, &id) in net.outlets.iter().enumerate() {
+        let st = &m.outlets[k];
+        let n = &net.nodes[id as usize];
+        let handled = st.picked + st.delivered;
+        let cap = n.couriers as f64 * sc.operations.delivery.courier_daily_capacity as f64;
+        nodes.push(NodeRow {
+            node: n.id.clone(),
+            kind: "outlet",
+            capacity_units: n.couriers,
+            parcels_handled: handled,
+            utilisation: ratio(st.attempts as f64, cap * sc.days as f64),
+            mean_queue: ratio(st.backlog_sum as f64, st.backlog_samples as f64),
+            max_queue: st.max_backlog as u64,
+            mean_wait_hours: 0.0,
+            cost_yuan: st.spent.yuan(),
+            cost_per_parcel_yuan: ratio(st.spent.yuan(), handled as f64),
+        });
+    }
+    let lanes = net
+        .lanes
+        .iter()
+        .zip(&m.lanes)
+        .map(|(l, st)| LaneRow {
+            from: net.nodes[l.from as usize].id.clone(),
+            to: net.nodes[l.to as usize].id.clone(),
+            kind: l.kind.name(),
+            distance_km: (l.distance_km * 10.0).round() / 10.0,
+            vehicle: sc.vehicles[l.vehicle].name.clone(),
+            max_vehicles: l.max_vehicles,
+            planned_parcels_per_day: l.planned_daily.round(),
+            departures: st.departures,
+            vehicles_sent: st.vehicles,
+            parcels: st.parcels,
+            fill_rate: ratio(st.parcels as f64, st.capacity as f64),
+            cost_yuan: st.spent.yuan(),
+            cost_per_parcel_yuan: ratio(st.spent.yuan(), st.parcels as f64),
+        })
+        .collect();
+    let events = sim.sched.processed();
+    let info = RunInfo {
+        wall_s: t0.elapsed().as_secs_f64(),
+        build_s,
+        simulate_s,
+        events,
+        events_per_s: ratio(events as f64, simulate_s),
+        parcels_per_s: ratio(m.generated as f64, simulate_s),
+        peak_parcel_slots: peak_slots,
+        peak_rss_mb: peak_rss_mb(),
+    };
+    Ok(RunOutput {
+        summary,
+        nodes,
+        lanes,
+        traces: m.traces.values().cloned().collect(),
+        info,
+        node_ids: net.nodes.iter().map(|n| n.id.clone()).collect(),
+        transit_bins: o.transit_h.bins().collect(),
+    })
+}
+
+/// Parcels and money must both balance exactly.
+fn check_books(m: &Carrier) -> Result<()> {
+    let (in_flight, in_flight_cost) = m.in_flight();
+    let o = &m.out;
+    let delivered = o.delivered + o.warmup_delivered;
+    if m.generated != delivered + in_flight {
+        return Err(Error::Bookkeeping(format!(
+            "parcels generated {} != delivered {} + in flight {}",
+            m.generated, delivered, in_flight
+        )));
+    }
+    if in_flight != m.in_network {
+        return Err(Error::Bookkeeping(format!(
+            "{} parcels in the slab but {} counted in the network",
+            in_flight, m.in_network
+        )));
+    }
+    let stuck = m.delivered_unfinished();
+    if stuck != 0 {
+        return Err(Error::Bookkeeping(format!(
+            "{stuck} delivered parcels still wait for cost periods that never closed"
+        )));
+    }
+    let mut attributed = o.cost;
+    attributed.add_all(&o.warmup_cost);
+    attributed.add_all(&in_flight_cost);
+    let unabsorbed = m.unabsorbed();
+    let lhs = m.spent.total();
+    let rhs = attributed.total() + unabsorbed;
+    if lhs != rhs {
+        return Err(Error::Bookkeeping(format!(
+            "money spent {:.6} yuan != attributed {:.6} + unabsorbed {:.6} (difference {} micro-yuan)",
+            lhs.yuan(),
+            attributed.total().yuan(),
+            unabsorbed.yuan(),
+            (lhs - rhs).0
+        )));
+    }
+    // Activities whose costs are never pooled must balance one by one.
+    for a in [
+        Activity::Waybill,
+        Activity::Pickup,
+        Activity::Feeder,
+        Activity::Linehaul,
+        Activity::LastMile,
+    ] {
+        if m.spent.get(a) != attributed.get(a) {
+            return Err(Error::Bookkeeping(format!(
+                "{}: spent {} != attributed {} micro-yuan",
+                a.name(),
+                m.spent.get(a).0,
+                attributed.get(a).0
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Peak resident memory of this process, where the platform tells it.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// A scenario file read, checked and built into its network.
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub source: crate::scenario::Source,
+    pub network: Network,
+    pub sha256: String,
+}
+
+/// Reads, validates and builds a scenario: every input error is found here, before any
+/// output is written.
+pub fn load(path: &std::path::Path) -> Result<Loaded> {
+    use sha2::Digest;
+    let (scenario, source) = crate::scenario::load(path)?;
+    let network = crate::network::build(&scenario, &source)?;
+    let sha256 = format!("{:x}", sha2::Sha256::digest(source.text.as_bytes()));
+    Ok(Loaded {
+        scenario,
+        source,
+        network,
+        sha256,
+    })
+}

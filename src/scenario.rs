@@ -1,0 +1,925 @@
+//! The scenario file format: plain serde structs, every field with its unit, defaults with
+//! their sources (row ids of the project's figures list, see `scenarios/baseline.toml`).
+//!
+//! A file is parsed here, then checked field by field (`validate`); the network module
+//! turns it into a typed model. Errors carry the file, line and dotted field path.
+
+use crate::engine::SimTime;
+use crate::error::{InputError, line_of};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// A whole scenario.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name of the scenario; runs are written under `output/<name>/`.
+    pub name: String,
+    /// Master seed of every random stream (overridden by `--seed`).
+    #[serde(default = "d_seed")]
+    pub seed: u64,
+    /// Days measured after the warm-up (days).
+    pub days: u32,
+    /// Days simulated before measuring, so that the network is loaded (days).
+    #[serde(default = "d_warmup")]
+    pub warmup_days: u32,
+    pub demand: Demand,
+    pub network: Network,
+    #[serde(default)]
+    pub operations: Operations,
+    #[serde(default)]
+    pub costs: Costs,
+    /// Vehicle types lanes may use; generated lanes pick the smallest that fits.
+    #[serde(default = "d_vehicles")]
+    pub vehicles: Vec<Vehicle>,
+}
+
+/// Order volumes and their shape.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// Mean parcels handed to the network per day over the whole network (parcels/day).
+    pub daily_parcels: f64,
+    /// Relative order intensity for each hour 00..23 (24 non-negative numbers; scaled to 1).
+    #[serde(default = "d_profile")]
+    pub intraday_profile: Vec<f64>,
+    /// Share of parcels whose destination is in the origin's own city (0..1). V10.
+    #[serde(default = "d_intra_city")]
+    pub intra_city_share: f64,
+    /// Gravity model: destination weight decays as exp(-distance / this) (km).
+    #[serde(default = "d_decay")]
+    pub distance_decay_km: f64,
+    /// Median parcel weight of a lognormal distribution (kg). D11 (assumption).
+    #[serde(default = "d_weight_median")]
+    pub weight_median_kg: f64,
+    /// Sigma of the underlying normal of the weight distribution (-). D11 (assumption).
+    #[serde(default = "d_weight_sigma")]
+    pub weight_sigma: f64,
+    /// Heaviest parcel accepted; heavier draws are capped (kg). D11.
+    #[serde(default = "d_weight_max")]
+    pub weight_max_kg: f64,
+}
+
+/// The network: generated from a city list, or given node by node and lane by lane.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    pub generate: Option<Generate>,
+    /// Inline nodes (`[[network.nodes]]`).
+    pub nodes: Option<Vec<NodeSpec>>,
+    /// CSV file of nodes, path relative to the scenario file (same columns as `NodeSpec`).
+    pub nodes_file: Option<String>,
+    /// Inline lanes (`[[network.lanes]]`).
+    pub lanes: Option<Vec<LaneSpec>>,
+    /// CSV file of lanes, path relative to the scenario file (same columns as `LaneSpec`).
+    pub lanes_file: Option<String>,
+}
+
+/// How to build a network from a city list.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Generate {
+    /// CSV of cities (city, province, region, lat, lon, population_m, urban_area_km2,
+    /// ecommerce_weight), relative to the scenario file.
+    pub cities_file: String,
+    /// Keep only the heaviest N cities (all when absent).
+    pub max_cities: Option<usize>,
+    /// One sortation centre per city, or one per province at its heaviest city.
+    #[serde(default)]
+    pub centres: CentrePlacement,
+    /// Line-haul topology between centres.
+    #[serde(default)]
+    pub linehaul: Topology,
+    /// Hubs of a hub-and-spoke network, chosen by weight and spread (count).
+    #[serde(default = "d_hubs")]
+    pub hubs: usize,
+    /// Minimum distance between two hubs (km).
+    #[serde(default = "d_hub_spacing")]
+    pub hub_spacing_km: f64,
+    /// Road distance over great-circle distance (-). Assumption.
+    #[serde(default = "d_road_factor")]
+    pub road_factor: f64,
+    /// Parcels (picked up plus delivered) an outlet is planned for per day; sets the number
+    /// of outlets per city from the expected volume (parcels/day). N6 (≈2,700 at ZTO).
+    #[serde(default = "d_outlet_parcels")]
+    pub parcels_per_outlet: f64,
+    /// Smallest area an outlet serves; caps the outlets of a city (km²). Assumption.
+    #[serde(default = "d_outlet_area")]
+    pub min_outlet_area_km2: f64,
+    /// Spare capacity planned into trucks, sorter lines and couriers (-).
+    #[serde(default = "d_slack")]
+    pub planning_slack: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CentrePlacement {
+    #[default]
+    PerCity,
+    PerProvince,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topology {
+    #[default]
+    HubAndSpoke,
+    Meshed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Outlet,
+    Centre,
+}
+
+/// One node of an explicit network. Fields left out take the `[operations]` defaults.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    pub id: String,
+    pub kind: NodeKind,
+    /// Outlets: share of demand originating and ending here (relative weight).
+    pub weight: Option<f64>,
+    /// Outlets: area served by the outlet's couriers (km²).
+    pub area_km2: Option<f64>,
+    /// Outlets: couriers on the payroll (count).
+    pub couriers: Option<u32>,
+    /// Centres: parallel sorter lines (count).
+    pub lines: Option<u32>,
+}
+
+/// One lane of an explicit network: a vehicle that runs `from` → `to` on a timetable.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaneSpec {
+    pub from: String,
+    pub to: String,
+    /// Road distance (km).
+    pub distance_km: f64,
+    /// Driving time (h); from the distance and the speed of the lane's kind when absent.
+    pub hours: Option<f64>,
+    /// Vehicle type name (from `[[vehicles]]`); the kind's default when absent.
+    pub vehicle: Option<String>,
+    /// Vehicles that may leave at one departure (count).
+    pub max_vehicles: Option<u32>,
+    /// Departure times of day, "HH:MM" (a list, or one string separated by spaces).
+    pub departures: Option<Times>,
+}
+
+/// A list of times of day: `["22:00", "04:00"]` in TOML, `22:00 04:00` in a CSV cell.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Times {
+    List(Vec<String>),
+    Text(String),
+}
+
+impl Times {
+    pub fn items(&self) -> Vec<String> {
+        match self {
+            Times::List(v) => v.clone(),
+            Times::Text(s) => s
+                .split([' ', ';', ','])
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+}
+
+/// How the network works, hour by hour.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operations {
+    #[serde(default)]
+    pub pickup: Pickup,
+    #[serde(default)]
+    pub feeder: Feeder,
+    #[serde(default)]
+    pub sorting: Sorting,
+    #[serde(default)]
+    pub linehaul: Linehaul,
+    #[serde(default)]
+    pub delivery: Delivery,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pickup {
+    /// Pickup waves at outlets, "HH:MM"; each collects the orders placed since the last
+    /// (the wave time is the cut-off). D10 (pickup 13:00-19:00).
+    #[serde(default = "d_pickup_waves")]
+    pub waves: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feeder {
+    /// Driving speed of feeder vans (km/h). Assumption.
+    #[serde(default = "d_feeder_speed")]
+    pub speed_kmh: f64,
+    /// Departures from outlets to their centre. D10 (origin sort from 18:00).
+    #[serde(default = "d_feeder_in")]
+    pub to_centre: Vec<String>,
+    /// Departures from centres to their outlets. D10 (destination sort 02:00-08:00).
+    #[serde(default = "d_feeder_out")]
+    pub from_centre: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sorting {
+    /// Shifts worked every day; labour is paid for the whole shift. D10, S2.
+    #[serde(default = "d_shifts")]
+    pub shifts: Vec<Shift>,
+    /// Parcels one sorter line handles per hour (parcels/h). S1, S7.
+    #[serde(default = "d_throughput")]
+    pub throughput_per_line: f64,
+    /// Workers staffing one line during a shift (people). S4 (≈40 after automation).
+    #[serde(default = "d_workers")]
+    pub workers_per_line: f64,
+    /// Distribution of the time one parcel occupies a line (mean 1/throughput).
+    #[serde(default)]
+    pub service: Service,
+    /// Lines at a generated centre: planned from expected volume, within this utilisation.
+    #[serde(default = "d_target_util")]
+    pub target_utilisation: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shift {
+    /// Start, "HH:MM".
+    pub start: String,
+    /// Length (h).
+    pub hours: f64,
+}
+
+/// Service-time distribution; the mean is fixed by the throughput.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Service {
+    #[default]
+    Deterministic,
+    Exponential,
+    Lognormal {
+        /// Coefficient of variation (-).
+        cv: f64,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Linehaul {
+    /// Average truck speed including stops (km/h). Assumption.
+    #[serde(default = "d_lh_speed")]
+    pub speed_kmh: f64,
+    /// Loading plus unloading added to every trip (h). N8.
+    #[serde(default = "d_dock")]
+    pub dock_hours: f64,
+    /// Departure times of line-haul trucks, "HH:MM". D10 (line-haul overnight).
+    #[serde(default = "d_lh_departures")]
+    pub departures: Vec<String>,
+    /// Also dispatch a truck as soon as a full load is waiting.
+    #[serde(default)]
+    pub dispatch_when_full: bool,
+    /// Vehicle of generated line-haul lanes before sizing (name).
+    #[serde(default = "d_lh_vehicle")]
+    pub default_vehicle: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    /// Delivery waves, "HH:MM". D10 (delivery 08:00-19:00).
+    #[serde(default = "d_delivery_waves")]
+    pub waves: Vec<String>,
+    /// Deliveries one courier makes per day at most (parcels/day). L2, L19.
+    #[serde(default = "d_courier_cap")]
+    pub courier_daily_capacity: u32,
+    /// Time at each stop (minutes). Assumption.
+    #[serde(default = "d_stop_minutes")]
+    pub stop_minutes: f64,
+    /// Courier speed between stops (km/h). Assumption.
+    #[serde(default = "d_courier_speed")]
+    pub speed_kmh: f64,
+    /// Probability that one delivery attempt fails (-). Assumption.
+    #[serde(default = "d_fail")]
+    pub failure_rate: f64,
+    /// On time means signed within this many hours of pickup (h). Q15 (72-hour rate).
+    #[serde(default = "d_promise")]
+    pub promise_hours: f64,
+    /// Outlet area when an explicit outlet gives none (km²). Assumption.
+    #[serde(default = "d_area")]
+    pub default_area_km2: f64,
+}
+
+/// Cost rates (yuan). Activity-based: each rate belongs to one activity.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    /// Waybill / IT fee per parcel (yuan). L9 (assumption, 0.1-0.5).
+    #[serde(default = "d_waybill")]
+    pub waybill: f64,
+    /// First-mile pickup cost per parcel (yuan). L23 (assumption).
+    #[serde(default = "d_pickup")]
+    pub pickup_per_parcel: f64,
+    /// Outlet rent and staff per outlet per day (yuan/day). Assumption.
+    #[serde(default = "d_outlet_day")]
+    pub outlet_per_day: f64,
+    /// Fully loaded sorting labour cost (yuan/h per worker). S15, S16.
+    #[serde(default = "d_wage")]
+    pub sorter_wage_per_hour: f64,
+    /// Capital cost of one sorter line (yuan). S3.
+    #[serde(default = "d_capex")]
+    pub sorter_line_capex: f64,
+    /// Straight-line depreciation period of a line (years). S11.
+    #[serde(default = "d_life")]
+    pub sorter_life_years: f64,
+    /// Floor space per sorter line (m²). Assumption.
+    #[serde(default = "d_m2")]
+    pub facility_m2_per_line: f64,
+    /// Logistics property rent (yuan/m²/month). S17.
+    #[serde(default = "d_rent")]
+    pub rent_per_m2_month: f64,
+    /// Courier pay per delivered parcel (yuan). L1, L3.
+    #[serde(default = "d_courier_pay")]
+    pub courier_pay_per_delivery: f64,
+    /// Courier vehicle cost per km of delivery route (yuan/km). Assumption.
+    #[serde(default = "d_courier_km")]
+    pub courier_cost_per_km: f64,
+}
+
+/// A vehicle type. A trip costs `fixed_cost + cost_per_km · km` however full it is.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vehicle {
+    pub name: String,
+    /// Parcels it carries (parcels).
+    pub capacity: u32,
+    /// Cost of a trip whatever its length: driver time at the docks, dispatch (yuan).
+    pub fixed_cost: f64,
+    /// Running cost: fuel, tolls, drivers, depreciation (yuan/km). N14, N15.
+    pub cost_per_km: f64,
+}
+
+// ------------------------------------------------------------------------ defaults
+
+fn d_seed() -> u64 {
+    1
+}
+fn d_warmup() -> u32 {
+    2
+}
+/// D9: half of buyers shop after 21:00, 17.7 % between 15:00 and 18:00; night is quiet.
+pub fn d_profile() -> Vec<f64> {
+    vec![
+        2.0, 1.0, 0.5, 0.5, 0.5, 0.5, 1.0, 2.0, 3.0, 4.0, 4.5, 4.5, 4.5, 4.5, 5.0, 6.0, 6.0, 6.0,
+        5.0, 6.0, 8.0, 10.0, 10.0, 6.0,
+    ]
+}
+fn d_intra_city() -> f64 {
+    0.10
+}
+fn d_decay() -> f64 {
+    800.0
+}
+fn d_weight_median() -> f64 {
+    0.5
+}
+fn d_weight_sigma() -> f64 {
+    1.6
+}
+fn d_weight_max() -> f64 {
+    50.0
+}
+fn d_hubs() -> usize {
+    8
+}
+fn d_hub_spacing() -> f64 {
+    400.0
+}
+fn d_road_factor() -> f64 {
+    1.25
+}
+fn d_outlet_parcels() -> f64 {
+    2700.0
+}
+fn d_outlet_area() -> f64 {
+    10.0
+}
+fn d_slack() -> f64 {
+    0.3
+}
+fn d_pickup_waves() -> Vec<String> {
+    vec!["13:00".into(), "16:00".into(), "19:00".into()]
+}
+fn d_feeder_speed() -> f64 {
+    35.0
+}
+fn d_feeder_in() -> Vec<String> {
+    vec!["17:00".into(), "20:00".into()]
+}
+fn d_feeder_out() -> Vec<String> {
+    vec!["06:00".into(), "11:00".into()]
+}
+fn d_shifts() -> Vec<Shift> {
+    vec![
+        Shift {
+            start: "16:00".into(),
+            hours: 10.0,
+        },
+        Shift {
+            start: "02:00".into(),
+            hours: 10.0,
+        },
+    ]
+}
+fn d_throughput() -> f64 {
+    18_000.0
+}
+fn d_workers() -> f64 {
+    40.0
+}
+fn d_target_util() -> f64 {
+    0.5
+}
+fn d_lh_speed() -> f64 {
+    65.0
+}
+fn d_dock() -> f64 {
+    1.0
+}
+fn d_lh_departures() -> Vec<String> {
+    vec!["23:00".into(), "04:00".into()]
+}
+fn d_lh_vehicle() -> String {
+    "trailer_17m5".into()
+}
+fn d_delivery_waves() -> Vec<String> {
+    vec!["08:30".into(), "13:30".into()]
+}
+fn d_courier_cap() -> u32 {
+    180
+}
+fn d_stop_minutes() -> f64 {
+    2.0
+}
+fn d_courier_speed() -> f64 {
+    15.0
+}
+fn d_fail() -> f64 {
+    0.05
+}
+fn d_promise() -> f64 {
+    72.0
+}
+fn d_area() -> f64 {
+    20.0
+}
+fn d_waybill() -> f64 {
+    0.3
+}
+fn d_pickup() -> f64 {
+    0.3
+}
+fn d_outlet_day() -> f64 {
+    600.0
+}
+fn d_wage() -> f64 {
+    27.0
+}
+fn d_capex() -> f64 {
+    20_000_000.0
+}
+fn d_life() -> f64 {
+    10.0
+}
+fn d_m2() -> f64 {
+    5_000.0
+}
+fn d_rent() -> f64 {
+    34.0
+}
+fn d_courier_pay() -> f64 {
+    1.2
+}
+fn d_courier_km() -> f64 {
+    0.3
+}
+pub fn d_vehicles() -> Vec<Vehicle> {
+    vec![
+        Vehicle {
+            name: "van".into(),
+            capacity: 1_500,
+            fixed_cost: 60.0,
+            cost_per_km: 1.5,
+        },
+        Vehicle {
+            name: "truck_9m6".into(),
+            capacity: 6_000,
+            fixed_cost: 200.0,
+            cost_per_km: 4.5,
+        },
+        Vehicle {
+            name: "trailer_17m5".into(),
+            capacity: 16_000,
+            fixed_cost: 300.0,
+            cost_per_km: 7.0,
+        },
+    ]
+}
+
+macro_rules! default_via_serde {
+    ($($t:ty),*) => {$(
+        impl Default for $t {
+            fn default() -> Self {
+                toml::from_str("").expect("every field has a default")
+            }
+        }
+    )*};
+}
+default_via_serde!(Pickup, Feeder, Sorting, Linehaul, Delivery, Costs);
+
+// ------------------------------------------------------------------------ loading
+
+/// A scenario together with where it came from, for locating errors.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    /// An error at dotted field `field` (e.g. `network.lanes[2].from`), with its line.
+    pub fn error(&self, field: &str, message: impl Into<String>) -> InputError {
+        InputError {
+            file: self.path.clone(),
+            line: locate(&self.text, field),
+            field: Some(field.to_string()),
+            message: message.into(),
+        }
+    }
+
+    /// A path named in the scenario, resolved against the scenario's folder.
+    pub fn resolve(&self, rel: &str) -> PathBuf {
+        self.path.parent().unwrap_or(Path::new(".")).join(rel)
+    }
+}
+
+/// Reads and parses a scenario file, then checks every field's range.
+pub fn load(path: &Path) -> Result<(Scenario, Source), InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| InputError {
+        file: path.to_path_buf(),
+        line: None,
+        field: None,
+        message: format!("cannot read the scenario file: {e}"),
+    })?;
+    let src = Source {
+        path: path.to_path_buf(),
+        text,
+    };
+    let sc = parse(&src)?;
+    validate(&sc, &src)?;
+    Ok((sc, src))
+}
+
+/// Parses TOML into a scenario; syntax errors and unknown fields come with their line.
+pub fn parse(src: &Source) -> Result<Scenario, InputError> {
+    toml::from_str::<Scenario>(&src.text).map_err(|e| {
+        let msg = e.message().trim().to_string();
+        InputError {
+            file: src.path.clone(),
+            line: e.span().map(|s| line_of(&src.text, s.start)),
+            field: field_from_message(&msg),
+            message: msg,
+        }
+    })
+}
+
+/// Unknown-field and missing-field messages name the field in backticks.
+fn field_from_message(msg: &str) -> Option<String> {
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(msg[start..start + len].to_string())
+}
+
+/// The line of dotted field `path` (`a.b[2].c`) in a TOML document, if present.
+pub fn locate(text: &str, path: &str) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).ok()?;
+    let mut span = doc.span();
+    let mut table: Option<&DeTable> = Some(doc.get_ref());
+    let mut value: Option<&DeValue> = None;
+    for seg in path.split('.') {
+        let (name, indices) = match seg.find('[') {
+            Some(i) => (&seg[..i], &seg[i..]),
+            None => (seg, ""),
+        };
+        let t = match (table, value) {
+            (Some(t), _) => t,
+            (None, Some(DeValue::Table(t))) => t,
+            _ => break,
+        };
+        let Some((_, v)) = t.iter().find(|(k, _)| k.get_ref().as_ref() == name) else {
+            break;
+        };
+        span = v.span();
+        let mut cur = v.get_ref();
+        for idx in indices
+            .split(['[', ']'])
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| s.parse::<usize>().ok())
+        {
+            if let DeValue::Array(a) = cur
+                && let Some(item) = a.get(idx)
+            {
+                span = item.span();
+                cur = item.get_ref();
+            }
+        }
+        table = None;
+        value = Some(cur);
+    }
+    Some(line_of(text, span.start))
+}
+
+/// Parses "HH:MM" into a time of day.
+pub fn parse_time_of_day(s: &str) -> Option<SimTime> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (u64, u64) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then(|| SimTime((h * 60 + m) * 60_000))
+}
+
+/// Range checks of every field that has one, in file order.
+pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
+    let positive = |field: &str, v: f64| {
+        if v.is_finite() && v > 0.0 {
+            Ok(())
+        } else {
+            Err(src.error(field, format!("must be a positive number, got {v}")))
+        }
+    };
+    let non_negative = |field: &str, v: f64| {
+        if v.is_finite() && v >= 0.0 {
+            Ok(())
+        } else {
+            Err(src.error(field, format!("must be zero or positive, got {v}")))
+        }
+    };
+    let probability = |field: &str, v: f64| {
+        if (0.0..=1.0).contains(&v) {
+            Ok(())
+        } else {
+            Err(src.error(field, format!("must be a probability in [0, 1], got {v}")))
+        }
+    };
+    let times = |field: &str, v: &[String]| -> Result<(), InputError> {
+        if v.is_empty() {
+            return Err(src.error(field, "needs at least one time of day"));
+        }
+        for (i, t) in v.iter().enumerate() {
+            if parse_time_of_day(t).is_none() {
+                return Err(src.error(
+                    &format!("{field}[{i}]"),
+                    format!("`{t}` is not a time of day HH:MM"),
+                ));
+            }
+        }
+        Ok(())
+    };
+    if sc.name.is_empty()
+        || !sc
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(src.error("name", "use letters, digits, `_` and `-` only"));
+    }
+    if sc.days == 0 {
+        return Err(src.error("days", "must be at least 1"));
+    }
+    let d = &sc.demand;
+    positive("demand.daily_parcels", d.daily_parcels)?;
+    if d.intraday_profile.len() != 24
+        || d.intraday_profile
+            .iter()
+            .any(|x| !x.is_finite() || *x < 0.0)
+        || d.intraday_profile.iter().sum::<f64>() <= 0.0
+    {
+        return Err(src.error(
+            "demand.intraday_profile",
+            "needs 24 non-negative numbers, not all zero",
+        ));
+    }
+    probability("demand.intra_city_share", d.intra_city_share)?;
+    positive("demand.distance_decay_km", d.distance_decay_km)?;
+    positive("demand.weight_median_kg", d.weight_median_kg)?;
+    non_negative("demand.weight_sigma", d.weight_sigma)?;
+    positive("demand.weight_max_kg", d.weight_max_kg)?;
+
+    let n = &sc.network;
+    let explicit = n.nodes.is_some() || n.nodes_file.is_some();
+    match (&n.generate, explicit) {
+        (Some(_), true) => {
+            return Err(src.error(
+                "network.generate",
+                "give either `generate` or nodes and lanes, not both",
+            ));
+        }
+        (None, false) => {
+            return Err(src.error(
+                "network",
+                "needs `generate` or nodes (`nodes` / `nodes_file`) and lanes",
+            ));
+        }
+        (Some(g), false) => {
+            positive("network.generate.road_factor", g.road_factor)?;
+            positive("network.generate.parcels_per_outlet", g.parcels_per_outlet)?;
+            positive(
+                "network.generate.min_outlet_area_km2",
+                g.min_outlet_area_km2,
+            )?;
+            non_negative("network.generate.planning_slack", g.planning_slack)?;
+            non_negative("network.generate.hub_spacing_km", g.hub_spacing_km)?;
+            if g.hubs == 0 {
+                return Err(src.error("network.generate.hubs", "must be at least 1"));
+            }
+            if g.max_cities == Some(0) {
+                return Err(src.error("network.generate.max_cities", "must be at least 1"));
+            }
+        }
+        (None, true) => {
+            if n.nodes.is_some() && n.nodes_file.is_some() {
+                return Err(src.error(
+                    "network.nodes_file",
+                    "give `nodes` or `nodes_file`, not both",
+                ));
+            }
+            if n.lanes.is_some() && n.lanes_file.is_some() {
+                return Err(src.error(
+                    "network.lanes_file",
+                    "give `lanes` or `lanes_file`, not both",
+                ));
+            }
+            if n.lanes.is_none() && n.lanes_file.is_none() {
+                return Err(src.error(
+                    "network",
+                    "an explicit network needs `lanes` or `lanes_file`",
+                ));
+            }
+        }
+    }
+
+    if sc.vehicles.is_empty() {
+        return Err(src.error("vehicles", "needs at least one vehicle type"));
+    }
+    for (i, v) in sc.vehicles.iter().enumerate() {
+        if v.capacity == 0 {
+            return Err(src.error(&format!("vehicles[{i}].capacity"), "must be at least 1"));
+        }
+        non_negative(&format!("vehicles[{i}].fixed_cost"), v.fixed_cost)?;
+        non_negative(&format!("vehicles[{i}].cost_per_km"), v.cost_per_km)?;
+        if sc.vehicles[..i].iter().any(|w| w.name == v.name) {
+            return Err(src.error(
+                &format!("vehicles[{i}].name"),
+                format!("vehicle `{}` is defined twice", v.name),
+            ));
+        }
+    }
+    let o = &sc.operations;
+    times("operations.pickup.waves", &o.pickup.waves)?;
+    positive("operations.feeder.speed_kmh", o.feeder.speed_kmh)?;
+    times("operations.feeder.to_centre", &o.feeder.to_centre)?;
+    times("operations.feeder.from_centre", &o.feeder.from_centre)?;
+    if o.sorting.shifts.is_empty() {
+        return Err(src.error("operations.sorting.shifts", "needs at least one shift"));
+    }
+    let mut shift_hours = 0.0;
+    for (i, s) in o.sorting.shifts.iter().enumerate() {
+        if parse_time_of_day(&s.start).is_none() {
+            return Err(src.error(
+                &format!("operations.sorting.shifts[{i}].start"),
+                format!("`{}` is not a time of day HH:MM", s.start),
+            ));
+        }
+        if !(s.hours > 0.0 && s.hours <= 24.0) {
+            return Err(src.error(
+                &format!("operations.sorting.shifts[{i}].hours"),
+                format!("must be in (0, 24], got {}", s.hours),
+            ));
+        }
+        shift_hours += s.hours;
+    }
+    if shift_hours > 24.0 {
+        return Err(src.error(
+            "operations.sorting.shifts",
+            format!("shifts add up to {shift_hours} h a day; they must not overlap"),
+        ));
+    }
+    positive(
+        "operations.sorting.throughput_per_line",
+        o.sorting.throughput_per_line,
+    )?;
+    non_negative(
+        "operations.sorting.workers_per_line",
+        o.sorting.workers_per_line,
+    )?;
+    if let Service::Lognormal { cv } = o.sorting.service {
+        positive("operations.sorting.service.cv", cv)?;
+    }
+    if !(o.sorting.target_utilisation > 0.0 && o.sorting.target_utilisation <= 1.0) {
+        return Err(src.error("operations.sorting.target_utilisation", "must be in (0, 1]"));
+    }
+    positive("operations.linehaul.speed_kmh", o.linehaul.speed_kmh)?;
+    non_negative("operations.linehaul.dock_hours", o.linehaul.dock_hours)?;
+    times("operations.linehaul.departures", &o.linehaul.departures)?;
+    if !sc
+        .vehicles
+        .iter()
+        .any(|v| v.name == o.linehaul.default_vehicle)
+    {
+        return Err(src.error(
+            "operations.linehaul.default_vehicle",
+            format!("no vehicle named `{}`", o.linehaul.default_vehicle),
+        ));
+    }
+    times("operations.delivery.waves", &o.delivery.waves)?;
+    if o.delivery.courier_daily_capacity == 0 {
+        return Err(src.error(
+            "operations.delivery.courier_daily_capacity",
+            "must be at least 1",
+        ));
+    }
+    non_negative("operations.delivery.stop_minutes", o.delivery.stop_minutes)?;
+    positive("operations.delivery.speed_kmh", o.delivery.speed_kmh)?;
+    probability("operations.delivery.failure_rate", o.delivery.failure_rate)?;
+    if o.delivery.failure_rate >= 1.0 {
+        return Err(src.error(
+            "operations.delivery.failure_rate",
+            "must be below 1, or no parcel is ever delivered",
+        ));
+    }
+    positive(
+        "operations.delivery.promise_hours",
+        o.delivery.promise_hours,
+    )?;
+    positive(
+        "operations.delivery.default_area_km2",
+        o.delivery.default_area_km2,
+    )?;
+
+    let c = &sc.costs;
+    for (field, v) in [
+        ("costs.waybill", c.waybill),
+        ("costs.pickup_per_parcel", c.pickup_per_parcel),
+        ("costs.outlet_per_day", c.outlet_per_day),
+        ("costs.sorter_wage_per_hour", c.sorter_wage_per_hour),
+        ("costs.sorter_line_capex", c.sorter_line_capex),
+        ("costs.facility_m2_per_line", c.facility_m2_per_line),
+        ("costs.rent_per_m2_month", c.rent_per_m2_month),
+        ("costs.courier_pay_per_delivery", c.courier_pay_per_delivery),
+        ("costs.courier_cost_per_km", c.courier_cost_per_km),
+    ] {
+        non_negative(field, v)?;
+    }
+    positive("costs.sorter_life_years", c.sorter_life_years)?;
+
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> Source {
+        Source {
+            path: "test.toml".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn locates_nested_fields_and_array_items() {
+        let text = "name = \"x\"\n[demand]\ndaily_parcels = 5\n\n[[network.lanes]]\nfrom = \"a\"\n\n[[network.lanes]]\nfrom = \"b\"\n";
+        assert_eq!(locate(text, "demand.daily_parcels"), Some(3));
+        assert_eq!(locate(text, "network.lanes[1].from"), Some(9));
+        assert_eq!(locate(text, "network.lanes[0].from"), Some(6));
+    }
+
+    #[test]
+    fn times_of_day_parse_strictly() {
+        assert_eq!(parse_time_of_day("23:30"), Some(SimTime::from_hours(23.5)));
+        assert_eq!(parse_time_of_day("24:00"), None);
+        assert_eq!(parse_time_of_day("7"), None);
+    }
+
+    #[test]
+    fn unknown_field_is_reported_with_its_line() {
+        let e = parse(&src("name = \"x\"\ndays = 1\nbogus = 3\n")).unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert_eq!(e.field.as_deref(), Some("bogus"));
+    }
+}
