@@ -194,7 +194,6 @@ impl DemandModel {
                 weight_kg: weight,
             });
         }
-        out.sort_by_key(|o| o.placed);
     }
 }
 

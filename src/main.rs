@@ -118,8 +118,8 @@ fn print_summary(o: &RunOutput) {
         s.parcels_generated, s.parcels_delivered, s.parcels_in_flight
     );
     println!(
-        "measured: {} picked up after warm-up, {} of them delivered",
-        s.measured_parcels_picked_up, s.measured_parcels_delivered
+        "measured: {} picked up in the window, {} of them delivered ({:.1} days simulated)",
+        s.measured_parcels_picked_up, s.measured_parcels_delivered, s.days_simulated
     );
     println!();
     println!(
@@ -155,10 +155,10 @@ fn print_summary(o: &RunOutput) {
     );
     let m = &s.money;
     println!(
-        "money: spent {:.0} yuan = delivered {:.0} + warm-up parcels {:.0} + in flight {:.0} + unabsorbed {:.0}",
+        "money: spent {:.0} yuan = measured parcels {:.0} + parcels outside the window {:.0} + in flight {:.0} + unabsorbed {:.0}",
         m.spent_total,
         m.attributed_to_delivered,
-        m.attributed_to_warmup_parcels,
+        m.attributed_to_parcels_outside_window,
         m.carried_by_parcels_in_flight,
         m.unabsorbed
     );

@@ -657,13 +657,15 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
         let centre = centre_of_city[host[i]];
         let hub_city = &cities[host[i]];
         // Feeder distance: from the outlet's district to the centre (half the city's width
-        // within the city, plus the road to another city's centre).
-        let km = 0.5 * c.urban_area_km2.sqrt()
-            + if host[i] == i {
-                0.0
-            } else {
-                great_circle_km(c.lat, c.lon, hub_city.lat, hub_city.lon) * g.road_factor
-            };
+        // within the city, plus the road to another city's centre, driven at truck speed).
+        let local = 0.5 * c.urban_area_km2.sqrt();
+        let road = if host[i] == i {
+            0.0
+        } else {
+            great_circle_km(c.lat, c.lon, hub_city.lat, hub_city.lon) * g.road_factor
+        };
+        let km = local + road;
+        let hours = local / ops.feeder.speed_kmh + road / ops.linehaul.speed_kmh;
         let fv = default_vehicle(sc, LaneKind::Feeder);
         for k in 0..n {
             let id = nodes.len() as u32;
@@ -674,7 +676,7 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
                 centre,
                 LaneKind::Feeder,
                 km,
-                km / ops.feeder.speed_kmh,
+                hours,
                 fv,
                 feeder_out.clone(),
             ));
@@ -684,7 +686,7 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
                 id,
                 LaneKind::Feeder,
                 km,
-                km / ops.feeder.speed_kmh,
+                hours,
                 fv,
                 feeder_in.clone(),
             ));

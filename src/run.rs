@@ -31,15 +31,20 @@ pub struct Summary {
     pub version: String,
     pub days_measured: u32,
     pub warmup_days: u32,
+    /// Days actually simulated: warm-up, window, and the drain until every measured
+    /// parcel had arrived (or `drain_days` ran out).
+    pub days_simulated: f64,
     /// Every parcel generated in the run, warm-up included.
     pub parcels_generated: u64,
     /// Every parcel signed for in the run, warm-up included.
     pub parcels_delivered: u64,
     /// Parcels still in the network at the end.
     pub parcels_in_flight: u64,
-    /// Parcels picked up after the warm-up, and of those, delivered (the measured set).
+    /// Parcels picked up in the measured window, of those delivered, and still in flight
+    /// when the run ended (non-zero only if `drain_days` ran out).
     pub measured_parcels_picked_up: u64,
     pub measured_parcels_delivered: u64,
+    pub measured_parcels_in_flight: u64,
     /// Mean cost of a measured delivered parcel (yuan).
     pub cost_per_parcel_yuan: f64,
     /// Activity → yuan per measured delivered parcel.
@@ -60,13 +65,17 @@ pub struct Summary {
 }
 
 /// Where every yuan went (yuan). `spent_total = attributed_to_delivered +
-/// attributed_to_warmup_parcels + carried_by_parcels_in_flight + unabsorbed`.
+/// attributed_to_parcels_outside_window + carried_by_parcels_in_flight + unabsorbed`.
 #[derive(Debug, Clone, Serialize)]
 pub struct MoneySummary {
     pub spent_total: f64,
     pub spent_during_warmup: f64,
+    pub spent_during_window: f64,
+    pub spent_after_window: f64,
+    /// Cost of the measured parcels delivered.
     pub attributed_to_delivered: f64,
-    pub attributed_to_warmup_parcels: f64,
+    /// Cost of delivered parcels picked up during the warm-up or after the window.
+    pub attributed_to_parcels_outside_window: f64,
     pub carried_by_parcels_in_flight: f64,
     /// Fixed costs of periods no parcel used, left over at the end.
     pub unabsorbed: f64,
@@ -180,7 +189,8 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     let t1 = Instant::now();
     let mut peak_slots = 0;
     let mut t = SimTime::ZERO;
-    while t < horizon {
+    let window_end = sim.model.cfg.window_end;
+    while t < horizon && (t < window_end || sim.model.measured_open > 0) {
         t = (t + SimTime::from_hours(1.0)).min(horizon);
         sim.run_until(t);
         peak_slots = peak_slots.max(sim.model.parcels.len());
@@ -195,6 +205,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
             ));
         }
     }
+    sim.model.close_books(t);
     if let Some(pb) = bar {
         pb.finish_and_clear();
     }
@@ -215,7 +226,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         }
         ratio(p as f64, c as f64)
     };
-    let measured_hours = (horizon - m.cfg.warmup).hours();
+    let measured_hours = (m.cfg.window_end - m.cfg.warmup).hours();
     let summary = Summary {
         scenario: sc.name.clone(),
         seed,
@@ -223,11 +234,13 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         version: env!("CARGO_PKG_VERSION").to_string(),
         days_measured: sc.days,
         warmup_days: sc.warmup_days,
+        days_simulated: t.hours() / 24.0,
         parcels_generated: m.generated,
-        parcels_delivered: o.delivered + o.warmup_delivered,
+        parcels_delivered: o.delivered + o.outside_delivered,
         parcels_in_flight: in_flight,
         measured_parcels_picked_up: m.generated_measured,
         measured_parcels_delivered: o.delivered,
+        measured_parcels_in_flight: m.measured_open,
         cost_per_parcel_yuan: ratio(o.cost.total().yuan(), delivered),
         cost_by_activity: yuan_map(&o.cost, delivered.max(1.0)),
         transit_hours_mean: o.transit_h.mean(),
@@ -242,8 +255,11 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         money: MoneySummary {
             spent_total: m.spent.total().yuan(),
             spent_during_warmup: m.spent_warmup.total().yuan(),
+            spent_during_window: (m.spent.total() - m.spent_warmup.total() - m.spent_after.total())
+                .yuan(),
+            spent_after_window: m.spent_after.total().yuan(),
             attributed_to_delivered: o.cost.total().yuan(),
-            attributed_to_warmup_parcels: o.warmup_cost.total().yuan(),
+            attributed_to_parcels_outside_window: o.outside_cost.total().yuan(),
             carried_by_parcels_in_flight: in_flight_cost.total().yuan(),
             unabsorbed: m.unabsorbed().yuan(),
             spent_by_activity: yuan_map(&m.spent, 1.0),
@@ -366,7 +382,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
 fn check_books(m: &Carrier) -> Result<()> {
     let (in_flight, in_flight_cost) = m.in_flight();
     let o = &m.out;
-    let delivered = o.delivered + o.warmup_delivered;
+    let delivered = o.delivered + o.outside_delivered;
     if m.generated != delivered + in_flight {
         return Err(Error::Bookkeeping(format!(
             "parcels generated {} != delivered {} + in flight {}",
@@ -386,7 +402,7 @@ fn check_books(m: &Carrier) -> Result<()> {
         )));
     }
     let mut attributed = o.cost;
-    attributed.add_all(&o.warmup_cost);
+    attributed.add_all(&o.outside_cost);
     attributed.add_all(&in_flight_cost);
     let unabsorbed = m.unabsorbed();
     let lhs = m.spent.total();

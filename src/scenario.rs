@@ -23,6 +23,10 @@ pub struct Scenario {
     /// Days simulated before measuring, so that the network is loaded (days).
     #[serde(default = "d_warmup")]
     pub warmup_days: u32,
+    /// Days the run may go on after the measured window (orders keep coming) so that the
+    /// parcels picked up in the window arrive; it stops as soon as they all have (days).
+    #[serde(default = "d_drain")]
+    pub drain_days: u32,
     pub demand: Demand,
     pub network: Network,
     #[serde(default)]
@@ -372,6 +376,9 @@ fn d_seed() -> u64 {
 }
 fn d_warmup() -> u32 {
     2
+}
+fn d_drain() -> u32 {
+    10
 }
 /// D9: half of buyers shop after 21:00, 17.7 % between 15:00 and 18:00; night is quiet.
 pub fn d_profile() -> Vec<f64> {

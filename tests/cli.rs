@@ -63,7 +63,7 @@ fn run_writes_every_file_and_the_books_balance() {
     let m = &s["money"];
     let parts = [
         "attributed_to_delivered",
-        "attributed_to_warmup_parcels",
+        "attributed_to_parcels_outside_window",
         "carried_by_parcels_in_flight",
         "unabsorbed",
     ];
@@ -368,5 +368,19 @@ fn csv_networks_run_and_bad_rows_name_file_line_and_column() {
     assert!(
         e.contains("lanes.csv:7") && e.contains("distance_km"),
         "{e}"
+    );
+}
+
+#[test]
+fn parcel_memory_is_reused_once_parcels_are_delivered() {
+    let path = root().join("scenarios/small.toml");
+    let l = parcelsim::run::load(&path).unwrap();
+    let out = parcelsim::run::run(&l.scenario, &l.network, &l.sha256, &Default::default()).unwrap();
+    // Slots are recycled: the slab holds about the parcels in flight, not all ever made.
+    assert!(
+        (out.info.peak_parcel_slots as u64) * 2 < out.summary.parcels_generated,
+        "{} slots for {} parcels",
+        out.info.peak_parcel_slots,
+        out.summary.parcels_generated
     );
 }

@@ -6,7 +6,7 @@
 
 pub mod sorter;
 
-use crate::cost::{self, Activity, CostVec, Money, PoolChain};
+use crate::cost::{self, Activity, CostVec, Money, PREFETCH_AHEAD, PoolChain, prefetch};
 use crate::demand::{DemandModel, Order};
 use crate::engine::{Model, Scheduler, SimTime};
 use crate::metrics::Histogram;
@@ -66,8 +66,10 @@ pub enum Event {
 /// Per-lane state and statistics.
 #[derive(Debug, Default)]
 pub struct LaneState {
-    /// Parcels not ready yet (still being sorted): (ready time, serial, slot).
-    pending: BinaryHeap<Reverse<(u64, u64, u32)>>,
+    /// Parcels still being sorted, in order of when they will be ready: those that came
+    /// in order (the common case) queue in `later`, the rest in `later_heap`.
+    later: VecDeque<(u64, u32)>,
+    later_heap: BinaryHeap<Reverse<(u64, u64, u32)>>,
     /// Parcels ready to load, first come first served.
     ready: VecDeque<u32>,
     pub departures: u64,
@@ -78,13 +80,51 @@ pub struct LaneState {
 }
 
 impl LaneState {
+    /// Parcel `slot` will be ready to load at `t`.
+    #[inline]
+    fn push_later(&mut self, t: u64, serial: u64, slot: u32) {
+        if self.later.back().is_none_or(|b| b.0 <= t) {
+            self.later.push_back((t, slot));
+        } else {
+            self.later_heap.push(Reverse((t, serial, slot)));
+        }
+    }
+
+    fn waiting(&self) -> usize {
+        self.ready.len() + self.later.len() + self.later_heap.len()
+    }
+
+    /// Latest time at which a waiting parcel becomes ready.
+    fn last_ready(&self) -> Option<u64> {
+        let a = self.later.back().map(|x| x.0);
+        let b = self.later_heap.iter().map(|r| r.0.0).max();
+        a.max(b)
+    }
+
+    /// Moves everything ready by `now` into the loading queue, in ready-time order.
     fn promote(&mut self, now: SimTime) {
-        while let Some(Reverse((t, _, slot))) = self.pending.peek().copied() {
-            if t > now.0 {
-                break;
+        loop {
+            let a = self.later.front().map(|x| x.0).filter(|&t| t <= now.0);
+            let b = self
+                .later_heap
+                .peek()
+                .map(|r| r.0.0)
+                .filter(|&t| t <= now.0);
+            match (a, b) {
+                (Some(ta), Some(tb)) if tb < ta => {
+                    let Reverse((_, _, slot)) = self.later_heap.pop().expect("peeked");
+                    self.ready.push_back(slot);
+                }
+                (Some(_), _) => {
+                    let (_, slot) = self.later.pop_front().expect("peeked");
+                    self.ready.push_back(slot);
+                }
+                (None, Some(_)) => {
+                    let Reverse((_, _, slot)) = self.later_heap.pop().expect("peeked");
+                    self.ready.push_back(slot);
+                }
+                (None, None) => break,
             }
-            self.pending.pop();
-            self.ready.push_back(slot);
         }
     }
 }
@@ -110,13 +150,13 @@ pub struct OutletState {
 pub struct CentreState {
     pub sorter: Sorter,
     labour: PoolChain,
-    equipment: PoolChain,
-    facility: PoolChain,
+    /// Centre-days: sorter depreciation and floor rent.
+    days: PoolChain<2>,
 }
 
 impl CentreState {
     pub fn spent(&self) -> Money {
-        self.labour.spent + self.equipment.spent + self.facility.spent
+        self.labour.spent + self.days.spent
     }
 }
 
@@ -124,6 +164,9 @@ impl CentreState {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub warmup: SimTime,
+    /// End of the measured window: parcels picked up in [warmup, window_end) are measured.
+    pub window_end: SimTime,
+    /// The latest the run may go on while measured parcels are still travelling.
     pub horizon: SimTime,
     pub days: u32,
     pub delivery_waves: Vec<SimTime>,
@@ -146,6 +189,14 @@ pub struct Config {
     pub dispatch_when_full: bool,
 }
 
+impl Config {
+    /// Whether `t` falls in the measured window.
+    #[inline]
+    pub fn in_window(&self, t: SimTime) -> bool {
+        t >= self.warmup && t < self.window_end
+    }
+}
+
 /// A traced parcel: every step with its time.
 #[derive(Debug, Clone)]
 pub struct Trace {
@@ -166,9 +217,9 @@ pub struct Outcomes {
     pub transit_h: Histogram,
     pub on_time: u64,
     pub attempts: u64,
-    /// Delivered parcels picked up during the warm-up.
-    pub warmup_delivered: u64,
-    pub warmup_cost: CostVec,
+    /// Delivered parcels picked up outside the window (warm-up or drain).
+    pub outside_delivered: u64,
+    pub outside_cost: CostVec,
 }
 
 /// The whole model state.
@@ -202,6 +253,10 @@ pub struct Carrier<'a> {
     /// Everything spent, by activity, and the part spent before the warm-up ended.
     pub spent: CostVec,
     pub spent_warmup: CostVec,
+    /// Part spent after the measured window.
+    pub spent_after: CostVec,
+    /// Measured parcels not finished yet.
+    pub measured_open: u64,
     pub out: Outcomes,
     orders: Vec<Order>,
     /// (fixed cost, cost per km, capacity) of each vehicle type.
@@ -213,9 +268,10 @@ impl<'a> Carrier<'a> {
     pub fn new(sc: &Scenario, net: &'a Network, seed: u64, trace: usize) -> Carrier<'a> {
         let o = &sc.operations;
         let c = &sc.costs;
-        let horizon_days = sc.warmup_days + sc.days;
+        let horizon_days = sc.warmup_days + sc.days + sc.drain_days;
         let cfg = Config {
             warmup: SimTime::from_days(sc.warmup_days as u64),
+            window_end: SimTime::from_days((sc.warmup_days + sc.days) as u64),
             horizon: SimTime::from_days(horizon_days as u64),
             days: horizon_days,
             delivery_waves: times(&o.delivery.waves),
@@ -272,18 +328,17 @@ impl<'a> Carrier<'a> {
                 sorter: Sorter::new(
                     net.nodes[cid as usize].lines,
                     ServiceTime::new(o.sorting.service, mean_ms),
-                    cfg.warmup,
+                    (cfg.warmup, cfg.window_end),
                 ),
                 labour: PoolChain::new(calendar.intervals.len()),
-                equipment: PoolChain::new(days),
-                facility: PoolChain::new(days),
+                days: PoolChain::new(days),
             })
             .collect();
         let mut outlet_pos = vec![NONE; net.nodes.len()];
         for (k, &id) in net.outlets.iter().enumerate() {
             outlet_pos[id as usize] = k as u32;
         }
-        let expected = sc.demand.daily_parcels * horizon_days as f64;
+        let expected = sc.demand.daily_parcels * sc.days as f64;
         let p = if trace == 0 {
             0.0
         } else {
@@ -322,14 +377,16 @@ impl<'a> Carrier<'a> {
             in_network: 0,
             spent: CostVec::default(),
             spent_warmup: CostVec::default(),
+            spent_after: CostVec::default(),
+            measured_open: 0,
             out: Outcomes {
                 delivered: 0,
                 cost: CostVec::default(),
                 transit_h: Histogram::new(0.1, 24 * 10 * 60),
                 on_time: 0,
                 attempts: 0,
-                warmup_delivered: 0,
-                warmup_cost: CostVec::default(),
+                outside_delivered: 0,
+                outside_cost: CostVec::default(),
             },
             orders: Vec::new(),
             vehicles: sc
@@ -352,9 +409,9 @@ impl<'a> Carrier<'a> {
                 s.schedule_at(day + t, Event::Delivery(w as u8));
             }
         }
-        for (i, &(start, end)) in self.calendar.intervals.iter().enumerate() {
-            if start < h {
-                s.schedule_at(end.min(h), Event::ShiftEnd(i as u32));
+        for (i, &(_, end)) in self.calendar.intervals.iter().enumerate() {
+            if end <= h {
+                s.schedule_at(end, Event::ShiftEnd(i as u32));
             }
         }
         for d in 0..self.cfg.days {
@@ -382,10 +439,16 @@ impl<'a> Carrier<'a> {
         self.spent.add(a, m);
         if now < self.cfg.warmup {
             self.spent_warmup.add(a, m);
+        } else if now >= self.cfg.window_end {
+            self.spent_after.add(a, m);
         }
     }
 
+    #[inline]
     fn step(&mut self, slot: u32, now: SimTime, what: &'static str, at: impl FnOnce() -> String) {
+        if self.traces.is_empty() {
+            return;
+        }
         let p = &self.parcels[slot as usize];
         if p.traced
             && let Some(t) = self.traces.get_mut(&p.serial)
@@ -397,7 +460,7 @@ impl<'a> Carrier<'a> {
     fn new_parcel(&mut self, origin: u32, order: &Order, now: SimTime) -> u32 {
         let serial = self.next_serial;
         self.next_serial += 1;
-        let traced = now >= self.cfg.warmup
+        let traced = self.cfg.in_window(now)
             && self.traces.len() < self.trace_limit
             && mix64(self.trace_seed ^ serial) < self.trace_threshold;
         let p = Parcel {
@@ -428,8 +491,9 @@ impl<'a> Carrier<'a> {
             );
         }
         self.generated += 1;
-        if now >= self.cfg.warmup {
+        if self.cfg.in_window(now) {
             self.generated_measured += 1;
+            self.measured_open += 1;
         }
         self.in_network += 1;
         match self.free.pop() {
@@ -444,20 +508,20 @@ impl<'a> Carrier<'a> {
         }
     }
 
-    /// A period closed on parcel `slot`; finish it if that was its last and it is signed.
+    /// Parcel `slot` receives its share `m` of a closed period of activity `a`; returns
+    /// true when that was its last open period and it is already signed for.
     #[inline]
-    fn release(&mut self, slot: u32) {
-        let p = &mut self.parcels[slot as usize];
+    fn settle(p: &mut Parcel, a: Activity, m: Money) -> bool {
+        p.cost.add(a, m);
         p.open -= 1;
-        if p.open == 0 && p.stage == Stage::Delivered {
-            self.finish(slot);
-        }
+        p.open == 0 && p.stage == Stage::Delivered
     }
 
     /// Records a signed parcel whose costs are all in, and frees its slot.
     fn finish(&mut self, slot: u32) {
         let p = &self.parcels[slot as usize];
-        if p.picked >= self.cfg.warmup {
+        if self.cfg.in_window(p.picked) {
+            self.measured_open -= 1;
             let o = &mut self.out;
             o.delivered += 1;
             o.cost.add_all(&p.cost);
@@ -468,8 +532,8 @@ impl<'a> Carrier<'a> {
             }
             o.attempts += p.attempts as u64;
         } else {
-            self.out.warmup_delivered += 1;
-            self.out.warmup_cost.add_all(&p.cost);
+            self.out.outside_delivered += 1;
+            self.out.outside_cost.add_all(&p.cost);
         }
         if p.traced
             && let Some(t) = self.traces.get_mut(&p.serial)
@@ -503,7 +567,7 @@ impl<'a> Carrier<'a> {
                 if o.day_cost.join(day, slot) {
                     self.parcels[slot as usize].open += 1;
                 }
-                if now >= self.cfg.warmup {
+                if self.cfg.in_window(now) {
                     o.picked += 1;
                 }
                 self.step(slot, now, "picked_up", || {
@@ -549,7 +613,7 @@ impl<'a> Carrier<'a> {
             LaneKind::Feeder => Activity::Feeder,
             LaneKind::Linehaul => Activity::Linehaul,
         };
-        if now >= self.cfg.warmup {
+        if self.cfg.in_window(now) {
             st.departures += 1;
             st.vehicles += vehicles;
             st.parcels += n as u64;
@@ -557,7 +621,10 @@ impl<'a> Carrier<'a> {
         }
         st.spent += cost;
         self.book(now, activity, cost);
-        for (&slot, share) in load.iter().zip(cost::split(cost, n)) {
+        for (i, (&slot, share)) in load.iter().zip(cost::split(cost, n)).enumerate() {
+            if let Some(&ahead) = load.get(i + PREFETCH_AHEAD) {
+                prefetch(&self.parcels, ahead as usize);
+            }
             self.parcels[slot as usize].cost.add(activity, share);
         }
         for &slot in &load {
@@ -586,7 +653,10 @@ impl<'a> Carrier<'a> {
             NodeKind::Centre => {
                 let pos = node.centre_pos as usize;
                 let mut touched: Vec<u32> = Vec::new();
-                for &slot in &load {
+                for (i, &slot) in load.iter().enumerate() {
+                    if let Some(&ahead) = load.get(i + PREFETCH_AHEAD) {
+                        prefetch(&self.parcels, ahead as usize);
+                    }
                     self.step(slot, now, "arrived", || node.id.clone());
                     let c = &mut self.centres[pos];
                     let Some(sorted) = c.sorter.sort(now, &self.calendar, &mut self.service_rng)
@@ -597,24 +667,21 @@ impl<'a> Carrier<'a> {
                     let day = sorted.start.day() as usize;
                     let mut joined = 0;
                     joined += u16::from(c.labour.join(sorted.interval, slot));
-                    joined += u16::from(c.equipment.join(day, slot));
-                    joined += u16::from(c.facility.join(day, slot));
+                    joined += u16::from(c.days.join(day, slot));
                     self.parcels[slot as usize].open += joined;
                     self.step(slot, sorted.done, "sorted", || node.id.clone());
                     let dest = self.parcels[slot as usize].dest;
                     let next = net.lane_toward(lane.to, dest);
                     let serial = self.parcels[slot as usize].serial;
-                    self.lanes[next as usize]
-                        .pending
-                        .push(Reverse((sorted.done.0, serial, slot)));
+                    self.lanes[next as usize].push_later(sorted.done.0, serial, slot);
                     if self.cfg.dispatch_when_full && touched.last() != Some(&next) {
                         touched.push(next);
                     }
                 }
                 for next in touched {
                     let st = &self.lanes[next as usize];
-                    if (st.ready.len() + st.pending.len()) as u64 >= self.vehicle_capacity(next) {
-                        let latest = st.pending.iter().map(|r| r.0.0).max().unwrap_or(now.0);
+                    if st.waiting() as u64 >= self.vehicle_capacity(next) {
+                        let latest = st.last_ready().unwrap_or(now.0).max(now.0);
                         s.schedule_at(SimTime(latest), Event::FullCheck(next));
                     }
                 }
@@ -644,7 +711,7 @@ impl<'a> Carrier<'a> {
             let o = &mut self.outlets[k];
             let capacity = node.couriers * self.cfg.courier_cap;
             let n = (o.queue.len() as u32).min(capacity.saturating_sub(o.attempts_today)) as usize;
-            if now >= self.cfg.warmup {
+            if self.cfg.in_window(now) {
                 o.backlog_sum += o.queue.len() as u64;
                 o.backlog_samples += 1;
                 o.max_backlog = o.max_backlog.max(o.queue.len());
@@ -686,7 +753,7 @@ impl<'a> Carrier<'a> {
                     p.stage = Stage::Delivered;
                     let o = &mut self.outlets[k];
                     o.spent += self.cfg.courier_pay;
-                    if now >= self.cfg.warmup {
+                    if self.cfg.in_window(now) {
                         o.delivered += 1;
                     }
                     self.step(slot, when, "signed", || node.id.clone());
@@ -696,7 +763,7 @@ impl<'a> Carrier<'a> {
                 }
             }
             let o = &mut self.outlets[k];
-            if now >= self.cfg.warmup {
+            if self.cfg.in_window(now) {
                 o.attempts += n as u64;
                 o.failed += failed.len() as u64;
             }
@@ -706,58 +773,107 @@ impl<'a> Carrier<'a> {
 
     fn shift_end(&mut self, i: usize, now: SimTime) {
         let (start, end) = self.calendar.intervals[i];
-        let hours = (end.min(self.cfg.horizon) - start).hours();
+        self.close_shift(i, (end - start).hours(), now);
+    }
+
+    /// Closes shift instance `i` at every centre, paying `hours` of it.
+    fn close_shift(&mut self, i: usize, hours: f64, now: SimTime) {
         let mut released = Vec::new();
         for pos in 0..self.centres.len() {
             let lines = self.centres[pos].sorter.lines() as u32;
             let cost = cost::shift_labour(lines, self.cfg.workers_per_line, hours, self.cfg.wage);
             let parcels = &mut self.parcels;
-            self.centres[pos].labour.close(i, cost, |slot, m| {
-                parcels[slot as usize].cost.add(Activity::SortLabour, m);
-                released.push(slot);
-            });
+            self.centres[pos]
+                .labour
+                .close(i, [cost], parcels, |slot, p, [m]| {
+                    if Self::settle(p, Activity::SortLabour, m) {
+                        released.push(slot);
+                    }
+                });
             self.book(now, Activity::SortLabour, cost);
         }
         for slot in released {
-            self.release(slot);
+            self.finish(slot);
+        }
+    }
+
+    /// Ends the run at `t`: shifts and days that have begun are closed and paid for the
+    /// part that has elapsed, so every signed parcel has all its costs.
+    pub fn close_books(&mut self, t: SimTime) {
+        if let Some(first) = self.centres.first().map(|c| c.labour.next_open()) {
+            for i in first..self.calendar.intervals.len() {
+                let (start, end) = self.calendar.intervals[i];
+                if start > t {
+                    break;
+                }
+                self.close_shift(i, (end.min(t) - start).hours(), t);
+            }
+        }
+        let day = SimTime::from_days(1);
+        let first = self
+            .outlets
+            .first()
+            .map_or(usize::MAX, |o| o.day_cost.next_open());
+        for d in first..self.cfg.days as usize {
+            let start = SimTime::from_days(d as u64);
+            if start > t {
+                break;
+            }
+            let fraction = (t.min(start + day) - start).0 as f64 / day.0 as f64;
+            self.close_day(d, fraction, t);
         }
     }
 
     fn day_end(&mut self, d: usize, now: SimTime) {
         // The day's costs are booked in the day they belong to.
-        let during = now - SimTime(1);
+        self.close_day(d, 1.0, now - SimTime(1));
+        for o in &mut self.outlets {
+            o.attempts_today = 0;
+        }
+    }
+
+    /// Closes day `d` at every centre and outlet, paying `fraction` of a day's cost.
+    fn close_day(&mut self, d: usize, fraction: f64, during: SimTime) {
+        let part = |m: Money| Money::from_yuan(m.yuan() * fraction);
         let mut released = Vec::new();
         for pos in 0..self.centres.len() {
             let lines = self.centres[pos].sorter.lines() as u32;
-            let eq = cost::equipment_per_day(lines, self.cfg.capex, self.cfg.life_years);
-            let fa = cost::facility_per_day(lines, self.cfg.m2_per_line, self.cfg.rent);
+            let eq = part(cost::equipment_per_day(
+                lines,
+                self.cfg.capex,
+                self.cfg.life_years,
+            ));
+            let fa = part(cost::facility_per_day(
+                lines,
+                self.cfg.m2_per_line,
+                self.cfg.rent,
+            ));
             let parcels = &mut self.parcels;
-            let c = &mut self.centres[pos];
-            c.equipment.close(d, eq, |slot, m| {
-                parcels[slot as usize].cost.add(Activity::SortEquipment, m);
-                released.push(slot);
-            });
-            c.facility.close(d, fa, |slot, m| {
-                parcels[slot as usize].cost.add(Activity::SortFacility, m);
-                released.push(slot);
-            });
+            self.centres[pos]
+                .days
+                .close(d, [eq, fa], parcels, |slot, p, [e, f]| {
+                    p.cost.add(Activity::SortEquipment, e);
+                    if Self::settle(p, Activity::SortFacility, f) {
+                        released.push(slot);
+                    }
+                });
             self.book(during, Activity::SortEquipment, eq);
             self.book(during, Activity::SortFacility, fa);
         }
-        let cost = self.cfg.outlet_day;
+        let cost = part(self.cfg.outlet_day);
         for k in 0..self.outlets.len() {
             let parcels = &mut self.parcels;
             let o = &mut self.outlets[k];
-            o.day_cost.close(d, cost, |slot, m| {
-                parcels[slot as usize].cost.add(Activity::Outlet, m);
-                released.push(slot);
+            o.day_cost.close(d, [cost], parcels, |slot, p, [m]| {
+                if Self::settle(p, Activity::Outlet, m) {
+                    released.push(slot);
+                }
             });
             o.spent += cost;
-            o.attempts_today = 0;
             self.book(during, Activity::Outlet, cost);
         }
         for slot in released {
-            self.release(slot);
+            self.finish(slot);
         }
     }
 
@@ -766,7 +882,7 @@ impl<'a> Carrier<'a> {
         let c: Money = self
             .centres
             .iter()
-            .map(|c| c.labour.unabsorbed() + c.equipment.unabsorbed() + c.facility.unabsorbed())
+            .map(|c| c.labour.unabsorbed() + c.days.unabsorbed())
             .sum();
         let o: Money = self.outlets.iter().map(|o| o.day_cost.unabsorbed()).sum();
         c + o

@@ -105,8 +105,8 @@ pub struct Sorter {
     service: ServiceTime,
     /// Start times of parcels that have arrived but not started (non-decreasing).
     waiting: VecDeque<u64>,
-    /// Statistics from `measure_from` on.
-    pub measure_from: SimTime,
+    /// Statistics of parcels arriving in [from, until).
+    pub window: (SimTime, SimTime),
     pub handled: u64,
     pub wait_ms: u128,
     pub busy_ms: u128,
@@ -114,12 +114,12 @@ pub struct Sorter {
 }
 
 impl Sorter {
-    pub fn new(lines: u32, service: ServiceTime, measure_from: SimTime) -> Sorter {
+    pub fn new(lines: u32, service: ServiceTime, window: (SimTime, SimTime)) -> Sorter {
         Sorter {
             free: (0..lines.max(1)).map(|_| Reverse(0)).collect(),
             service,
             waiting: VecDeque::new(),
-            measure_from,
+            window,
             handled: 0,
             wait_ms: 0,
             busy_ms: 0,
@@ -156,7 +156,7 @@ impl Sorter {
         if start > arrival {
             self.waiting.push_back(start.0);
         }
-        if arrival >= self.measure_from {
+        if arrival >= self.window.0 && arrival < self.window.1 {
             self.handled += 1;
             self.wait_ms += (start - arrival).0 as u128;
             self.busy_ms += d as u128;
@@ -198,7 +198,7 @@ mod tests {
         let mut s = Sorter::new(
             c,
             ServiceTime::new(Service::Exponential, mean_ms),
-            SimTime::from_hours(100.0),
+            (SimTime::from_hours(100.0), SimTime::MAX),
         );
         let cal = Calendar::always();
         let mut arrivals = rng(3, Stream::Demand, 0);
@@ -210,7 +210,7 @@ mod tests {
         while t < horizon {
             t += -(1.0 - arrivals.random::<f64>()).ln() / lam;
             let now = SimTime::from_hours(t);
-            if now >= s.measure_from {
+            if now >= s.window.0 {
                 // PASTA: the queue Poisson arrivals find is the time-average queue.
                 queue_samples += s.queue_at(now) as f64;
                 samples += 1;
