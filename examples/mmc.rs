@@ -20,6 +20,10 @@ struct Args {
 
 fn main() {
     let a = Args::parse();
+    if a.hours <= a.warmup {
+        eprintln!("error: --hours must exceed --warmup");
+        std::process::exit(2);
+    }
     let r = parcelsim::queueing::mmc(a.lam, a.mu, a.c, a.hours, a.warmup, a.seed);
     println!("{}", serde_json::to_string(&r).expect("serialisable"));
 }

@@ -27,6 +27,10 @@ struct Args {
 
 fn main() {
     let a = Args::parse();
+    if a.hours <= a.warmup {
+        eprintln!("error: --hours must exceed --warmup");
+        std::process::exit(2);
+    }
     let r = tandem(TandemParams {
         lam: a.lam,
         c_a: a.c_a,

@@ -184,40 +184,35 @@ pub fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<(T, usi
     Ok(out)
 }
 
+/// Specs given inline (`network.<list>`) or in a CSV file, each with where it came from.
+fn specs<T: Clone + for<'de> Deserialize<'de>>(
+    inline: &Option<Vec<T>>,
+    file: &Option<String>,
+    list: &'static str,
+    src: &Source,
+) -> Result<Vec<(T, Origin)>, InputError> {
+    Ok(match (inline, file) {
+        (Some(v), _) => v
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, n)| (n, Origin::Inline(list, i)))
+            .collect(),
+        (None, Some(f)) => {
+            let p = src.resolve(f);
+            read_csv::<T>(&p)?
+                .into_iter()
+                .map(|(n, l)| (n, Origin::Csv(p.clone(), l)))
+                .collect()
+        }
+        (None, None) => Vec::new(),
+    })
+}
+
 fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
     let net = &sc.network;
-    let node_specs: Vec<(NodeSpec, Origin)> = match (&net.nodes, &net.nodes_file) {
-        (Some(v), _) => v
-            .iter()
-            .cloned()
-            .enumerate()
-            .map(|(i, n)| (n, Origin::Inline("nodes", i)))
-            .collect(),
-        (None, Some(f)) => {
-            let p = src.resolve(f);
-            read_csv::<NodeSpec>(&p)?
-                .into_iter()
-                .map(|(n, l)| (n, Origin::Csv(p.clone(), l)))
-                .collect()
-        }
-        (None, None) => unreachable!("validated: an explicit network has nodes"),
-    };
-    let lane_specs: Vec<(LaneSpec, Origin)> = match (&net.lanes, &net.lanes_file) {
-        (Some(v), _) => v
-            .iter()
-            .cloned()
-            .enumerate()
-            .map(|(i, n)| (n, Origin::Inline("lanes", i)))
-            .collect(),
-        (None, Some(f)) => {
-            let p = src.resolve(f);
-            read_csv::<LaneSpec>(&p)?
-                .into_iter()
-                .map(|(n, l)| (n, Origin::Csv(p.clone(), l)))
-                .collect()
-        }
-        (None, None) => unreachable!("validated: an explicit network has lanes"),
-    };
+    let node_specs = specs::<NodeSpec>(&net.nodes, &net.nodes_file, "nodes", src)?;
+    let lane_specs = specs::<LaneSpec>(&net.lanes, &net.lanes_file, "lanes", src)?;
     if node_specs.is_empty() {
         return Err(src.error("network.nodes", "the network has no nodes"));
     }

@@ -213,6 +213,30 @@ impl Station {
 
 // ---------------------------------------------------------------- M/M/c model
 
+/// Speed figures common to the queueing models (the peers' JSON keys).
+#[derive(Serialize, Debug)]
+pub struct Timing {
+    pub wall_s: f64,
+    pub events: u64,
+    pub events_kind: &'static str,
+    pub model_events: u64,
+    pub events_per_s: f64,
+    pub model_events_per_s: f64,
+}
+
+impl Timing {
+    fn new(wall_s: f64, events: u64, model_events: u64) -> Timing {
+        Timing {
+            wall_s,
+            events,
+            events_kind: "future-event-list pops",
+            model_events,
+            events_per_s: events as f64 / wall_s,
+            model_events_per_s: model_events as f64 / wall_s,
+        }
+    }
+}
+
 #[derive(Serialize, Debug)]
 pub struct MmcResult {
     pub arrivals: u64,
@@ -223,12 +247,8 @@ pub struct MmcResult {
     pub utilization: f64,
     pub mean_queue_len: f64,
     pub mean_in_system: f64,
-    pub wall_s: f64,
-    pub events: u64,
-    pub events_kind: &'static str,
-    pub model_events: u64,
-    pub events_per_s: f64,
-    pub model_events_per_s: f64,
+    #[serde(flatten)]
+    pub timing: Timing,
 }
 
 #[derive(Clone, Copy)]
@@ -294,12 +314,7 @@ pub fn mmc(lam: f64, mu: f64, c: u32, hours: f64, warmup: f64, seed: u64) -> Mmc
         utilization: st.busy_area / win / c as f64,
         mean_queue_len: st.queue_area / win,
         mean_in_system: (st.queue_area + st.busy_area) / win,
-        wall_s,
-        events,
-        events_kind: "future-event-list pops",
-        model_events,
-        events_per_s: events as f64 / wall_s,
-        model_events_per_s: model_events as f64 / wall_s,
+        timing: Timing::new(wall_s, events, model_events),
     }
 }
 
@@ -325,12 +340,8 @@ pub struct TandemResult {
     pub mean_queue_len_a: f64,
     pub mean_queue_len_b: f64,
     pub mean_in_system: f64,
-    pub wall_s: f64,
-    pub events: u64,
-    pub events_kind: &'static str,
-    pub model_events: u64,
-    pub events_per_s: f64,
-    pub model_events_per_s: f64,
+    #[serde(flatten)]
+    pub timing: Timing,
 }
 
 #[derive(Clone, Copy)]
@@ -449,12 +460,7 @@ pub fn tandem(p: TandemParams) -> TandemResult {
         mean_queue_len_a: qa,
         mean_queue_len_b: qb,
         mean_in_system: (m.a.queue_area + m.a.busy_area + m.b.queue_area + m.b.busy_area) / win,
-        wall_s,
-        events,
-        events_kind: "future-event-list pops",
-        model_events,
-        events_per_s: events as f64 / wall_s,
-        model_events_per_s: model_events as f64 / wall_s,
+        timing: Timing::new(wall_s, events, model_events),
     }
 }
 

@@ -18,7 +18,7 @@ fn mmc_matches_erlang_c_and_littles_law() {
     close(r.utilization, 0.9, 0.01, "utilisation");
     // Little's law with the measured arrival rate and the measured time in system.
     close(r.mean_in_system, lam * r.mean_system_h, 0.02, "Little");
-    assert_eq!(r.model_events, r.arrivals + r.served);
+    assert_eq!(r.timing.model_events, r.arrivals + r.served);
 }
 
 #[test]

@@ -93,7 +93,7 @@ impl ServiceTime {
             ServiceTime::Exponential(m) => -(1.0 - rng.random::<f64>()).ln() * m,
             ServiceTime::Lognormal(d) => d.sample(rng),
         };
-        ms.round() as u64
+        (ms + 0.5) as u64
     }
 }
 
