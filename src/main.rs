@@ -43,6 +43,63 @@ enum Command {
     },
     /// Check a scenario file without running it.
     Validate { scenario: PathBuf },
+    /// Run every point × replication of a sweep file in parallel.
+    Sweep {
+        /// Sweep file (TOML).
+        sweep: PathBuf,
+        /// Output folder (default: a fresh output/<sweep>/sweep-NNN).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Skip the runs already in --out's runs.csv and finish the rest.
+        #[arg(long, requires = "out")]
+        resume: bool,
+        /// Run only shard K of N (1-based), e.g. 2/8; combine shards with `merge`.
+        #[arg(long, value_parser = parse_shard)]
+        shard: Option<(usize, usize)>,
+        /// Write into a non-empty --out folder.
+        #[arg(long)]
+        force: bool,
+        /// Do not draw the charts at the end.
+        #[arg(long)]
+        no_plot: bool,
+        /// Reference price drawn on the cost curve (yuan per parcel).
+        #[arg(long, default_value_t = 2.0)]
+        price: f64,
+    },
+    /// Combine shard folders of one sweep into the files a single machine would write.
+    Merge {
+        /// Shard folders.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Folder for the combined sweep.
+        #[arg(long)]
+        out: PathBuf,
+        /// Do not draw the charts.
+        #[arg(long)]
+        no_plot: bool,
+        #[arg(long, default_value_t = 2.0)]
+        price: f64,
+    },
+}
+
+/// `K/N` with 1 ≤ K ≤ N.
+fn parse_shard(s: &str) -> std::result::Result<(usize, usize), String> {
+    let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 2/8")?;
+    let (k, n): (usize, usize) = (
+        k.trim()
+            .parse()
+            .map_err(|_| format!("`{k}` is not a number"))?,
+        n.trim()
+            .parse()
+            .map_err(|_| format!("`{n}` is not a number"))?,
+    );
+    if k == 0 || n == 0 || k > n {
+        return Err(format!("shard {k}/{n}: need 1 <= K <= N"));
+    }
+    Ok((k, n))
 }
 
 fn main() -> ExitCode {
@@ -61,6 +118,38 @@ fn main() -> ExitCode {
 
 fn execute(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Sweep {
+            sweep: file,
+            out,
+            threads,
+            resume,
+            shard,
+            force,
+            no_plot: _,
+            price: _,
+        } => {
+            sweep(file, out, threads, resume, shard, force)?;
+            Ok(())
+        }
+        Command::Merge {
+            dirs,
+            out,
+            no_plot: _,
+            price: _,
+        } => {
+            let r = parcelsim::sweep::merge(&dirs, &out)?;
+            println!(
+                "merged {} of {} runs ({} failed) into {}",
+                r.skipped,
+                r.total,
+                r.failed,
+                out.display()
+            );
+            if r.skipped < r.total {
+                eprintln!("warning: {} runs are missing", r.total - r.skipped);
+            }
+            Ok(())
+        }
         Command::Validate { scenario } => {
             let l = run::load(&scenario)?;
             let n = &l.network;
@@ -82,7 +171,7 @@ fn execute(cli: Cli) -> Result<()> {
             quiet,
         } => {
             let l = run::load(&scenario)?;
-            let dir = report::run_dir(out.as_deref(), force, &l.scenario.name)?;
+            let dir = report::fresh_dir(out.as_deref(), force, &l.scenario.name, "run")?;
             let opts = RunOptions {
                 seed,
                 trace,
@@ -105,6 +194,49 @@ fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn sweep(
+    file: PathBuf,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    resume: bool,
+    shard: Option<(usize, usize)>,
+    force: bool,
+) -> Result<PathBuf> {
+    let sw = parcelsim::sweep::spec::load(&file)?;
+    let dir = if resume {
+        let dir = out.expect("clap: --resume requires --out");
+        if !dir.join("sweep.json").exists() {
+            return Err(Error::Usage(format!(
+                "{}: no sweep to resume here (no sweep.json)",
+                dir.display()
+            )));
+        }
+        dir
+    } else {
+        report::fresh_dir(out.as_deref(), force, &sw.name, "sweep")?
+    };
+    let opts = parcelsim::sweep::SweepOptions {
+        threads,
+        resume,
+        shard,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let r = parcelsim::sweep::run_sweep(&sw, &dir, &opts)?;
+    println!(
+        "sweep {}: {} runs done now, {} already done, {} of {} failed; written to {}",
+        sw.name,
+        r.ran,
+        r.skipped,
+        r.failed,
+        r.total,
+        dir.display()
+    );
+    if r.failed > 0 {
+        return Err(Error::RunsFailed(r.failed));
+    }
+    Ok(dir)
 }
 
 fn print_summary(o: &RunOutput) {

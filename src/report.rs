@@ -37,9 +37,9 @@ pub fn json_bytes<T: Serialize>(v: &T) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// Picks the folder of a run: `--out DIR` (refused when non-empty unless `force`), or the
-/// next free `output/<scenario>/run-NNN`.
-pub fn run_dir(out: Option<&Path>, force: bool, scenario: &str) -> Result<PathBuf> {
+/// Picks the folder of a run or sweep: `--out DIR` (refused when non-empty unless
+/// `force`), or the next free `output/<name>/<kind>-NNN`.
+pub fn fresh_dir(out: Option<&Path>, force: bool, name: &str, kind: &str) -> Result<PathBuf> {
     match out {
         Some(dir) => {
             if dir.exists() {
@@ -58,10 +58,10 @@ pub fn run_dir(out: Option<&Path>, force: bool, scenario: &str) -> Result<PathBu
             Ok(dir.to_path_buf())
         }
         None => {
-            let base = Path::new("output").join(scenario);
+            let base = Path::new("output").join(name);
             std::fs::create_dir_all(&base).map_err(|e| Error::io(&base, e))?;
             for n in 1.. {
-                let dir = base.join(format!("run-{n:03}"));
+                let dir = base.join(format!("{kind}-{n:03}"));
                 // create_dir fails if it exists, so two runs never share a folder.
                 match std::fs::create_dir(&dir) {
                     Ok(()) => return Ok(dir),

@@ -826,6 +826,29 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
             format!("shifts add up to {shift_hours} h a day; they must not overlap"),
         ));
     }
+    // Shifts repeat daily: two overlap if either starts inside the other (on a 24 h circle).
+    let spans: Vec<(f64, f64)> = o
+        .sorting
+        .shifts
+        .iter()
+        .map(|s| {
+            (
+                parse_time_of_day(&s.start).expect("checked").hours(),
+                s.hours,
+            )
+        })
+        .collect();
+    for (i, &(a, la)) in spans.iter().enumerate() {
+        for (j, &(b, lb)) in spans.iter().enumerate().skip(i + 1) {
+            let inside = |x: f64, start: f64, len: f64| (x - start).rem_euclid(24.0) < len;
+            if inside(b, a, la) || inside(a, b, lb) {
+                return Err(src.error(
+                    &format!("operations.sorting.shifts[{j}]"),
+                    format!("overlaps shift {i}; shifts must not overlap"),
+                ));
+            }
+        }
+    }
     positive(
         "operations.sorting.throughput_per_line",
         o.sorting.throughput_per_line,

@@ -1,0 +1,535 @@
+//! The sweep file: which scenario, which parameters to vary and how, replications and
+//! seeds; resolved into points, each a scenario of its own.
+
+use crate::error::{InputError, line_of};
+use crate::random::{Stream, rng};
+use crate::scenario::{self, Scenario, Source};
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// A sweep file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepFile {
+    /// Name of the sweep (default: the file name without extension).
+    pub name: Option<String>,
+    /// Base scenario, relative to the sweep file.
+    pub base: String,
+    /// Replications per point.
+    #[serde(default = "one")]
+    pub replications: u32,
+    /// Base seed of every run's seed.
+    #[serde(default = "one_u64")]
+    pub seed: u64,
+    /// Same random numbers at every point (a run's seed depends on the replication only),
+    /// so that differences between points are not noise. When false, the point enters too.
+    #[serde(default = "yes")]
+    pub common_random_numbers: bool,
+    /// How several varied parameters combine.
+    #[serde(default)]
+    pub design: Design,
+    /// Points of a Latin hypercube design.
+    pub points: Option<usize>,
+    /// Values applied to the base scenario for every run (dotted path → value).
+    #[serde(default)]
+    pub set: toml::Table,
+    /// The varied parameters.
+    pub vary: Vec<Vary>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Design {
+    /// Every combination of the parameters' values.
+    #[default]
+    Grid,
+    /// `points` points, each parameter's range cut into `points` strata used once each.
+    LatinHypercube,
+}
+
+/// One varied parameter: exactly one of `values`, `range`, `log_range`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vary {
+    /// Dotted path in the scenario, e.g. `demand.daily_parcels` or `vehicles[2].capacity`.
+    pub path: String,
+    pub values: Option<Vec<toml::Value>>,
+    pub range: Option<Range>,
+    pub log_range: Option<Range>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    pub from: f64,
+    pub to: f64,
+    /// Points of a grid over the range (ignored by a Latin hypercube).
+    #[serde(default = "five")]
+    pub points: usize,
+}
+
+fn one() -> u32 {
+    1
+}
+fn one_u64() -> u64 {
+    1
+}
+fn yes() -> bool {
+    true
+}
+fn five() -> usize {
+    5
+}
+
+/// A resolved varied parameter, as written to `sweep.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Parameter {
+    pub path: String,
+    /// Whether plots should use a log axis for it.
+    pub log: bool,
+}
+
+/// One point of the sweep: a value per parameter.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Point {
+    pub point: usize,
+    pub values: Vec<toml::Value>,
+}
+
+/// A sweep ready to run.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    pub name: String,
+    pub file: PathBuf,
+    pub spec: SweepFile,
+    pub base: Source,
+    /// The base scenario with every default filled in, as a TOML tree.
+    pub base_tree: toml::Value,
+    pub parameters: Vec<Parameter>,
+    pub points: Vec<Point>,
+}
+
+impl Sweep {
+    /// Seed of replication `rep` at `point`.
+    pub fn seed(&self, point: usize, rep: u32) -> u64 {
+        let p = if self.spec.common_random_numbers {
+            0
+        } else {
+            point as u64 + 1
+        };
+        crate::random::run_seed(self.spec.seed, p, rep as u64)
+    }
+
+    /// The scenario of a point (with the sweep's `set` values applied).
+    pub fn scenario(&self, point: &Point) -> Result<Scenario, String> {
+        let mut tree = self.base_tree.clone();
+        for (p, v) in self.parameters.iter().zip(&point.values) {
+            set_path(&mut tree, &p.path, v.clone())?;
+        }
+        to_scenario(tree, &self.base)
+    }
+}
+
+fn err(file: &Path, text: &str, field: &str, message: String) -> InputError {
+    InputError {
+        file: file.to_path_buf(),
+        line: scenario::locate(text, field),
+        field: Some(field.to_string()),
+        message,
+    }
+}
+
+/// Reads a sweep file and resolves its points; every single value is checked against the
+/// scenario before anything runs.
+pub fn load(path: &Path) -> Result<Sweep, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| InputError {
+        file: path.to_path_buf(),
+        line: None,
+        field: None,
+        message: format!("cannot read the sweep file: {e}"),
+    })?;
+    let spec: SweepFile = toml::from_str(&text).map_err(|e| InputError {
+        file: path.to_path_buf(),
+        line: e.span().map(|s| line_of(&text, s.start)),
+        field: None,
+        message: e.message().trim().to_string(),
+    })?;
+    let name = spec.name.clone().unwrap_or_else(|| {
+        path.file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("sweep")
+            .to_string()
+    });
+    let at = |field: &str, m: String| err(path, &text, field, m);
+    if spec.replications == 0 {
+        return Err(at("replications", "must be at least 1".into()));
+    }
+    if spec.vary.is_empty() {
+        return Err(at("vary", "name at least one parameter to vary".into()));
+    }
+    let base_path = path.parent().unwrap_or(Path::new(".")).join(&spec.base);
+    let (base_sc, base) = scenario::load(&base_path).map_err(|e| {
+        if e.file == base_path && e.line.is_none() {
+            at("base", e.message)
+        } else {
+            e
+        }
+    })?;
+    let mut base_tree = toml::Value::try_from(&base_sc).expect("a scenario serialises");
+    for (k, v) in &spec.set {
+        set_path(&mut base_tree, k, v.clone()).map_err(|m| at(&format!("set.{k}"), m))?;
+    }
+    let set_checked = to_scenario(base_tree.clone(), &base)
+        .map_err(|m| at("set", format!("the scenario rejects these values: {m}")))?;
+    crate::network::build(&set_checked, &base).map_err(|e| {
+        at(
+            "set",
+            format!("the scenario rejects these values: {}", e.message),
+        )
+    })?;
+
+    // Each parameter's values, checked one at a time on the base.
+    let mut parameters = Vec::new();
+    let mut columns: Vec<Vec<toml::Value>> = Vec::new();
+    let lhs = spec.design == Design::LatinHypercube;
+    for (i, v) in spec.vary.iter().enumerate() {
+        let field = format!("vary[{i}]");
+        let given = [v.values.is_some(), v.range.is_some(), v.log_range.is_some()];
+        if given.iter().filter(|&&g| g).count() != 1 {
+            return Err(at(
+                &field,
+                "give exactly one of `values`, `range`, `log_range`".into(),
+            ));
+        }
+        if parameters.iter().any(|p: &Parameter| p.path == v.path) {
+            return Err(at(
+                &format!("{field}.path"),
+                format!("`{}` is varied twice", v.path),
+            ));
+        }
+        let log = v.log_range.is_some();
+        let vals: Vec<toml::Value> = match (&v.values, v.range.or(v.log_range)) {
+            (Some(vals), _) => {
+                if lhs {
+                    return Err(at(
+                        &field,
+                        "a Latin hypercube needs `range` or `log_range`".into(),
+                    ));
+                }
+                if vals.is_empty() {
+                    return Err(at(&format!("{field}.values"), "is empty".into()));
+                }
+                vals.clone()
+            }
+            (None, Some(r)) => {
+                let which = if log { "log_range" } else { "range" };
+                if !(r.from.is_finite() && r.to.is_finite())
+                    || (log && (r.from <= 0.0 || r.to <= 0.0))
+                {
+                    return Err(at(
+                        &format!("{field}.{which}"),
+                        "needs finite bounds (positive for a log range)".into(),
+                    ));
+                }
+                if r.points == 0 {
+                    return Err(at(
+                        &format!("{field}.{which}.points"),
+                        "must be at least 1".into(),
+                    ));
+                }
+                if lhs {
+                    vec![toml::Value::Float(r.from), toml::Value::Float(r.to)]
+                } else {
+                    grid(r, log).into_iter().map(toml::Value::Float).collect()
+                }
+            }
+            (None, None) => unreachable!("checked above"),
+        };
+        for val in &vals {
+            let mut tree = base_tree.clone();
+            let checked = set_path(&mut tree, &v.path, val.clone())
+                .and_then(|()| to_scenario(tree, &base))
+                .and_then(|sc| {
+                    crate::network::build(&sc, &base)
+                        .map(|_| ())
+                        .map_err(|e| e.message)
+                });
+            if let Err(m) = checked {
+                return Err(at(
+                    &format!("{field}.path"),
+                    format!("`{}` = {val}: {m}", v.path),
+                ));
+            }
+        }
+        parameters.push(Parameter {
+            path: v.path.clone(),
+            log,
+        });
+        columns.push(vals);
+    }
+
+    let points = if lhs {
+        let n = spec
+            .points
+            .ok_or_else(|| at("points", "a Latin hypercube needs `points`".into()))?;
+        if n == 0 {
+            return Err(at("points", "must be at least 1".into()));
+        }
+        latin_hypercube(&spec, &parameters, n)
+    } else {
+        cartesian(&columns)
+    };
+    // Integer fields take rounded values.
+    let points = points
+        .into_iter()
+        .enumerate()
+        .map(|(i, values)| Point {
+            point: i,
+            values: values
+                .into_iter()
+                .zip(&parameters)
+                .map(|(v, p)| match (lookup(&base_tree, &p.path), v) {
+                    (Some(toml::Value::Integer(_)), toml::Value::Float(f)) => {
+                        toml::Value::Integer(f.round() as i64)
+                    }
+                    (_, v) => v,
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Sweep {
+        name,
+        file: path.to_path_buf(),
+        spec,
+        base,
+        base_tree,
+        parameters,
+        points,
+    })
+}
+
+/// `points` values from `from` to `to`, evenly spaced (in logs for a log range).
+fn grid(r: Range, log: bool) -> Vec<f64> {
+    if r.points == 1 {
+        return vec![r.from];
+    }
+    (0..r.points)
+        .map(|i| {
+            let f = i as f64 / (r.points - 1) as f64;
+            if log {
+                (r.from.ln() + f * (r.to.ln() - r.from.ln())).exp()
+            } else {
+                r.from + f * (r.to - r.from)
+            }
+        })
+        .map(|x| {
+            // Trim the noise of exp/ln so values print as the user wrote them.
+            let digits = 12 - x.abs().log10().ceil() as i32;
+            let scale = 10f64.powi(digits.clamp(0, 15));
+            (x * scale).round() / scale
+        })
+        .collect()
+}
+
+fn cartesian(columns: &[Vec<toml::Value>]) -> Vec<Vec<toml::Value>> {
+    let mut out: Vec<Vec<toml::Value>> = vec![vec![]];
+    for col in columns {
+        out = out
+            .into_iter()
+            .flat_map(|prefix| {
+                col.iter().map(move |v| {
+                    let mut p = prefix.clone();
+                    p.push(v.clone());
+                    p
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// Latin hypercube: each parameter's range is cut into `n` equal strata (in logs for a log
+/// range), each used by exactly one point, at a random place within it.
+fn latin_hypercube(spec: &SweepFile, params: &[Parameter], n: usize) -> Vec<Vec<toml::Value>> {
+    let mut r = rng(spec.seed, Stream::Trace, 0x5157);
+    let mut cols: Vec<Vec<f64>> = Vec::new();
+    for (v, p) in spec.vary.iter().zip(params) {
+        let range = v.range.or(v.log_range).expect("checked: a range");
+        let mut strata: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            strata.swap(i, r.random_range(0..=i));
+        }
+        let (lo, hi) = if p.log {
+            (range.from.ln(), range.to.ln())
+        } else {
+            (range.from, range.to)
+        };
+        cols.push(
+            strata
+                .into_iter()
+                .map(|s| {
+                    let x = lo + (s as f64 + r.random::<f64>()) / n as f64 * (hi - lo);
+                    if p.log { x.exp() } else { x }
+                })
+                .collect(),
+        );
+    }
+    (0..n)
+        .map(|i| cols.iter().map(|c| toml::Value::Float(c[i])).collect())
+        .collect()
+}
+
+/// Path segments: `a.b[2].c` → a, b, [2], c.
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn segments(path: &str) -> Result<Vec<Seg<'_>>, String> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (key, rest) = part.split_at(part.find('[').unwrap_or(part.len()));
+        if key.is_empty() {
+            return Err(format!("`{path}` is not a dotted path"));
+        }
+        out.push(Seg::Key(key));
+        for idx in rest.split(['[', ']']).filter(|s| !s.is_empty()) {
+            out.push(Seg::Index(
+                idx.parse()
+                    .map_err(|_| format!("bad index `{idx}` in `{path}`"))?,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn lookup<'a>(tree: &'a toml::Value, path: &str) -> Option<&'a toml::Value> {
+    let mut cur = tree;
+    for seg in segments(path).ok()? {
+        cur = match seg {
+            Seg::Key(k) => cur.as_table()?.get(k)?,
+            Seg::Index(i) => cur.as_array()?.get(i)?,
+        };
+    }
+    Some(cur)
+}
+
+/// Sets `path` in a scenario tree. The parent must exist; a missing leaf is added (an
+/// unknown name is then refused when the tree becomes a scenario).
+fn set_path(tree: &mut toml::Value, path: &str, value: toml::Value) -> Result<(), String> {
+    let segs = segments(path)?;
+    let missing = || format!("`{path}` does not exist in the scenario");
+    let mut cur = tree;
+    for (i, seg) in segs.iter().enumerate() {
+        let last = i + 1 == segs.len();
+        cur = match seg {
+            Seg::Key(k) => {
+                let t = cur.as_table_mut().ok_or_else(missing)?;
+                if last {
+                    let value = match (t.get(*k), value) {
+                        (Some(toml::Value::Integer(_)), toml::Value::Float(f)) => {
+                            toml::Value::Integer(f.round() as i64)
+                        }
+                        (_, v) => v,
+                    };
+                    t.insert(k.to_string(), value);
+                    return Ok(());
+                }
+                t.get_mut(*k).ok_or_else(missing)?
+            }
+            Seg::Index(idx) => {
+                let a = cur.as_array_mut().ok_or_else(missing)?;
+                let slot = a.get_mut(*idx).ok_or_else(missing)?;
+                if last {
+                    *slot = value;
+                    return Ok(());
+                }
+                slot
+            }
+        };
+    }
+    Err(missing())
+}
+
+/// A tree back to a checked scenario; the message says what is wrong.
+fn to_scenario(tree: toml::Value, base: &Source) -> Result<Scenario, String> {
+    let sc: Scenario = tree.try_into().map_err(|e: toml::de::Error| {
+        let m = e.message().trim().to_string();
+        if m.contains("unknown field") {
+            format!("no such field: {m}")
+        } else {
+            m
+        }
+    })?;
+    // Range checks report the field; the line would point into the base file, not here.
+    scenario::validate(&sc, base).map_err(|e| match e.field {
+        Some(f) => format!("field `{f}`: {}", e.message),
+        None => e.message,
+    })?;
+    Ok(sc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_grid_hits_round_values() {
+        let g = grid(
+            Range {
+                from: 1e3,
+                to: 1e7,
+                points: 5,
+            },
+            true,
+        );
+        assert_eq!(g, vec![1e3, 1e4, 1e5, 1e6, 1e7]);
+    }
+
+    #[test]
+    fn paths_set_nested_fields_and_array_items() {
+        let mut t: toml::Value = toml::from_str("a = 1\n[b]\nc = [ {d = 2}, {d = 3} ]").unwrap();
+        set_path(&mut t, "b.c[1].d", toml::Value::Integer(9)).unwrap();
+        set_path(&mut t, "a", toml::Value::Float(2.6)).unwrap();
+        assert_eq!(lookup(&t, "b.c[1].d"), Some(&toml::Value::Integer(9)));
+        assert_eq!(
+            lookup(&t, "a"),
+            Some(&toml::Value::Integer(3)),
+            "integers stay integers"
+        );
+        assert!(set_path(&mut t, "x.y", toml::Value::Integer(1)).is_err());
+        assert!(set_path(&mut t, "b.c[5].d", toml::Value::Integer(1)).is_err());
+    }
+
+    #[test]
+    fn latin_hypercube_uses_each_stratum_once() {
+        let spec: SweepFile = toml::from_str(
+            "base = \"x\"\ndesign = \"latin_hypercube\"\npoints = 10\n[[vary]]\npath = \"a\"\nrange = { from = 0, to = 10 }\n[[vary]]\npath = \"b\"\nlog_range = { from = 1, to = 1e10 }\n",
+        )
+        .unwrap();
+        let params = vec![
+            Parameter {
+                path: "a".into(),
+                log: false,
+            },
+            Parameter {
+                path: "b".into(),
+                log: true,
+            },
+        ];
+        let pts = latin_hypercube(&spec, &params, 10);
+        let mut a: Vec<usize> = pts
+            .iter()
+            .map(|p| p[0].as_float().unwrap() as usize)
+            .collect();
+        a.sort();
+        assert_eq!(a, (0..10).collect::<Vec<_>>());
+        let mut b: Vec<usize> = pts
+            .iter()
+            .map(|p| p[1].as_float().unwrap().log10() as usize)
+            .collect();
+        b.sort();
+        assert_eq!(b, (0..10).collect::<Vec<_>>());
+    }
+}
