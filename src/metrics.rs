@@ -138,13 +138,13 @@ mod tests {
     #[test]
     fn confidence_interval_matches_a_hand_computation() {
         // x = 2, 4, 4, 5, 5: mean 4, s² = (4 + 0 + 0 + 1 + 1) / 4 = 1.5, s = 1.224745,
-        // t(0.975, 4) = 2.776445, half-width = 2.776445 · 1.224745 / √5 = 1.520737.
+        // t(0.975, 4) = 2.776445, half-width = 2.776445 · 1.224745 / √5 = 1.520722.
         let i = interval(&[2.0, 4.0, 4.0, 5.0, 5.0]);
         assert_eq!(i.mean, 4.0);
         assert!((i.sd.unwrap() - 1.224745).abs() < 1e-6);
         let (lo, hi) = i.ci.unwrap();
         assert!(
-            (lo - 2.479263).abs() < 1e-5 && (hi - 5.520737).abs() < 1e-5,
+            (lo - 2.479278).abs() < 1e-5 && (hi - 5.520722).abs() < 1e-5,
             "{lo} {hi}"
         );
         assert_eq!(interval(&[3.0]).ci, None);
