@@ -59,9 +59,12 @@ pub enum Activity {
     SortFacility,
     Linehaul,
     LastMile,
+    Claims,
+    Complaints,
+    Management,
 }
 
-pub const N_ACTIVITIES: usize = 9;
+pub const N_ACTIVITIES: usize = 12;
 
 impl Activity {
     pub const ALL: [Activity; N_ACTIVITIES] = [
@@ -74,6 +77,9 @@ impl Activity {
         Activity::SortFacility,
         Activity::Linehaul,
         Activity::LastMile,
+        Activity::Claims,
+        Activity::Complaints,
+        Activity::Management,
     ];
 
     /// Name used in every output file.
@@ -88,6 +94,9 @@ impl Activity {
             Activity::SortFacility => "sorting_facility",
             Activity::Linehaul => "linehaul",
             Activity::LastMile => "last_mile",
+            Activity::Claims => "claims",
+            Activity::Complaints => "complaint_handling",
+            Activity::Management => "management_overhead",
         }
     }
 }
@@ -144,6 +153,24 @@ pub fn facility_per_day(lines: u32, m2_per_line: f64, rent_per_m2_month: f64) ->
     Money::from_yuan(lines as f64 * m2_per_line * rent_per_m2_month * 12.0 / 365.0)
 }
 
+/// Compensation for a damaged or lost parcel: the lesser of the goods' value and a
+/// multiple of the postage.
+pub fn claim(goods_value: f64, postage: f64, cap_multiple: f64) -> Money {
+    Money::from_yuan(goods_value.min(cap_multiple * postage))
+}
+
+/// Managers needed above `staff` front-line people: each layer has one manager per
+/// `span` people (or managers) below it, rounded up.
+pub fn managers(staff: f64, layers: u32, span: f64) -> f64 {
+    let mut below = staff;
+    let mut total = 0.0;
+    for _ in 0..layers {
+        below = (below / span).ceil();
+        total += below;
+    }
+    total
+}
+
 /// Length of a closed tour through `stops` random points in an area of `area_km2`
 /// (Beardwood–Halton–Hammersley: ≈ 0.7124·√(n·A)).
 pub fn tour_km(stops: usize, area_km2: f64) -> f64 {
@@ -186,6 +213,8 @@ struct Pool {
 #[derive(Debug)]
 pub struct PoolChain<const K: usize = 1> {
     periods: Vec<Pool>,
+    /// Costs added to a period on top of the regular one (e.g. a surge crew).
+    extra: Vec<[Money; K]>,
     /// Periods close in order; this many have.
     closed: usize,
     carried: [Money; K],
@@ -197,6 +226,7 @@ impl<const K: usize> PoolChain<K> {
     pub fn new(periods: usize) -> Self {
         PoolChain {
             periods: (0..periods).map(|_| Pool::default()).collect(),
+            extra: vec![[Money::ZERO; K]; periods],
             closed: 0,
             carried: [Money::ZERO; K],
             spent: Money::ZERO,
@@ -228,8 +258,9 @@ impl<const K: usize> PoolChain<K> {
         self.closed = p + 1;
         let mut totals = self.carried;
         for k in 0..K {
-            self.spent += costs[k];
-            totals[k] += costs[k];
+            let c = costs[k] + self.extra[p][k];
+            self.spent += c;
+            totals[k] += c;
         }
         let members = std::mem::take(&mut self.periods[p].members);
         let n = members.len();
@@ -247,6 +278,21 @@ impl<const K: usize> PoolChain<K> {
             give(slot, &mut items[slot as usize], shares);
         }
         n
+    }
+
+    /// Adds a cost to period `p` (or the first open one, if `p` has closed); false when
+    /// past the horizon.
+    pub fn add(&mut self, p: usize, costs: [Money; K]) -> bool {
+        let p = p.max(self.closed);
+        match self.extra.get_mut(p) {
+            Some(e) => {
+                for k in 0..K {
+                    e[k] += costs[k];
+                }
+                true
+            }
+            None => false,
+        }
     }
 
     /// The first period not closed yet.
@@ -301,6 +347,15 @@ mod tests {
         assert_eq!(chain.unabsorbed(), Money(9));
         assert_eq!(chain.spent, Money(162));
         assert!(!chain.join(3, 1), "past the horizon");
+    }
+
+    #[test]
+    fn head_count_follows_layers_and_span() {
+        assert_eq!(managers(1000.0, 1, 10.0), 100.0);
+        assert_eq!(managers(1000.0, 3, 10.0), 111.0);
+        assert_eq!(managers(1000.0, 2, 20.0), 53.0);
+        assert_eq!(claim(137.0, 3.0, 3.0), Money::from_yuan(9.0));
+        assert_eq!(claim(5.0, 3.0, 3.0), Money::from_yuan(5.0));
     }
 
     #[test]

@@ -90,6 +90,8 @@ pub struct DemandModel {
     windows: Vec<Window>,
     weight: LogNormal<f64>,
     weight_max: f64,
+    peak_days: Vec<u32>,
+    peak_multiplier: f64,
 }
 
 impl DemandModel {
@@ -137,6 +139,8 @@ impl DemandModel {
             weight: LogNormal::new(d.weight_median_kg.ln(), d.weight_sigma)
                 .expect("validated: sigma >= 0"),
             weight_max: d.weight_max_kg,
+            peak_days: d.peak_days.clone(),
+            peak_multiplier: d.peak_multiplier,
         }
     }
 
@@ -156,7 +160,12 @@ impl DemandModel {
     ) {
         out.clear();
         let win = &self.windows[w];
-        let mean = self.outlet_daily[k] * win.share;
+        let peak = if self.peak_days.contains(&(cutoff_at.day() as u32)) {
+            self.peak_multiplier
+        } else {
+            1.0
+        };
+        let mean = self.outlet_daily[k] * win.share * peak;
         if mean <= 0.0 {
             return;
         }

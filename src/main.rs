@@ -246,8 +246,8 @@ fn print_summary(o: &RunOutput) {
         s.scenario, s.seed, s.days_measured, s.warmup_days
     );
     println!(
-        "parcels: {} generated, {} delivered, {} in flight at the end",
-        s.parcels_generated, s.parcels_delivered, s.parcels_in_flight
+        "parcels: {} generated, {} delivered, {} lost, {} in flight at the end",
+        s.parcels_generated, s.parcels_delivered, s.parcels_lost, s.parcels_in_flight
     );
     println!(
         "measured: {} picked up in the window, {} of them delivered ({:.1} days simulated)",
@@ -285,6 +285,33 @@ fn print_summary(o: &RunOutput) {
         s.feeder_fill_rate * 100.0,
         s.delivery_attempts_per_parcel
     );
+    let q = &s.quality;
+    println!(
+        "service: {:.2}% late, {:.0} damaged and {:.0} lost per million, {:.1} complaints per million, claims {:.4} yuan/parcel",
+        q.late_rate * 100.0,
+        q.damaged_per_million,
+        q.lost_per_million,
+        q.complaints_per_million,
+        q.claims_yuan_per_parcel
+    );
+    let w = &s.welfare;
+    println!(
+        "staff: couriers {:.1} h/day on tours, {:.0} deliveries/day, {:.1} yuan/h; sorters {:.1} h/day at {:.1} yuan/h; {} managers over {:.0} staff in {} layers",
+        w.courier_hours_per_day,
+        w.deliveries_per_courier_day,
+        w.courier_pay_per_hour,
+        w.sorter_hours_per_day,
+        w.sorter_pay_per_hour,
+        s.org.managers,
+        s.org.front_line_staff,
+        s.org.layers
+    );
+    if s.other_revenue_per_parcel_yuan > 0.0 {
+        println!(
+            "other revenue {:.4} yuan/parcel (not netted above): net cost {:.4} yuan/parcel",
+            s.other_revenue_per_parcel_yuan, s.net_cost_per_parcel_yuan
+        );
+    }
     let m = &s.money;
     println!(
         "money: spent {:.0} yuan = measured parcels {:.0} + parcels outside the window {:.0} + in flight {:.0} + unabsorbed {:.0}",

@@ -28,6 +28,8 @@ pub enum Stream {
     Failures = 3,
     /// Choice of traced parcels.
     Trace = 4,
+    /// Damage, loss and complaints.
+    Incidents = 5,
 }
 
 /// Seed of a stream of run `seed`, optionally specialised by a sub-index (e.g. an outlet).

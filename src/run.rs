@@ -38,6 +38,8 @@ pub struct Summary {
     pub parcels_generated: u64,
     /// Every parcel signed for in the run, warm-up included.
     pub parcels_delivered: u64,
+    /// Parcels lost in transport (compensated).
+    pub parcels_lost: u64,
     /// Parcels still in the network at the end.
     pub parcels_in_flight: u64,
     /// Parcels picked up in the measured window, of those delivered, and still in flight
@@ -45,10 +47,14 @@ pub struct Summary {
     pub measured_parcels_picked_up: u64,
     pub measured_parcels_delivered: u64,
     pub measured_parcels_in_flight: u64,
-    /// Mean cost of a measured delivered parcel (yuan).
+    /// Cost of the measured parcels (delivered, and lost ones with their claims) per
+    /// measured delivered parcel (yuan).
     pub cost_per_parcel_yuan: f64,
     /// Activity → yuan per measured delivered parcel.
     pub cost_by_activity: BTreeMap<&'static str, f64>,
+    /// Revenue besides carrying parcels, per parcel, and the cost net of it (yuan).
+    pub other_revenue_per_parcel_yuan: f64,
+    pub net_cost_per_parcel_yuan: f64,
     pub transit_hours_mean: f64,
     pub transit_hours_p50: f64,
     pub transit_hours_p95: f64,
@@ -60,8 +66,49 @@ pub struct Summary {
     pub truck_fill_rate: f64,
     pub feeder_fill_rate: f64,
     pub delivery_attempts_per_parcel: f64,
+    pub quality: QualitySummary,
+    pub welfare: WelfareSummary,
+    pub org: OrgSummary,
     pub money: MoneySummary,
     pub network: NetworkSummary,
+}
+
+/// The price of cheapness in service terms (measured parcels).
+#[derive(Debug, Clone, Serialize)]
+pub struct QualitySummary {
+    pub late_rate: f64,
+    pub damaged_per_million: f64,
+    pub lost_per_million: f64,
+    pub claims_yuan_per_parcel: f64,
+    pub complaints_per_million: f64,
+    pub complaints_per_million_by_cause: BTreeMap<&'static str, f64>,
+    #[serde(flatten)]
+    pub counts: crate::ops::quality::QualityCounts,
+}
+
+/// The price of cheapness in staff terms.
+#[derive(Debug, Clone, Serialize)]
+pub struct WelfareSummary {
+    /// Hours a courier spends on delivery tours per day (h).
+    pub courier_hours_per_day: f64,
+    /// Per-delivery pay over tour hours (yuan/h).
+    pub courier_pay_per_hour: f64,
+    pub deliveries_per_courier_day: f64,
+    /// A sorter works one shift a day (h) at the wage (yuan/h).
+    pub sorter_hours_per_day: f64,
+    pub sorter_pay_per_hour: f64,
+}
+
+/// Management structure as simulated.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgSummary {
+    pub layers: u32,
+    pub front_line_staff: f64,
+    pub managers: f64,
+    /// Hours from a centre's request to the surge crew's arrival.
+    pub decision_delay_hours: f64,
+    /// Surge crews that arrived during the window, over all centres.
+    pub surges: u64,
 }
 
 /// Where every yuan went (yuan). `spent_total = attributed_to_delivered +
@@ -237,12 +284,16 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         days_simulated: t.hours() / 24.0,
         parcels_generated: m.generated,
         parcels_delivered: o.delivered + o.outside_delivered,
+        parcels_lost: o.lost + o.outside_lost,
         parcels_in_flight: in_flight,
         measured_parcels_picked_up: m.generated_measured,
         measured_parcels_delivered: o.delivered,
         measured_parcels_in_flight: m.measured_open,
         cost_per_parcel_yuan: ratio(o.cost.total().yuan(), delivered),
         cost_by_activity: yuan_map(&o.cost, delivered.max(1.0)),
+        other_revenue_per_parcel_yuan: sc.revenue.other_per_parcel,
+        net_cost_per_parcel_yuan: ratio(o.cost.total().yuan(), delivered)
+            - sc.revenue.other_per_parcel,
         transit_hours_mean: o.transit_h.mean(),
         transit_hours_p50: o.transit_h.quantile(0.5),
         transit_hours_p95: o.transit_h.quantile(0.95),
@@ -252,6 +303,55 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         truck_fill_rate: lh(LaneKind::Linehaul),
         feeder_fill_rate: lh(LaneKind::Feeder),
         delivery_attempts_per_parcel: ratio(o.attempts as f64, delivered),
+        quality: {
+            let q = &m.incidents.counts;
+            let ended = (o.delivered + o.lost).max(1) as f64;
+            let per_m = |x: u64| x as f64 * 1e6 / ended;
+            QualitySummary {
+                late_rate: ratio(q.late as f64, delivered),
+                damaged_per_million: per_m(q.damaged),
+                lost_per_million: per_m(q.lost),
+                claims_yuan_per_parcel: ratio(q.claims_yuan, delivered),
+                complaints_per_million: per_m(
+                    q.complaints_late + q.complaints_damaged + q.complaints_lost,
+                ),
+                complaints_per_million_by_cause: [
+                    ("late", per_m(q.complaints_late)),
+                    ("damaged", per_m(q.complaints_damaged)),
+                    ("lost", per_m(q.complaints_lost)),
+                ]
+                .into_iter()
+                .collect(),
+                counts: q.clone(),
+            }
+        },
+        welfare: {
+            let courier_days = net
+                .outlets
+                .iter()
+                .map(|&k| net.nodes[k as usize].couriers as f64)
+                .sum::<f64>()
+                * sc.days as f64;
+            let shifts = &sc.operations.sorting.shifts;
+            WelfareSummary {
+                courier_hours_per_day: ratio(o.courier_hours, courier_days),
+                courier_pay_per_hour: ratio(o.courier_pay.yuan(), o.courier_hours),
+                deliveries_per_courier_day: ratio(
+                    m.outlets.iter().map(|x| x.delivered).sum::<u64>() as f64,
+                    courier_days,
+                ),
+                sorter_hours_per_day: shifts.iter().map(|x| x.hours).sum::<f64>()
+                    / shifts.len() as f64,
+                sorter_pay_per_hour: sc.costs.sorter_wage_per_hour,
+            }
+        },
+        org: OrgSummary {
+            layers: sc.org.layers,
+            front_line_staff: m.front_line_staff,
+            managers: m.managers,
+            decision_delay_hours: m.cfg.surge_delay.hours(),
+            surges: m.centres.iter().map(|c| c.surges as u64).sum(),
+        },
         money: MoneySummary {
             spent_total: m.spent.total().yuan(),
             spent_during_warmup: m.spent_warmup.total().yuan(),
@@ -383,10 +483,11 @@ fn check_books(m: &Carrier) -> Result<()> {
     let (in_flight, in_flight_cost) = m.in_flight();
     let o = &m.out;
     let delivered = o.delivered + o.outside_delivered;
-    if m.generated != delivered + in_flight {
+    let lost = o.lost + o.outside_lost;
+    if m.generated != delivered + lost + in_flight {
         return Err(Error::Bookkeeping(format!(
-            "parcels generated {} != delivered {} + in flight {}",
-            m.generated, delivered, in_flight
+            "parcels generated {} != delivered {} + lost {} + in flight {}",
+            m.generated, delivered, lost, in_flight
         )));
     }
     if in_flight != m.in_network {
@@ -423,6 +524,8 @@ fn check_books(m: &Carrier) -> Result<()> {
         Activity::Feeder,
         Activity::Linehaul,
         Activity::LastMile,
+        Activity::Claims,
+        Activity::Complaints,
     ] {
         if m.spent.get(a) != attributed.get(a) {
             return Err(Error::Bookkeeping(format!(

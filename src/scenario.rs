@@ -36,6 +36,84 @@ pub struct Scenario {
     /// Vehicle types lanes may use; generated lanes pick the smallest that fits.
     #[serde(default = "d_vehicles")]
     pub vehicles: Vec<Vehicle>,
+    #[serde(default)]
+    pub quality: Quality,
+    #[serde(default)]
+    pub org: Org,
+    #[serde(default)]
+    pub revenue: Revenue,
+}
+
+/// Service quality as outcomes: incidents happen by chance in handling and transport, and
+/// each costs claims and complaints.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quality {
+    /// Probability that one sort damages a parcel (-). Assumption, calibrated so damage
+    /// complaints are about 1.8 per million (Q9).
+    #[serde(default = "d_damage")]
+    pub damage_per_sort: f64,
+    /// Probability that a parcel is lost on one trip (-). Q11 (5 per 100,000 last mile).
+    #[serde(default = "d_loss")]
+    pub loss_per_trip: f64,
+    /// Mean value of the goods in a parcel (yuan). V20 (137, 2019).
+    #[serde(default = "d_goods")]
+    pub goods_value: f64,
+    /// Postage the shop paid, the base of the compensation cap (yuan). L11, L14.
+    #[serde(default = "d_postage")]
+    pub postage: f64,
+    /// Uninsured compensation: the lesser of the goods' value and this multiple of the
+    /// postage (-). Q12 (3×).
+    #[serde(default = "d_cap")]
+    pub claim_cap_multiple: f64,
+    /// Probability that a late, damaged or lost parcel brings a complaint (-). Assumption,
+    /// calibrated to Q8/Q9 (about 10 complaints per million parcels).
+    #[serde(default = "d_c_late")]
+    pub complaint_if_late: f64,
+    #[serde(default = "d_c_damaged")]
+    pub complaint_if_damaged: f64,
+    #[serde(default = "d_c_lost")]
+    pub complaint_if_lost: f64,
+    /// Staff time to handle one complaint (yuan). Assumption.
+    #[serde(default = "d_c_cost")]
+    pub complaint_cost: f64,
+}
+
+/// Management structure: layers between head office and the front line, span of control,
+/// and how long a request for extra capacity takes to climb up and come back approved.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Org {
+    /// Management layers above the front line (count). M5, M7.
+    #[serde(default = "d_layers")]
+    pub layers: u32,
+    /// People reporting to one manager (count). Assumption.
+    #[serde(default = "d_span")]
+    pub span_of_control: f64,
+    /// A manager's salary and benefits (yuan/day). Assumption (≈2× L20 courier income).
+    #[serde(default = "d_manager")]
+    pub manager_cost_per_day: f64,
+    /// Time one layer takes to pass a request on (h). Assumption.
+    #[serde(default = "d_delay")]
+    pub decision_delay_hours: f64,
+    /// A centre asks for a surge crew when its sorting backlog exceeds this many hours
+    /// of its lines' throughput (h).
+    #[serde(default = "d_surge_trigger")]
+    pub surge_backlog_hours: f64,
+    /// Extra sorter lines' worth of crew a surge brings (lines), and how long it stays (h).
+    #[serde(default = "d_surge_lines")]
+    pub surge_lines: u32,
+    #[serde(default = "d_surge_hours")]
+    pub surge_hours: f64,
+}
+
+/// Revenue besides carrying parcels, reported next to the cost, never netted into it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revenue {
+    /// Other revenue per parcel: waybill advertising, freight, retail at outlets (yuan).
+    #[serde(default)]
+    pub other_per_parcel: f64,
 }
 
 /// Order volumes and their shape.
@@ -62,6 +140,12 @@ pub struct Demand {
     /// Heaviest parcel accepted; heavier draws are capped (kg). D11.
     #[serde(default = "d_weight_max")]
     pub weight_max_kg: f64,
+    /// Days (0 = the first simulated day) whose orders are multiplied by `peak_multiplier`;
+    /// capacity is planned for the normal volume. D1-D4 (Singles' Day ≈1.8×).
+    #[serde(default)]
+    pub peak_days: Vec<u32>,
+    #[serde(default = "d_peak")]
+    pub peak_multiplier: f64,
 }
 
 /// The network: generated from a city list, or given node by node and lane by lane.
@@ -402,6 +486,9 @@ fn d_weight_sigma() -> f64 {
 fn d_weight_max() -> f64 {
     50.0
 }
+fn d_peak() -> f64 {
+    1.8
+}
 fn d_hubs() -> usize {
     8
 }
@@ -486,6 +573,54 @@ fn d_promise() -> f64 {
 fn d_area() -> f64 {
     20.0
 }
+fn d_damage() -> f64 {
+    0.000_01
+}
+fn d_loss() -> f64 {
+    0.000_01
+}
+fn d_goods() -> f64 {
+    137.0
+}
+fn d_postage() -> f64 {
+    3.0
+}
+fn d_cap() -> f64 {
+    3.0
+}
+fn d_c_late() -> f64 {
+    0.000_05
+}
+fn d_c_damaged() -> f64 {
+    0.05
+}
+fn d_c_lost() -> f64 {
+    0.1
+}
+fn d_c_cost() -> f64 {
+    30.0
+}
+fn d_layers() -> u32 {
+    3
+}
+fn d_span() -> f64 {
+    15.0
+}
+fn d_manager() -> f64 {
+    500.0
+}
+fn d_delay() -> f64 {
+    8.0
+}
+fn d_surge_trigger() -> f64 {
+    4.0
+}
+fn d_surge_lines() -> u32 {
+    1
+}
+fn d_surge_hours() -> f64 {
+    16.0
+}
 fn d_waybill() -> f64 {
     0.3
 }
@@ -548,7 +683,9 @@ macro_rules! default_via_serde {
         }
     )*};
 }
-default_via_serde!(Pickup, Feeder, Sorting, Linehaul, Delivery, Costs);
+default_via_serde!(
+    Pickup, Feeder, Sorting, Linehaul, Delivery, Costs, Quality, Org, Revenue
+);
 
 // ------------------------------------------------------------------------ loading
 
@@ -726,6 +863,33 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
     positive("demand.weight_median_kg", d.weight_median_kg)?;
     non_negative("demand.weight_sigma", d.weight_sigma)?;
     positive("demand.weight_max_kg", d.weight_max_kg)?;
+    positive("demand.peak_multiplier", d.peak_multiplier)?;
+    let q = &sc.quality;
+    for (f, v) in [
+        ("quality.damage_per_sort", q.damage_per_sort),
+        ("quality.loss_per_trip", q.loss_per_trip),
+        ("quality.complaint_if_late", q.complaint_if_late),
+        ("quality.complaint_if_damaged", q.complaint_if_damaged),
+        ("quality.complaint_if_lost", q.complaint_if_lost),
+    ] {
+        probability(f, v)?;
+    }
+    for (f, v) in [
+        ("quality.goods_value", q.goods_value),
+        ("quality.postage", q.postage),
+        ("quality.claim_cap_multiple", q.claim_cap_multiple),
+        ("quality.complaint_cost", q.complaint_cost),
+        ("org.manager_cost_per_day", sc.org.manager_cost_per_day),
+        ("org.decision_delay_hours", sc.org.decision_delay_hours),
+        ("revenue.other_per_parcel", sc.revenue.other_per_parcel),
+    ] {
+        non_negative(f, v)?;
+    }
+    if sc.org.span_of_control.is_nan() || sc.org.span_of_control < 2.0 {
+        return Err(src.error("org.span_of_control", "must be at least 2"));
+    }
+    positive("org.surge_backlog_hours", sc.org.surge_backlog_hours)?;
+    positive("org.surge_hours", sc.org.surge_hours)?;
 
     let n = &sc.network;
     let explicit = n.nodes.is_some() || n.nodes_file.is_some();

@@ -4,6 +4,7 @@
 //! money per period (shifts, centre-days, outlet-days) are split over the parcels that
 //! used them when the period closes (see `cost`).
 
+pub mod quality;
 pub mod sorter;
 
 use crate::cost::{self, Activity, CostVec, Money, PREFETCH_AHEAD, PoolChain, prefetch};
@@ -13,6 +14,7 @@ use crate::metrics::Histogram;
 use crate::network::{LaneKind, NONE, Network};
 use crate::random::{Rng, Stream, mix64, rng};
 use crate::scenario::{NodeKind, Scenario, parse_time_of_day};
+use quality::Incidents;
 use rand::RngExt;
 use sorter::{Calendar, ServiceTime, Sorter};
 use std::cmp::Reverse;
@@ -24,6 +26,8 @@ pub enum Stage {
     InNetwork,
     /// Signed for, waiting for its last cost periods to close.
     Delivered,
+    /// Lost in transport (and compensated), waiting for its last cost periods to close.
+    Lost,
 }
 
 /// One parcel in flight.
@@ -41,6 +45,7 @@ pub struct Parcel {
     pub open: u16,
     pub stage: Stage,
     pub traced: bool,
+    pub damaged: bool,
     pub cost: CostVec,
 }
 
@@ -61,6 +66,8 @@ pub enum Event {
     ShiftEnd(u32),
     /// Day `d` ends: close the day's fixed-cost periods.
     DayEnd(u32),
+    /// A surge crew request of centre `pos` comes back approved.
+    Surge(u32),
 }
 
 /// Per-lane state and statistics.
@@ -149,6 +156,11 @@ pub struct OutletState {
 #[derive(Debug)]
 pub struct CentreState {
     pub sorter: Sorter,
+    /// A surge request is on its way through the layers.
+    surge_pending: bool,
+    /// The current surge crew leaves at this time.
+    surge_until: SimTime,
+    pub surges: u32,
     labour: PoolChain,
     /// Centre-days: sorter depreciation and floor rent.
     days: PoolChain<2>,
@@ -187,6 +199,11 @@ pub struct Config {
     pub m2_per_line: f64,
     pub rent: f64,
     pub dispatch_when_full: bool,
+    pub throughput: f64,
+    pub surge_trigger_hours: f64,
+    pub surge_delay: SimTime,
+    pub surge_lines: u32,
+    pub surge_length: SimTime,
 }
 
 impl Config {
@@ -217,9 +234,15 @@ pub struct Outcomes {
     pub transit_h: Histogram,
     pub on_time: u64,
     pub attempts: u64,
-    /// Delivered parcels picked up outside the window (warm-up or drain).
+    /// Measured parcels lost in transport (their cost counts toward the delivered ones').
+    pub lost: u64,
+    /// Delivered or lost parcels picked up outside the window (warm-up or drain).
     pub outside_delivered: u64,
+    pub outside_lost: u64,
     pub outside_cost: CostVec,
+    /// Courier tour hours and per-delivery pay in the window (staff welfare).
+    pub courier_hours: f64,
+    pub courier_pay: Money,
 }
 
 /// The whole model state.
@@ -261,6 +284,12 @@ pub struct Carrier<'a> {
     orders: Vec<Order>,
     /// (fixed cost, cost per km, capacity) of each vehicle type.
     vehicles: Vec<(f64, f64, u32)>,
+    pub incidents: Incidents,
+    /// Network-wide management overhead per day, split over the day's pickups.
+    management: PoolChain,
+    pub managers: f64,
+    pub front_line_staff: f64,
+    management_day: Money,
 }
 
 impl<'a> Carrier<'a> {
@@ -292,6 +321,11 @@ impl<'a> Carrier<'a> {
             m2_per_line: c.facility_m2_per_line,
             rent: c.rent_per_m2_month,
             dispatch_when_full: o.linehaul.dispatch_when_full,
+            throughput: o.sorting.throughput_per_line,
+            surge_trigger_hours: sc.org.surge_backlog_hours,
+            surge_delay: SimTime::from_hours(sc.org.layers as f64 * sc.org.decision_delay_hours),
+            surge_lines: sc.org.surge_lines,
+            surge_length: SimTime::from_hours(sc.org.surge_hours),
         };
         let shifts: Vec<(SimTime, SimTime)> = o
             .sorting
@@ -330,6 +364,9 @@ impl<'a> Carrier<'a> {
                     ServiceTime::new(o.sorting.service, mean_ms),
                     (cfg.warmup, cfg.window_end),
                 ),
+                surge_pending: false,
+                surge_until: SimTime::ZERO,
+                surges: 0,
                 labour: PoolChain::new(calendar.intervals.len()),
                 days: PoolChain::new(days),
             })
@@ -339,6 +376,19 @@ impl<'a> Carrier<'a> {
             outlet_pos[id as usize] = k as u32;
         }
         let expected = sc.demand.daily_parcels * sc.days as f64;
+        // Head-count: every sorter on every shift and every courier; managers above them.
+        let front_line_staff = net
+            .centres
+            .iter()
+            .map(|&c| net.nodes[c as usize].lines as f64 * o.sorting.workers_per_line)
+            .sum::<f64>()
+            * o.sorting.shifts.len() as f64
+            + net
+                .outlets
+                .iter()
+                .map(|&k| net.nodes[k as usize].couriers as f64)
+                .sum::<f64>();
+        let managers = cost::managers(front_line_staff, sc.org.layers, sc.org.span_of_control);
         let p = if trace == 0 {
             0.0
         } else {
@@ -385,8 +435,12 @@ impl<'a> Carrier<'a> {
                 transit_h: Histogram::new(0.1, 24 * 10 * 60),
                 on_time: 0,
                 attempts: 0,
+                lost: 0,
                 outside_delivered: 0,
+                outside_lost: 0,
                 outside_cost: CostVec::default(),
+                courier_hours: 0.0,
+                courier_pay: Money::ZERO,
             },
             orders: Vec::new(),
             vehicles: sc
@@ -394,6 +448,11 @@ impl<'a> Carrier<'a> {
                 .iter()
                 .map(|v| (v.fixed_cost, v.cost_per_km, v.capacity))
                 .collect(),
+            incidents: Incidents::new(&sc.quality, rng(seed, Stream::Incidents, 0)),
+            management: PoolChain::new(days),
+            managers,
+            front_line_staff,
+            management_day: Money::from_yuan(managers * sc.org.manager_cost_per_day),
         }
     }
 
@@ -475,6 +534,7 @@ impl<'a> Carrier<'a> {
             open: 0,
             stage: Stage::InNetwork,
             traced,
+            damaged: false,
             cost: CostVec::default(),
         };
         if traced {
@@ -514,25 +574,34 @@ impl<'a> Carrier<'a> {
     fn settle(p: &mut Parcel, a: Activity, m: Money) -> bool {
         p.cost.add(a, m);
         p.open -= 1;
-        p.open == 0 && p.stage == Stage::Delivered
+        p.open == 0 && p.stage != Stage::InNetwork
     }
 
-    /// Records a signed parcel whose costs are all in, and frees its slot.
+    /// Records a signed or lost parcel whose costs are all in, and frees its slot.
     fn finish(&mut self, slot: u32) {
         let p = &self.parcels[slot as usize];
+        let lost = p.stage == Stage::Lost;
         if self.cfg.in_window(p.picked) {
             self.measured_open -= 1;
             let o = &mut self.out;
-            o.delivered += 1;
             o.cost.add_all(&p.cost);
-            let transit = p.signed - p.picked;
-            o.transit_h.record(transit.hours());
-            if transit <= self.cfg.promise {
-                o.on_time += 1;
+            if lost {
+                o.lost += 1;
+            } else {
+                o.delivered += 1;
+                let transit = p.signed - p.picked;
+                o.transit_h.record(transit.hours());
+                if transit <= self.cfg.promise {
+                    o.on_time += 1;
+                }
+                o.attempts += p.attempts as u64;
             }
-            o.attempts += p.attempts as u64;
         } else {
-            self.out.outside_delivered += 1;
+            if lost {
+                self.out.outside_lost += 1;
+            } else {
+                self.out.outside_delivered += 1;
+            }
             self.out.outside_cost.add_all(&p.cost);
         }
         if p.traced
@@ -542,6 +611,60 @@ impl<'a> Carrier<'a> {
         }
         self.in_network -= 1;
         self.free.push(slot);
+    }
+
+    /// Charges what the end of a journey costs (claim, complaint) to parcel `slot`.
+    fn end_journey(&mut self, slot: u32, now: SimTime, late: bool) {
+        let p = &self.parcels[slot as usize];
+        let measured = self.cfg.in_window(p.picked);
+        let outcome = self
+            .incidents
+            .end(late, p.damaged, p.stage == Stage::Lost, measured);
+        if outcome.claim > Money::ZERO {
+            self.charge(now, slot, Activity::Claims, outcome.claim);
+        }
+        if outcome.complaint > Money::ZERO {
+            self.charge(now, slot, Activity::Complaints, outcome.complaint);
+        }
+    }
+
+    /// Asks for a surge crew at centre `pos` when its backlog is too long; the approval
+    /// takes a decision delay per management layer.
+    fn check_backlog(&mut self, pos: usize, now: SimTime, s: &mut Scheduler<Event>) {
+        let c = &mut self.centres[pos];
+        if c.surge_pending || now < c.surge_until {
+            return;
+        }
+        let per_hour = c.sorter.lines() as f64 * self.cfg.throughput;
+        let backlog_h = c.sorter.queue_at(now) as f64 / per_hour;
+        if backlog_h > self.cfg.surge_trigger_hours {
+            c.surge_pending = true;
+            s.schedule_in(self.cfg.surge_delay, Event::Surge(pos as u32));
+        }
+    }
+
+    /// A surge crew arrives at centre `pos`: extra lines for a while, paid in full.
+    fn surge(&mut self, pos: usize, now: SimTime) {
+        let until = now + self.cfg.surge_length;
+        let c = &mut self.centres[pos];
+        c.surge_pending = false;
+        c.surge_until = until;
+        if self.cfg.in_window(now) {
+            c.surges += 1;
+        }
+        c.sorter.add_temporary(self.cfg.surge_lines, now, until);
+        let cost = cost::shift_labour(
+            self.cfg.surge_lines,
+            self.cfg.workers_per_line,
+            self.cfg.surge_length.hours(),
+            self.cfg.wage,
+        );
+        // Booked with the shift in which the crew starts (or the next one).
+        let interval = self
+            .calendar
+            .next_working(now)
+            .map_or(usize::MAX, |(_, i)| i);
+        c.labour.add(interval, [cost]);
     }
 
     // -------------------------------------------------------------- event handlers
@@ -564,9 +687,9 @@ impl<'a> Carrier<'a> {
                 self.charge(now, slot, Activity::Pickup, self.cfg.pickup_fee);
                 let o = &mut self.outlets[k];
                 o.spent += self.cfg.pickup_fee;
-                if o.day_cost.join(day, slot) {
-                    self.parcels[slot as usize].open += 1;
-                }
+                let joined = u16::from(o.day_cost.join(day, slot))
+                    + u16::from(self.management.join(day, slot));
+                self.parcels[slot as usize].open += joined;
                 if self.cfg.in_window(now) {
                     o.picked += 1;
                 }
@@ -658,6 +781,13 @@ impl<'a> Carrier<'a> {
                         prefetch(&self.parcels, ahead as usize);
                     }
                     self.step(slot, now, "arrived", || node.id.clone());
+                    if self.incidents.lost_on_trip() {
+                        self.lose(slot, now);
+                        continue;
+                    }
+                    if self.incidents.damaged_by_sort() {
+                        self.parcels[slot as usize].damaged = true;
+                    }
                     let c = &mut self.centres[pos];
                     let Some(sorted) = c.sorter.sort(now, &self.calendar, &mut self.service_rng)
                     else {
@@ -678,6 +808,7 @@ impl<'a> Carrier<'a> {
                         touched.push(next);
                     }
                 }
+                self.check_backlog(pos, now, s);
                 for next in touched {
                     let st = &self.lanes[next as usize];
                     if st.waiting() as u64 >= self.vehicle_capacity(next) {
@@ -692,6 +823,10 @@ impl<'a> Carrier<'a> {
                 for &slot in &load {
                     debug_assert_eq!(self.parcels[slot as usize].dest, lane.to);
                     self.step(slot, now, "at_delivery_outlet", || node.id.clone());
+                    if self.incidents.lost_on_trip() {
+                        self.lose(slot, now);
+                        continue;
+                    }
                     if self.outlets[k].day_cost.join(day, slot) {
                         self.parcels[slot as usize].open += 1;
                     }
@@ -702,6 +837,16 @@ impl<'a> Carrier<'a> {
         let mut load = load;
         load.clear();
         self.trips[trip as usize].1 = load;
+    }
+
+    /// Parcel `slot` is lost in transport: compensated, and out of the network.
+    fn lose(&mut self, slot: u32, now: SimTime) {
+        self.step(slot, now, "lost", String::new);
+        self.parcels[slot as usize].stage = Stage::Lost;
+        self.end_journey(slot, now, false);
+        if self.parcels[slot as usize].open == 0 {
+            self.finish(slot);
+        }
     }
 
     fn delivery(&mut self, now: SimTime) {
@@ -731,6 +876,9 @@ impl<'a> Carrier<'a> {
                 at += m;
                 let km = cost::tour_km(m, district);
                 let tour_h = km / self.cfg.courier_speed + m as f64 * self.cfg.stop_hours;
+                if self.cfg.in_window(now) {
+                    self.out.courier_hours += tour_h;
+                }
                 let route = Money::from_yuan(km * self.cfg.courier_per_km);
                 self.book(now, Activity::LastMile, route);
                 self.outlets[k].spent += route;
@@ -751,12 +899,15 @@ impl<'a> Carrier<'a> {
                     let p = &mut self.parcels[slot as usize];
                     p.signed = when;
                     p.stage = Stage::Delivered;
+                    let late = when - p.picked > self.cfg.promise;
                     let o = &mut self.outlets[k];
                     o.spent += self.cfg.courier_pay;
                     if self.cfg.in_window(now) {
                         o.delivered += 1;
+                        self.out.courier_pay += self.cfg.courier_pay;
                     }
                     self.step(slot, when, "signed", || node.id.clone());
+                    self.end_journey(slot, now, late);
                     if self.parcels[slot as usize].open == 0 {
                         self.finish(slot);
                     }
@@ -780,7 +931,7 @@ impl<'a> Carrier<'a> {
     fn close_shift(&mut self, i: usize, hours: f64, now: SimTime) {
         let mut released = Vec::new();
         for pos in 0..self.centres.len() {
-            let lines = self.centres[pos].sorter.lines() as u32;
+            let lines = self.centres[pos].sorter.lines();
             let cost = cost::shift_labour(lines, self.cfg.workers_per_line, hours, self.cfg.wage);
             let parcels = &mut self.parcels;
             self.centres[pos]
@@ -837,7 +988,7 @@ impl<'a> Carrier<'a> {
         let part = |m: Money| Money::from_yuan(m.yuan() * fraction);
         let mut released = Vec::new();
         for pos in 0..self.centres.len() {
-            let lines = self.centres[pos].sorter.lines() as u32;
+            let lines = self.centres[pos].sorter.lines();
             let eq = part(cost::equipment_per_day(
                 lines,
                 self.cfg.capex,
@@ -860,6 +1011,14 @@ impl<'a> Carrier<'a> {
             self.book(during, Activity::SortEquipment, eq);
             self.book(during, Activity::SortFacility, fa);
         }
+        let mgmt = part(self.management_day);
+        let parcels = &mut self.parcels;
+        self.management.close(d, [mgmt], parcels, |slot, p, [m]| {
+            if Self::settle(p, Activity::Management, m) {
+                released.push(slot);
+            }
+        });
+        self.book(during, Activity::Management, mgmt);
         let cost = part(self.cfg.outlet_day);
         for k in 0..self.outlets.len() {
             let parcels = &mut self.parcels;
@@ -885,7 +1044,7 @@ impl<'a> Carrier<'a> {
             .map(|c| c.labour.unabsorbed() + c.days.unabsorbed())
             .sum();
         let o: Money = self.outlets.iter().map(|o| o.day_cost.unabsorbed()).sum();
-        c + o
+        c + o + self.management.unabsorbed()
     }
 
     /// Parcels still in the network at the end, and the cost they carry.
@@ -914,7 +1073,7 @@ impl<'a> Carrier<'a> {
         self.parcels
             .iter()
             .enumerate()
-            .filter(|(i, p)| !freed[*i] && p.stage == Stage::Delivered)
+            .filter(|(i, p)| !freed[*i] && p.stage != Stage::InNetwork)
             .count() as u64
     }
 }
@@ -938,6 +1097,7 @@ impl Model for Carrier<'_> {
             Event::Delivery(_) => self.delivery(now),
             Event::ShiftEnd(i) => self.shift_end(i as usize, now),
             Event::DayEnd(d) => self.day_end(d as usize, now),
+            Event::Surge(pos) => self.surge(pos as usize, now),
         }
     }
 }

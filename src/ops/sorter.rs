@@ -100,8 +100,10 @@ impl ServiceTime {
 /// The sorter of one centre, with its statistics.
 #[derive(Debug, Clone)]
 pub struct Sorter {
-    /// When each line is next free.
-    free: BinaryHeap<Reverse<u64>>,
+    /// When each line is next free, and when it leaves (`u64::MAX` for the centre's own
+    /// lines; surge crews leave).
+    free: BinaryHeap<Reverse<(u64, u64)>>,
+    permanent: u32,
     service: ServiceTime,
     /// Start times of parcels that have arrived but not started (non-decreasing).
     waiting: VecDeque<u64>,
@@ -116,7 +118,8 @@ pub struct Sorter {
 impl Sorter {
     pub fn new(lines: u32, service: ServiceTime, window: (SimTime, SimTime)) -> Sorter {
         Sorter {
-            free: (0..lines.max(1)).map(|_| Reverse(0)).collect(),
+            free: (0..lines.max(1)).map(|_| Reverse((0, u64::MAX))).collect(),
+            permanent: lines.max(1),
             service,
             waiting: VecDeque::new(),
             window,
@@ -127,8 +130,16 @@ impl Sorter {
         }
     }
 
-    pub fn lines(&self) -> usize {
-        self.free.len()
+    /// The centre's own lines (surge crews not counted).
+    pub fn lines(&self) -> u32 {
+        self.permanent
+    }
+
+    /// Adds `n` lines from `from` until `until` (a surge crew).
+    pub fn add_temporary(&mut self, n: u32, from: SimTime, until: SimTime) {
+        for _ in 0..n {
+            self.free.push(Reverse((from.0, until.0)));
+        }
     }
 
     /// Parcels waiting (not yet started) at time `t`; `t` must not go backwards.
@@ -144,15 +155,24 @@ impl Sorter {
     #[inline]
     pub fn sort(&mut self, arrival: SimTime, cal: &Calendar, rng: &mut Rng) -> Option<Sorted> {
         self.queue_at(arrival);
-        let Reverse(free) = self.free.pop().expect("at least one line");
-        let Some((start, interval)) = cal.next_working(arrival.max(SimTime(free))) else {
-            // Nothing more is sorted in this run: the line stays blocked.
-            self.free.push(Reverse(u64::MAX));
-            return None;
+        let (start, interval, leaves) = loop {
+            let Reverse((free, leaves)) = self.free.pop().expect("a permanent line");
+            let Some((start, interval)) = cal.next_working(arrival.max(SimTime(free))) else {
+                if leaves == u64::MAX {
+                    // Nothing more is sorted in this run: the line stays blocked.
+                    self.free.push(Reverse((u64::MAX, u64::MAX)));
+                    return None;
+                }
+                continue;
+            };
+            if start.0 < leaves {
+                break (start, interval, leaves);
+            }
+            // A surge crew whose time is up: it leaves.
         };
         let d = self.service.sample(rng);
         let done = start + SimTime(d);
-        self.free.push(Reverse(done.0));
+        self.free.push(Reverse((done.0, leaves)));
         if start > arrival {
             self.waiting.push_back(start.0);
         }

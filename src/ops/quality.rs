@@ -1,0 +1,105 @@
+//! Service quality as outcomes: parcels are damaged in sorting and lost in transport by
+//! chance, arrive late when queues and timetables delay them, and each incident costs a
+//! claim and, sometimes, a complaint.
+
+use crate::cost::{Money, claim};
+use crate::random::Rng;
+use crate::scenario::Quality;
+use rand::RngExt;
+use serde::Serialize;
+
+/// Incident counts and their money, over the measured parcels.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QualityCounts {
+    pub late: u64,
+    pub damaged: u64,
+    pub lost: u64,
+    pub claims_yuan: f64,
+    pub complaints_late: u64,
+    pub complaints_damaged: u64,
+    pub complaints_lost: u64,
+}
+
+/// Draws incidents from their own random stream, so that changing a quality setting leaves
+/// every other draw of the run alone.
+pub struct Incidents {
+    q: Quality,
+    rng: Rng,
+    claim: Money,
+    complaint: Money,
+    pub counts: QualityCounts,
+}
+
+/// What the end of a parcel's journey costs.
+pub struct Outcome {
+    pub claim: Money,
+    pub complaint: Money,
+}
+
+impl Incidents {
+    pub fn new(q: &Quality, rng: Rng) -> Incidents {
+        Incidents {
+            claim: claim(q.goods_value, q.postage, q.claim_cap_multiple),
+            complaint: Money::from_yuan(q.complaint_cost),
+            q: q.clone(),
+            rng,
+            counts: QualityCounts::default(),
+        }
+    }
+
+    /// Whether one sort damages the parcel.
+    #[inline]
+    pub fn damaged_by_sort(&mut self) -> bool {
+        self.rng.random::<f64>() < self.q.damage_per_sort
+    }
+
+    /// Whether the parcel is lost on one trip.
+    #[inline]
+    pub fn lost_on_trip(&mut self) -> bool {
+        self.rng.random::<f64>() < self.q.loss_per_trip
+    }
+
+    /// A parcel's journey ends (signed, or lost): the claim owed and whether a complaint
+    /// follows; counted when `measured`.
+    pub fn end(&mut self, late: bool, damaged: bool, lost: bool, measured: bool) -> Outcome {
+        let u: f64 = self.rng.random();
+        let claim = if damaged || lost {
+            self.claim
+        } else {
+            Money::ZERO
+        };
+        // The worst cause decides the complaint.
+        let (p, cause) = if lost {
+            (self.q.complaint_if_lost, 2)
+        } else if damaged {
+            (self.q.complaint_if_damaged, 1)
+        } else if late {
+            (self.q.complaint_if_late, 0)
+        } else {
+            (0.0, 0)
+        };
+        let complains = u < p;
+        if measured {
+            let c = &mut self.counts;
+            c.late += u64::from(late);
+            c.damaged += u64::from(damaged);
+            c.lost += u64::from(lost);
+            c.claims_yuan += claim.yuan();
+            if complains {
+                match cause {
+                    0 => c.complaints_late += 1,
+                    1 => c.complaints_damaged += 1,
+                    _ => c.complaints_lost += 1,
+                }
+            }
+        }
+        Outcome {
+            claim,
+            complaint: if complains {
+                self.complaint
+            } else {
+                Money::ZERO
+            },
+        }
+    }
+}
