@@ -245,28 +245,31 @@ impl<const K: usize> PoolChain<K> {
         }
     }
 
-    /// Closes period `p`, whose resource costs `costs` are now incurred: calls `give` with
-    /// each member (looked up in `items` by slot) and its shares. Returns the member count.
+    /// Closes period `p`, whose resource costs `costs` (plus any added to the period) are
+    /// now incurred: calls `give` with each member (looked up in `items` by slot) and its
+    /// shares. Returns what the period cost.
     pub fn close<T>(
         &mut self,
         p: usize,
         costs: [Money; K],
         items: &mut [T],
         mut give: impl FnMut(u32, &mut T, [Money; K]),
-    ) -> usize {
+    ) -> Money {
         debug_assert_eq!(p, self.closed, "periods close in order");
         self.closed = p + 1;
         let mut totals = self.carried;
+        let mut incurred = Money::ZERO;
         for k in 0..K {
             let c = costs[k] + self.extra[p][k];
-            self.spent += c;
+            incurred += c;
             totals[k] += c;
         }
+        self.spent += incurred;
         let members = std::mem::take(&mut self.periods[p].members);
         let n = members.len();
         if n == 0 {
             self.carried = totals;
-            return 0;
+            return incurred;
         }
         self.carried = [Money::ZERO; K];
         let mut splits = totals.map(|t| split(t, n));
@@ -277,7 +280,7 @@ impl<const K: usize> PoolChain<K> {
             let shares = std::array::from_fn(|k| splits[k].next().expect("n shares"));
             give(slot, &mut items[slot as usize], shares);
         }
-        n
+        incurred
     }
 
     /// Adds a cost to period `p` (or the first open one, if `p` has closed); false when

@@ -934,14 +934,14 @@ impl<'a> Carrier<'a> {
             let lines = self.centres[pos].sorter.lines();
             let cost = cost::shift_labour(lines, self.cfg.workers_per_line, hours, self.cfg.wage);
             let parcels = &mut self.parcels;
-            self.centres[pos]
+            let incurred = self.centres[pos]
                 .labour
                 .close(i, [cost], parcels, |slot, p, [m]| {
                     if Self::settle(p, Activity::SortLabour, m) {
                         released.push(slot);
                     }
                 });
-            self.book(now, Activity::SortLabour, cost);
+            self.book(now, Activity::SortLabour, incurred);
         }
         for slot in released {
             self.finish(slot);
