@@ -8,6 +8,7 @@ pub mod error;
 pub mod metrics;
 pub mod network;
 pub mod ops;
+pub mod plot;
 pub mod queueing;
 pub mod random;
 pub mod report;

@@ -83,6 +83,24 @@ enum Command {
         #[arg(long, default_value_t = 2.0)]
         price: f64,
     },
+    /// Draw the charts of a sweep folder or a run folder into DIR/plots/.
+    Plot {
+        dir: PathBuf,
+        /// Reference price drawn on the cost curve (yuan per parcel).
+        #[arg(long, default_value_t = 2.0)]
+        price: f64,
+    },
+}
+
+/// Draws a folder's charts and says where they went.
+fn plot(dir: &std::path::Path, price: f64) -> Result<()> {
+    let files = parcelsim::plot::plot_dir(dir, price)?;
+    println!(
+        "{} charts written to {}",
+        files.len(),
+        dir.join("plots").display()
+    );
+    Ok(())
 }
 
 /// `K/N` with 1 ≤ K ≤ N.
@@ -125,17 +143,24 @@ fn execute(cli: Cli) -> Result<()> {
             resume,
             shard,
             force,
-            no_plot: _,
-            price: _,
+            no_plot,
+            price,
         } => {
-            sweep(file, out, threads, resume, shard, force)?;
+            let (dir, failed) = sweep(file, out, threads, resume, shard, force)?;
+            if !no_plot {
+                plot(&dir, price)?;
+            }
+            if failed > 0 {
+                return Err(Error::RunsFailed(failed));
+            }
             Ok(())
         }
+        Command::Plot { dir, price } => plot(&dir, price),
         Command::Merge {
             dirs,
             out,
-            no_plot: _,
-            price: _,
+            no_plot,
+            price,
         } => {
             let r = parcelsim::sweep::merge(&dirs, &out)?;
             println!(
@@ -147,6 +172,9 @@ fn execute(cli: Cli) -> Result<()> {
             );
             if r.skipped < r.total {
                 eprintln!("warning: {} runs are missing", r.total - r.skipped);
+            }
+            if !no_plot {
+                plot(&out, price)?;
             }
             Ok(())
         }
@@ -203,7 +231,7 @@ fn sweep(
     resume: bool,
     shard: Option<(usize, usize)>,
     force: bool,
-) -> Result<PathBuf> {
+) -> Result<(PathBuf, usize)> {
     let sw = parcelsim::sweep::spec::load(&file)?;
     let dir = if resume {
         let dir = out.expect("clap: --resume requires --out");
@@ -233,10 +261,7 @@ fn sweep(
         r.total,
         dir.display()
     );
-    if r.failed > 0 {
-        return Err(Error::RunsFailed(r.failed));
-    }
-    Ok(dir)
+    Ok((dir, r.failed))
 }
 
 fn print_summary(o: &RunOutput) {

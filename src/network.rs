@@ -53,6 +53,10 @@ pub struct Node {
     pub couriers: u32,
     /// Centres: parallel sorter lines.
     pub lines: u32,
+    /// Centres: sorting mode asked for by the scenario (None: decided by planning), and
+    /// the technology resolved for the centre.
+    pub sorting: Option<crate::scenario::SortingMode>,
+    pub tech: crate::scenario::SortTech,
     /// Outlets: home centre and the feeder lanes to and from it.
     pub home: u32,
     pub lane_out: u32,
@@ -258,6 +262,8 @@ fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
             area_km2: area,
             couriers: spec.couriers.unwrap_or(0),
             lines: spec.lines.unwrap_or(0),
+            sorting: spec.sorting,
+            tech: sc.sort_tech(crate::scenario::SortingMode::Automated),
             home: NONE,
             lane_out: NONE,
             lane_in: NONE,
@@ -632,6 +638,8 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
                 area_km2: cities[i].urban_area_km2,
                 couriers: 0,
                 lines: 0,
+                sorting: None,
+                tech: sc.sort_tech(crate::scenario::SortingMode::Automated),
                 home: NONE,
                 lane_out: NONE,
                 lane_in: NONE,
@@ -693,6 +701,8 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
                 area_km2: c.urban_area_km2 / n as f64,
                 couriers: 0,
                 lines: 0,
+                sorting: None,
+                tech: sc.sort_tech(crate::scenario::SortingMode::Automated),
                 home: centre,
                 lane_out,
                 lane_in: lane_out + 1,
@@ -951,8 +961,18 @@ fn finish(
     let shift_hours: f64 = sorting.shifts.iter().map(|s| s.hours).sum();
     for (pos, &c) in centres.iter().enumerate() {
         let n = &mut nodes[c as usize];
+        use crate::scenario::{Automation, SortingMode};
+        let mode = n.sorting.unwrap_or(match sorting.automation {
+            Automation::Automated => SortingMode::Automated,
+            Automation::Manual => SortingMode::Manual,
+            Automation::ByVolume if centre_flow[pos] >= sorting.automate_above_daily => {
+                SortingMode::Automated
+            }
+            Automation::ByVolume => SortingMode::Manual,
+        });
+        n.tech = sc.sort_tech(mode);
         if n.lines == 0 {
-            let per_line = sorting.throughput_per_line * shift_hours * sorting.target_utilisation;
+            let per_line = n.tech.throughput_per_line * shift_hours * sorting.target_utilisation;
             n.lines = ((centre_flow[pos] / per_line).ceil() as u32).max(1);
         }
     }

@@ -236,6 +236,54 @@ pub struct NodeSpec {
     pub couriers: Option<u32>,
     /// Centres: parallel sorter lines (count).
     pub lines: Option<u32>,
+    /// Centres: `automated` or `manual` sorting (default from `operations.sorting`).
+    pub sorting: Option<SortingMode>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortingMode {
+    Automated,
+    Manual,
+}
+
+/// The sorting technology of one centre, resolved from the scenario.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SortTech {
+    pub mode: SortingMode,
+    pub throughput_per_line: f64,
+    pub workers_per_line: f64,
+    pub line_capex: f64,
+    pub m2_per_line: f64,
+    pub mis_sort_rate: f64,
+    pub damage_per_sort: f64,
+}
+
+impl Scenario {
+    /// The technology a centre of `mode` uses.
+    pub fn sort_tech(&self, mode: SortingMode) -> SortTech {
+        let s = &self.operations.sorting;
+        match mode {
+            SortingMode::Automated => SortTech {
+                mode,
+                throughput_per_line: s.throughput_per_line,
+                workers_per_line: s.workers_per_line,
+                line_capex: self.costs.sorter_line_capex,
+                m2_per_line: self.costs.facility_m2_per_line,
+                mis_sort_rate: s.mis_sort_rate,
+                damage_per_sort: self.quality.damage_per_sort,
+            },
+            SortingMode::Manual => SortTech {
+                mode,
+                throughput_per_line: s.manual.throughput_per_line,
+                workers_per_line: s.manual.workers_per_line,
+                line_capex: s.manual.line_capex,
+                m2_per_line: s.manual.m2_per_line,
+                mis_sort_rate: s.manual.mis_sort_rate,
+                damage_per_sort: s.manual.damage_per_sort,
+            },
+        }
+    }
 }
 
 /// One lane of an explicit network: a vehicle that runs `from` → `to` on a timetable.
@@ -334,6 +382,54 @@ pub struct Sorting {
     /// Lines at a generated centre: planned from expected volume, within this utilisation.
     #[serde(default = "d_target_util")]
     pub target_utilisation: f64,
+    /// Share of parcels an automated line sends to the wrong chute (-). S5 (99 % accurate).
+    #[serde(default = "d_mis_auto")]
+    pub mis_sort_rate: f64,
+    /// Time a mis-sorted parcel loses before it is found and sorted again (h). Assumption.
+    #[serde(default = "d_mis_delay")]
+    pub mis_sort_delay_hours: f64,
+    /// Which centres are automated: all, none (manual), or those planned for more than
+    /// `automate_above_daily` parcels a day. Explicit nodes may say so one by one.
+    #[serde(default)]
+    pub automation: Automation,
+    #[serde(default = "d_automate_above")]
+    pub automate_above_daily: f64,
+    /// The manual alternative to the automated lines above.
+    #[serde(default)]
+    pub manual: ManualSorting,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Automation {
+    #[default]
+    Automated,
+    Manual,
+    ByVolume,
+}
+
+/// Manual sorting: a team at a table or pendulum sorter instead of a cross-belt line.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManualSorting {
+    /// Parcels a team sorts per hour (parcels/h). S6 (≈100 per worker-hour), S8.
+    #[serde(default = "d_man_tp")]
+    pub throughput_per_line: f64,
+    /// Workers per team (people). S4 (200 people on a peak day before automation).
+    #[serde(default = "d_man_workers")]
+    pub workers_per_line: f64,
+    /// Conveyors, scanners, tables per team (yuan). Assumption.
+    #[serde(default = "d_man_capex")]
+    pub line_capex: f64,
+    /// Floor space per team (m²). Assumption.
+    #[serde(default = "d_man_m2")]
+    pub m2_per_line: f64,
+    /// Share sent to the wrong chute (-). S5 (95 % accurate by hand).
+    #[serde(default = "d_mis_manual")]
+    pub mis_sort_rate: f64,
+    /// Probability that one manual sort damages a parcel (-). Assumption (rougher than machines).
+    #[serde(default = "d_man_damage")]
+    pub damage_per_sort: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -540,6 +636,33 @@ fn d_workers() -> f64 {
 fn d_target_util() -> f64 {
     0.5
 }
+fn d_mis_auto() -> f64 {
+    0.01
+}
+fn d_mis_delay() -> f64 {
+    2.0
+}
+fn d_automate_above() -> f64 {
+    100_000.0
+}
+fn d_man_tp() -> f64 {
+    1_500.0
+}
+fn d_man_workers() -> f64 {
+    12.0
+}
+fn d_man_capex() -> f64 {
+    300_000.0
+}
+fn d_man_m2() -> f64 {
+    1_000.0
+}
+fn d_mis_manual() -> f64 {
+    0.05
+}
+fn d_man_damage() -> f64 {
+    0.000_05
+}
 fn d_lh_speed() -> f64 {
     65.0
 }
@@ -684,7 +807,16 @@ macro_rules! default_via_serde {
     )*};
 }
 default_via_serde!(
-    Pickup, Feeder, Sorting, Linehaul, Delivery, Costs, Quality, Org, Revenue
+    Pickup,
+    Feeder,
+    Sorting,
+    Linehaul,
+    Delivery,
+    Costs,
+    Quality,
+    Org,
+    Revenue,
+    ManualSorting
 );
 
 // ------------------------------------------------------------------------ loading
@@ -1020,6 +1152,35 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
     non_negative(
         "operations.sorting.workers_per_line",
         o.sorting.workers_per_line,
+    )?;
+    probability("operations.sorting.mis_sort_rate", o.sorting.mis_sort_rate)?;
+    non_negative(
+        "operations.sorting.mis_sort_delay_hours",
+        o.sorting.mis_sort_delay_hours,
+    )?;
+    non_negative(
+        "operations.sorting.automate_above_daily",
+        o.sorting.automate_above_daily,
+    )?;
+    let man = &o.sorting.manual;
+    positive(
+        "operations.sorting.manual.throughput_per_line",
+        man.throughput_per_line,
+    )?;
+    for (f, v) in [
+        (
+            "operations.sorting.manual.workers_per_line",
+            man.workers_per_line,
+        ),
+        ("operations.sorting.manual.line_capex", man.line_capex),
+        ("operations.sorting.manual.m2_per_line", man.m2_per_line),
+    ] {
+        non_negative(f, v)?;
+    }
+    probability("operations.sorting.manual.mis_sort_rate", man.mis_sort_rate)?;
+    probability(
+        "operations.sorting.manual.damage_per_sort",
+        man.damage_per_sort,
     )?;
     if let Service::Lognormal { cv } = o.sorting.service {
         positive("operations.sorting.service.cv", cv)?;

@@ -263,11 +263,11 @@ fn zero_or_negative_capacities_and_rates_are_refused() {
     assert_located(&o, None, "vehicles[0].capacity", "at least 1");
     let (o, _t) = broken(|t| t.replace("daily_parcels = 5000", "daily_parcels = -5"));
     assert_located(&o, None, "demand.daily_parcels", "positive");
-    let (o, _t) = broken(|t| t.replace("throughput_per_line = 1500", "throughput_per_line = 0"));
+    let (o, _t) = broken(|t| t + "\n[operations.sorting.manual]\nthroughput_per_line = 0\n");
     assert_located(
         &o,
         None,
-        "operations.sorting.throughput_per_line",
+        "operations.sorting.manual.throughput_per_line",
         "positive",
     );
     let (o, _t) = broken(|t| t.replace("couriers = 12", "couriers = 0"));

@@ -53,8 +53,8 @@ fn deeper_management_costs_more_and_answers_a_peak_later() {
 
 #[test]
 fn rougher_handling_brings_claims_and_complaints() {
-    let careful = small("", "[quality]\ndamage_per_sort = 0.0");
-    let rough = small("", "[quality]\ndamage_per_sort = 0.01");
+    let careful = small("", "[operations.sorting.manual]\ndamage_per_sort = 0.0");
+    let rough = small("", "[operations.sorting.manual]\ndamage_per_sort = 0.01");
     assert_eq!(careful.quality.counts.damaged, 0);
     assert!(
         rough.quality.counts.damaged > 50,

@@ -192,14 +192,11 @@ pub struct Config {
     pub courier_speed: f64,
     pub stop_hours: f64,
     pub failure_rate: f64,
-    pub workers_per_line: f64,
     pub wage: f64,
-    pub capex: f64,
     pub life_years: f64,
-    pub m2_per_line: f64,
     pub rent: f64,
+    pub mis_sort_delay: SimTime,
     pub dispatch_when_full: bool,
-    pub throughput: f64,
     pub surge_trigger_hours: f64,
     pub surge_delay: SimTime,
     pub surge_lines: u32,
@@ -314,14 +311,11 @@ impl<'a> Carrier<'a> {
             courier_speed: o.delivery.speed_kmh,
             stop_hours: o.delivery.stop_minutes / 60.0,
             failure_rate: o.delivery.failure_rate,
-            workers_per_line: o.sorting.workers_per_line,
             wage: c.sorter_wage_per_hour,
-            capex: c.sorter_line_capex,
             life_years: c.sorter_life_years,
-            m2_per_line: c.facility_m2_per_line,
             rent: c.rent_per_m2_month,
+            mis_sort_delay: SimTime::from_hours(o.sorting.mis_sort_delay_hours),
             dispatch_when_full: o.linehaul.dispatch_when_full,
-            throughput: o.sorting.throughput_per_line,
             surge_trigger_hours: sc.org.surge_backlog_hours,
             surge_delay: SimTime::from_hours(sc.org.layers as f64 * sc.org.decision_delay_hours),
             surge_lines: sc.org.surge_lines,
@@ -353,7 +347,6 @@ impl<'a> Carrier<'a> {
             &outlets_info,
             &times(&o.pickup.waves),
         );
-        let mean_ms = 3_600_000.0 / o.sorting.throughput_per_line;
         let days = horizon_days as usize;
         let centres = net
             .centres
@@ -361,7 +354,10 @@ impl<'a> Carrier<'a> {
             .map(|&cid| CentreState {
                 sorter: Sorter::new(
                     net.nodes[cid as usize].lines,
-                    ServiceTime::new(o.sorting.service, mean_ms),
+                    ServiceTime::new(
+                        o.sorting.service,
+                        3_600_000.0 / net.nodes[cid as usize].tech.throughput_per_line,
+                    ),
                     (cfg.warmup, cfg.window_end),
                 ),
                 surge_pending: false,
@@ -380,7 +376,10 @@ impl<'a> Carrier<'a> {
         let front_line_staff = net
             .centres
             .iter()
-            .map(|&c| net.nodes[c as usize].lines as f64 * o.sorting.workers_per_line)
+            .map(|&c| {
+                let n = &net.nodes[c as usize];
+                n.lines as f64 * n.tech.workers_per_line
+            })
             .sum::<f64>()
             * o.sorting.shifts.len() as f64
             + net
@@ -635,7 +634,8 @@ impl<'a> Carrier<'a> {
         if c.surge_pending || now < c.surge_until {
             return;
         }
-        let per_hour = c.sorter.lines() as f64 * self.cfg.throughput;
+        let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
+        let per_hour = c.sorter.lines() as f64 * tech.throughput_per_line;
         let backlog_h = c.sorter.queue_at(now) as f64 / per_hour;
         if backlog_h > self.cfg.surge_trigger_hours {
             c.surge_pending = true;
@@ -653,9 +653,10 @@ impl<'a> Carrier<'a> {
             c.surges += 1;
         }
         c.sorter.add_temporary(self.cfg.surge_lines, now, until);
+        let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
         let cost = cost::shift_labour(
             self.cfg.surge_lines,
-            self.cfg.workers_per_line,
+            tech.workers_per_line,
             self.cfg.surge_length.hours(),
             self.cfg.wage,
         );
@@ -785,7 +786,7 @@ impl<'a> Carrier<'a> {
                         self.lose(slot, now);
                         continue;
                     }
-                    if self.incidents.damaged_by_sort() {
+                    if self.incidents.damaged_by_sort(node.tech.damage_per_sort) {
                         self.parcels[slot as usize].damaged = true;
                     }
                     let c = &mut self.centres[pos];
@@ -799,11 +800,17 @@ impl<'a> Carrier<'a> {
                     joined += u16::from(c.labour.join(sorted.interval, slot));
                     joined += u16::from(c.days.join(day, slot));
                     self.parcels[slot as usize].open += joined;
-                    self.step(slot, sorted.done, "sorted", || node.id.clone());
+                    let mut ready = sorted.done;
+                    if self.incidents.mis_sorted(node.tech.mis_sort_rate) {
+                        // Sent to the wrong chute: found and sorted again later.
+                        ready = ready + self.cfg.mis_sort_delay;
+                        self.step(slot, sorted.done, "mis_sorted", || node.id.clone());
+                    }
+                    self.step(slot, ready, "sorted", || node.id.clone());
                     let dest = self.parcels[slot as usize].dest;
                     let next = net.lane_toward(lane.to, dest);
                     let serial = self.parcels[slot as usize].serial;
-                    self.lanes[next as usize].push_later(sorted.done.0, serial, slot);
+                    self.lanes[next as usize].push_later(ready.0, serial, slot);
                     if self.cfg.dispatch_when_full && touched.last() != Some(&next) {
                         touched.push(next);
                     }
@@ -932,7 +939,8 @@ impl<'a> Carrier<'a> {
         let mut released = Vec::new();
         for pos in 0..self.centres.len() {
             let lines = self.centres[pos].sorter.lines();
-            let cost = cost::shift_labour(lines, self.cfg.workers_per_line, hours, self.cfg.wage);
+            let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
+            let cost = cost::shift_labour(lines, tech.workers_per_line, hours, self.cfg.wage);
             let parcels = &mut self.parcels;
             let incurred = self.centres[pos]
                 .labour
@@ -989,14 +997,15 @@ impl<'a> Carrier<'a> {
         let mut released = Vec::new();
         for pos in 0..self.centres.len() {
             let lines = self.centres[pos].sorter.lines();
+            let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
             let eq = part(cost::equipment_per_day(
                 lines,
-                self.cfg.capex,
+                tech.line_capex,
                 self.cfg.life_years,
             ));
             let fa = part(cost::facility_per_day(
                 lines,
-                self.cfg.m2_per_line,
+                tech.m2_per_line,
                 self.cfg.rent,
             ));
             let parcels = &mut self.parcels;

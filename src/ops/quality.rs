@@ -47,10 +47,16 @@ impl Incidents {
         }
     }
 
-    /// Whether one sort damages the parcel.
+    /// Whether one sort, with this centre's damage rate, damages the parcel.
     #[inline]
-    pub fn damaged_by_sort(&mut self) -> bool {
-        self.rng.random::<f64>() < self.q.damage_per_sort
+    pub fn damaged_by_sort(&mut self, rate: f64) -> bool {
+        self.rng.random::<f64>() < rate
+    }
+
+    /// Whether a sort, with this centre's error rate, sends the parcel to the wrong chute.
+    #[inline]
+    pub fn mis_sorted(&mut self, rate: f64) -> bool {
+        self.rng.random::<f64>() < rate
     }
 
     /// Whether the parcel is lost on one trip.

@@ -1,0 +1,2070 @@
+//! Charts of sweep and run folders, drawn with plotters.
+//!
+//! Every chart is written twice into `DIR/plots/`: a 1200×800 PNG for quick looks and an SVG
+//! for reports. Both are rendered by the same drawing code (`Chart::draw` is generic over
+//! the plotters backend), so they always show the same thing.
+//!
+//! Design points:
+//! * **Hermetic text.** The machines this runs on have no system fonts, so plotters is built
+//!   with `ab_glyph` and DejaVu Sans from the `dejavu` crate is registered as `sans-serif`
+//!   before anything is drawn (`register_fonts`).
+//! * **Input is data.** The CSV and JSON files are read defensively: a missing column, a cell
+//!   that is not a number, or an empty sweep is reported as an [`InputError`] naming the file,
+//!   line and column, never a panic.
+//! * **Axes from the data.** plotters draws out-of-range values along the chart edge, so every
+//!   axis range is computed from what is drawn on it (reference lines included), padded a
+//!   little, and widened when all values are equal (`Span`).
+//! * **No half-written charts.** Each file is rendered under a temporary name and renamed into
+//!   place, so a chart that exists is complete.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use plotters::chart::MeshStyle;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontStyle, register_font};
+use serde::Deserialize;
+
+use crate::error::{Error, InputError, Result};
+use crate::report::write_atomic;
+
+/// Size of every chart in pixels (PNG) or user units (SVG).
+const SIZE: (u32, u32) = (1200, 800);
+/// Font family every text is drawn with; registered by [`register_fonts`].
+const FAMILY: &str = "sans-serif";
+
+/// Distinguishable line and area colours (Tableau 20: ten strong, then their light
+/// variants), used in order and then cycled.
+const PALETTE: [RGBColor; 20] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(174, 199, 232),
+    RGBColor(255, 187, 120),
+    RGBColor(152, 223, 138),
+    RGBColor(255, 152, 150),
+    RGBColor(197, 176, 213),
+    RGBColor(196, 156, 148),
+    RGBColor(247, 182, 210),
+    RGBColor(199, 199, 199),
+    RGBColor(219, 219, 141),
+    RGBColor(158, 218, 229),
+];
+/// Most lines one chart draws for the groups of a sweep; beyond it a legend is unreadable
+/// and the points are drawn unconnected instead.
+const MAX_LINES: usize = 10;
+
+/// The `i`-th series colour.
+fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public entry points
+// ---------------------------------------------------------------------------------------------
+
+/// Draws the sweep charts of a sweep folder into DIR/plots/: PNG and SVG of each chart.
+/// Returns the paths written.
+///
+/// The charts are `cost_curve` (cost per parcel with its 95 % band and a dashed line at
+/// `price_yuan`, the price the shop pays, so the break-even point is visible),
+/// `cost_by_activity` (where the money goes) and `service` (on-time rate and p95 transit time).
+pub fn plot_sweep(dir: &Path, price_yuan: f64) -> Result<Vec<PathBuf>> {
+    if !price_yuan.is_finite() {
+        return Err(Error::Usage(format!(
+            "price must be a finite number of yuan, got {price_yuan}"
+        )));
+    }
+    let sweep = Sweep::load(dir)?;
+    let charts = SweepCharts::new(&sweep, price_yuan)?;
+    let out = plots_dir(dir)?;
+    let mut written = render(&out, "cost_curve", &charts.cost_curve)?;
+    written.extend(render(&out, "cost_by_activity", &charts.by_activity)?);
+    written.extend(render(&out, "service", &charts.service)?);
+    Ok(written)
+}
+
+/// Draws the charts of a single run folder into DIR/plots/.
+///
+/// The charts are `transit_histogram` (parcels by transit time, 2 h bars) and
+/// `cost_breakdown` (yuan per parcel by activity). Returns the paths written.
+pub fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
+    let run = RunData::load(dir)?;
+    let out = plots_dir(dir)?;
+    let mut written = render(&out, "transit_histogram", &run.histogram_chart())?;
+    written.extend(render(&out, "cost_breakdown", &run.breakdown_chart())?);
+    Ok(written)
+}
+
+/// Dispatches: a folder with points.csv is a sweep, one with summary.json a run; else a Usage
+/// error naming the folder.
+pub fn plot_dir(dir: &Path, price_yuan: f64) -> Result<Vec<PathBuf>> {
+    if dir.join("points.csv").is_file() {
+        plot_sweep(dir, price_yuan)
+    } else if dir.join("summary.json").is_file() {
+        plot_run(dir)
+    } else if !dir.is_dir() {
+        Err(Error::Usage(format!(
+            "{}: no such folder; give a sweep or run folder to plot",
+            dir.display()
+        )))
+    } else {
+        Err(Error::Usage(format!(
+            "{}: neither a sweep folder (points.csv) nor a run folder (summary.json); nothing to plot",
+            dir.display()
+        )))
+    }
+}
+
+/// Creates `DIR/plots/` and returns it.
+fn plots_dir(dir: &Path) -> Result<PathBuf> {
+    let out = dir.join("plots");
+    std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fonts and rendering
+// ---------------------------------------------------------------------------------------------
+
+/// Registers the embedded DejaVu Sans (regular and bold) as [`FAMILY`], once per process.
+///
+/// Without it ab_glyph has no font and every text fails with `FontUnavailable`. The outcome is
+/// kept so that a failure is reported on every call rather than only the first.
+fn register_fonts() -> Result<()> {
+    static REGISTERED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            register_font(FAMILY, FontStyle::Normal, dejavu::sans::regular())
+                .and_then(|()| register_font(FAMILY, FontStyle::Bold, dejavu::sans::bold()))
+                .map_err(|_| "the embedded DejaVu Sans font could not be loaded".to_string())
+        })
+        .clone()
+        .map_err(Error::Usage)
+}
+
+/// What drawing code returns: any plotters error, boxed so both backends share the code.
+type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+/// A chart that can be drawn on any plotters backend (PNG bitmap or SVG).
+trait Chart {
+    /// Draws the whole chart onto `root`, which is already filled white.
+    fn draw<DB>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static;
+}
+
+/// Fills `root` white, draws `chart` and flushes the backend.
+fn draw_root<DB, C>(root: &DrawingArea<DB, Shift>, chart: &C) -> DrawResult
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+    C: Chart,
+{
+    root.fill(&WHITE)?;
+    chart.draw(root)?;
+    root.present()?;
+    Ok(())
+}
+
+/// Writes `DIR/STEM.png` and `DIR/STEM.svg`, each complete or not at all.
+///
+/// The PNG is written by plotters itself (it picks the encoder from the extension, hence the
+/// temporary name ends in `.png`) and renamed; the SVG is rendered into memory and written with
+/// [`write_atomic`].
+fn render<C: Chart>(dir: &Path, stem: &str, chart: &C) -> Result<Vec<PathBuf>> {
+    register_fonts()?;
+    let drawing_error = |path: &Path, e: Box<dyn std::error::Error>| {
+        Error::Usage(format!("cannot draw {}: {e}", path.display()))
+    };
+
+    let png = dir.join(format!("{stem}.png"));
+    let tmp = dir.join(format!(".{stem}.tmp.png"));
+    let drawn = {
+        let root = BitMapBackend::new(&tmp, SIZE).into_drawing_area();
+        draw_root(&root, chart)
+        // The backend is dropped here; after a failure its drop may still write `tmp`.
+    };
+    if let Err(e) = drawn {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(drawing_error(&png, e));
+    }
+    std::fs::File::open(&tmp)
+        .and_then(|f| f.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, &png))
+        .map_err(|e| Error::io(&png, e))?;
+
+    let svg = dir.join(format!("{stem}.svg"));
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+        draw_root(&root, chart).map_err(|e| drawing_error(&svg, e))?;
+    }
+    write_atomic(&svg, text.as_bytes())?;
+    Ok(vec![png, svg])
+}
+
+/// Title size of a chart (pixels).
+const TITLE_PX: u32 = 28;
+/// Title size of a panel that shares the chart with another one under a common title.
+const PANEL_TITLE_PX: u32 = 22;
+
+/// Font of chart titles, `px` high.
+fn title_font(px: u32) -> TextStyle<'static> {
+    // The style must be part of the tuple: `FontDesc::style` keeps the already loaded face.
+    (FAMILY, px, FontStyle::Bold).into_font().into()
+}
+
+/// Font of axis descriptions and legends.
+fn label_font() -> TextStyle<'static> {
+    (FAMILY, 20).into_font().into()
+}
+
+/// Font of tick labels.
+fn tick_font() -> TextStyle<'static> {
+    (FAMILY, 16).into_font().into()
+}
+
+/// Formats a tick or legend value: at most 6 significant digits and no trailing zeros, so
+/// `1000.0` reads `1000` and `0.30000000000000004` reads `0.3`.
+fn fmt_num(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let digits = if v == 0.0 {
+        0
+    } else {
+        6 - 1 - v.abs().log10().floor() as i32
+    };
+    let text = format!("{:.*}", digits.clamp(0, 12) as usize, v);
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    // A tick a rounding error below zero would otherwise read "-0".
+    if text == "-0" { "0" } else { text }.to_string()
+}
+
+/// [`fmt_num`] in the shape plotters' label formatters take.
+fn fmt_tick(v: &f64) -> String {
+    fmt_num(*v)
+}
+
+/// `text` as a finite number, if it is one.
+fn finite(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Orders parameter values as written: numbers by value first, then text alphabetically. A
+/// total order even when numbers and text mix, so sorting never sees contradictions.
+fn value_order(a: &str, b: &str) -> Ordering {
+    match (finite(a), finite(b)) {
+        (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => a.cmp(b),
+    }
+}
+
+/// The mesh settings every chart shares: fonts, axis descriptions and a discreet grid.
+fn style_mesh<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    x_desc: &str,
+    y_desc: &str,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged,
+    Y: Ranged,
+    DB: DrawingBackend,
+{
+    mesh.x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(label_font())
+        .label_style(tick_font())
+        .bold_line_style(BLACK.mix(0.12))
+        .light_line_style(BLACK.mix(0.04))
+        .max_light_lines(4)
+}
+
+/// The upper corner of the plot that holds the legend.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Corner {
+    UpperLeft,
+    UpperRight,
+}
+
+/// Draws the legend of the series that were given a label, in `corner`.
+fn draw_legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>, corner: Corner) -> DrawResult
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(match corner {
+            Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
+            Corner::UpperRight => SeriesLabelPosition::UpperRight,
+        })
+        .label_font(label_font())
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .draw()?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Axis ranges
+// ---------------------------------------------------------------------------------------------
+
+/// A closed interval of an axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Span {
+    lo: f64,
+    hi: f64,
+}
+
+impl Span {
+    /// The smallest interval holding every finite value (positive ones only when `log`, since a
+    /// log axis cannot show the rest); `None` when there is no such value.
+    fn of(values: impl IntoIterator<Item = f64>, log: bool) -> Option<Span> {
+        values
+            .into_iter()
+            .filter(|v| v.is_finite() && (!log || *v > 0.0))
+            .fold(None, |s: Option<Span>, v| {
+                Some(match s {
+                    None => Span { lo: v, hi: v },
+                    Some(s) => Span {
+                        lo: s.lo.min(v),
+                        hi: s.hi.max(v),
+                    },
+                })
+            })
+    }
+
+    /// The interval with a 5 % margin on each side (in log space for a log axis), widened
+    /// around the value when it is a single point so the axis is never degenerate.
+    fn padded(self, log: bool) -> Span {
+        if log {
+            let (lo, hi) = (self.lo.ln(), self.hi.ln());
+            let pad = if hi > lo { (hi - lo) * 0.05 } else { 2f64.ln() };
+            Span {
+                lo: (lo - pad).exp(),
+                hi: (hi + pad).exp(),
+            }
+        } else {
+            let pad = if self.hi > self.lo {
+                (self.hi - self.lo) * 0.05
+            } else if self.lo != 0.0 {
+                self.lo.abs() * 0.1
+            } else {
+                1.0
+            };
+            Span {
+                lo: self.lo - pad,
+                hi: self.hi + pad,
+            }
+        }
+    }
+
+    /// Pulls padded ends back to hard limits (e.g. 0 yuan, 100 %) that the data respects, so the
+    /// axis does not invite reading impossible values. `data` is the unpadded span.
+    fn clip(self, data: Span, min: f64, max: f64) -> Span {
+        Span {
+            lo: if data.lo >= min {
+                self.lo.max(min)
+            } else {
+                self.lo
+            },
+            hi: if data.hi <= max {
+                self.hi.min(max)
+            } else {
+                self.hi
+            },
+        }
+    }
+
+    /// Axis span of quantities that cannot be negative (costs, hours, shares, counts): padded
+    /// and clipped at zero; `[0, 1]` when there is nothing to show.
+    fn non_negative(values: impl IntoIterator<Item = f64>) -> Span {
+        let data = Span::of(values, false).unwrap_or(Span { lo: 0.0, hi: 1.0 });
+        data.padded(false).clip(data, 0.0, f64::INFINITY)
+    }
+
+    fn range(self) -> Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+/// Estimated width in pixels of the tick label of `v` (16 px DejaVu Sans digits).
+fn tick_label_px(v: f64) -> f64 {
+    fmt_num(v).chars().count() as f64 * 10.5
+}
+
+/// Tick positions for a log axis over `span`, `plot_px` pixels long: the densest of the usual
+/// steps (0.1, 0.5, 1 per unit of each decade, then 1-2-5, 1-3, powers of ten, every other
+/// power of ten, ...) whose labels do not touch.
+///
+/// plotters' own log ticks are only the powers of ten, so an axis spanning e.g. 2000..8000
+/// would get no tick label at all, and on a narrow panel its labels can overlap.
+fn log_ticks(span: Span, plot_px: f64) -> Vec<f64> {
+    let first = span.lo.log10().floor() as i32;
+    let last = span.hi.log10().ceil() as i32;
+    let ticks = |mantissas: &[f64], every: i32| -> Vec<f64> {
+        (first..=last)
+            .filter(|d| (d - first) % every == 0)
+            .flat_map(|d| mantissas.iter().map(move |m| m * 10f64.powi(d)))
+            .filter(|v| *v >= span.lo && *v <= span.hi)
+            .collect()
+    };
+    let px_per_ln = plot_px / (span.hi.ln() - span.lo.ln());
+    let fits = |t: &[f64]| {
+        t.len() >= 2
+            && t.windows(2).all(|w| {
+                let gap = (w[1].ln() - w[0].ln()) * px_per_ln;
+                gap >= (tick_label_px(w[0]) + tick_label_px(w[1])) / 2.0 + 14.0
+            })
+    };
+    let tenths: Vec<f64> = (10..100).map(|m| f64::from(m) / 10.0).collect();
+    let halves: Vec<f64> = (2..20).map(|m| f64::from(m) / 2.0).collect();
+    let units: Vec<f64> = (1..10).map(f64::from).collect();
+    let steps: [&[f64]; 6] = [
+        &tenths,
+        &halves,
+        &units,
+        &[1.0, 2.0, 5.0],
+        &[1.0, 3.0],
+        &[1.0],
+    ];
+    for mantissas in steps {
+        let t = ticks(mantissas, 1);
+        if fits(&t) {
+            return t;
+        }
+    }
+    for every in 2..=(last - first).max(2) {
+        let t = ticks(&[1.0], every);
+        if fits(&t) {
+            return t;
+        }
+    }
+    // Narrower than the finest step, or too short for any: label the ends.
+    vec![span.lo, span.hi]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Single-panel Cartesian charts: a frame (title, axes) plus layers (what is drawn in it)
+// ---------------------------------------------------------------------------------------------
+
+/// Title, axis descriptions and axis ranges of one Cartesian panel.
+struct Frame {
+    title: String,
+    /// Title height in pixels: [`TITLE_PX`], or [`PANEL_TITLE_PX`] for a panel.
+    title_px: u32,
+    x_desc: String,
+    y_desc: String,
+    x: Span,
+    log_x: bool,
+    y: Span,
+    /// Where the legend of the labelled series goes; `None` for no legend.
+    legend: Option<Corner>,
+    /// Size in pixels of the drawing area the frame gets (the whole chart, or a panel of it).
+    area: (u32, u32),
+}
+
+impl Frame {
+    /// Estimated width and height in pixels of the plotting area, inside margins, caption and
+    /// label areas (see [`Panel::draw_with`]).
+    fn plot_px(&self) -> (f64, f64) {
+        let w = f64::from(self.area.0) - 140.0;
+        let h = f64::from(self.area.1) - 110.0 - 1.5 * f64::from(self.title_px);
+        (w.max(1.0), h.max(1.0))
+    }
+
+    /// Gives the frame a legend of `labels` in the upper corner where the data is lowest, and
+    /// raises the top of the y axis until the legend box covers none of `lines` there.
+    ///
+    /// The legend's size is estimated from the label lengths and the fonts used.
+    fn fit_legend(&mut self, lines: &[Vec<(f64, f64)>], labels: &[&str]) {
+        let (plot_w, plot_h) = self.plot_px();
+        let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        let box_w = ((longest as f64 * 11.0 + 60.0) / plot_w).min(1.0);
+        let box_h = ((labels.len() as f64 * 25.0 + 25.0) / plot_h).min(0.8);
+        // Position of x across the axis, 0 at the left and 1 at the right.
+        let (lo, hi) = (self.x.lo, self.x.hi);
+        let across = |x: f64| {
+            if self.log_x {
+                (x.ln() - lo.ln()) / (hi.ln() - lo.ln())
+            } else {
+                (x - lo) / (hi - lo)
+            }
+        };
+        // Highest point under a legend spanning `band` of the width. A segment that enters the
+        // band has an end point in it or next to it, and its highest point is an end point.
+        let highest = |band: &dyn Fn(f64) -> bool| {
+            let mut top = f64::NEG_INFINITY;
+            for line in lines {
+                let inside: Vec<bool> = line.iter().map(|p| band(across(p.0))).collect();
+                for (i, p) in line.iter().enumerate() {
+                    let near = inside[i.saturating_sub(1)..(i + 2).min(line.len())]
+                        .iter()
+                        .any(|&b| b);
+                    if near {
+                        top = top.max(p.1);
+                    }
+                }
+            }
+            top
+        };
+        let left = highest(&|u| u <= box_w);
+        let right = highest(&|u| u >= 1.0 - box_w);
+        let (corner, top) = if right <= left {
+            (Corner::UpperRight, right)
+        } else {
+            (Corner::UpperLeft, left)
+        };
+        if top.is_finite() {
+            // The legend's lower edge, hi - box_h * (hi - lo), must clear `top` (plus 2 %).
+            let top = top + 0.02 * (self.y.hi - self.y.lo);
+            let needed = (top - box_h * self.y.lo) / (1.0 - box_h);
+            self.y.hi = self.y.hi.max(needed);
+        }
+        self.legend = Some(corner);
+    }
+}
+
+/// What is drawn inside a [`Frame`]; generic over the x coordinate so the same layers work on
+/// a linear and on a log axis.
+trait Layers {
+    fn draw<'a, DB, X>(
+        &self,
+        chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+    ) -> DrawResult
+    where
+        DB: DrawingBackend + 'a,
+        DB::ErrorType: 'static,
+        X: Ranged<ValueType = f64>;
+}
+
+/// A frame and its layers: a complete single-panel chart.
+struct Panel<L> {
+    frame: Frame,
+    layers: L,
+}
+
+impl<L: Layers> Chart for Panel<L> {
+    fn draw<DB>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+    {
+        let x = self.frame.x;
+        if self.frame.log_x {
+            let ticks = log_ticks(x, self.frame.plot_px().0);
+            self.draw_with(root, x.range().log_scale().with_key_points(ticks))
+        } else {
+            self.draw_with(root, x.range())
+        }
+    }
+}
+
+impl<L: Layers> Panel<L> {
+    /// Builds the chart on the x coordinate `x_spec` (linear or log), draws mesh, layers and
+    /// legend.
+    fn draw_with<DB, XS>(&self, root: &DrawingArea<DB, Shift>, x_spec: XS) -> DrawResult
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+        XS: AsRangedCoord<Value = f64>,
+        XS::CoordDescType: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    {
+        let f = &self.frame;
+        let mut chart = ChartBuilder::on(root)
+            .caption(&f.title, title_font(f.title_px))
+            .margin(20)
+            .x_label_area_size(70)
+            .y_label_area_size(100)
+            .build_cartesian_2d(x_spec, f.y.range())?;
+        // A label per 90 pixels at most (linear axes; a log axis has its own ticks).
+        let x_labels = (f.plot_px().0 / 90.0).max(2.0) as usize;
+        style_mesh(&mut chart.configure_mesh(), &f.x_desc, &f.y_desc)
+            .x_labels(x_labels)
+            .x_label_formatter(&fmt_tick)
+            .y_label_formatter(&fmt_tick)
+            .draw()?;
+        self.layers.draw(&mut chart)?;
+        if let Some(corner) = f.legend {
+            draw_legend(&mut chart, corner)?;
+        }
+        Ok(())
+    }
+}
+
+/// Fills the region between `lower` and `upper` over `xs` with `style`. With a single x the
+/// region has no width, so it is drawn as a vertical bar `width` pixels wide instead.
+fn fill_between<'a, DB, X>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+    xs: &[f64],
+    lower: &[f64],
+    upper: &[f64],
+    colour: RGBAColor,
+    width: u32,
+) -> DrawResult
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = f64>,
+{
+    match (xs, lower, upper) {
+        ([], _, _) => return Ok(()),
+        ([x], [lo], [hi]) => {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(*x, *lo), (*x, *hi)],
+                colour.stroke_width(width),
+            )))?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    let outline: Vec<(f64, f64)> = xs
+        .iter()
+        .zip(upper)
+        .map(|(x, y)| (*x, *y))
+        .chain(xs.iter().zip(lower).rev().map(|(x, y)| (*x, *y)))
+        .collect();
+    chart.draw_series(std::iter::once(Polygon::new(outline, colour.filled())))?;
+    Ok(())
+}
+
+/// A legend sample: a short line in `style`.
+fn legend_line(style: ShapeStyle) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style)
+}
+
+/// One point of a mean with its 95 % confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct BandPoint {
+    x: f64,
+    mean: f64,
+    low: f64,
+    high: f64,
+}
+
+/// A mean line with its confidence band, e.g. one value of the second sweep parameter.
+#[derive(Debug, Clone, PartialEq)]
+struct BandSeries {
+    /// Legend entry, e.g. `network.hubs = 3`; `None` when there is a single series.
+    label: Option<String>,
+    /// Sorted by x.
+    points: Vec<BandPoint>,
+    /// Whether the points form a line with a band (one group of a grid), or stand alone
+    /// with their own interval whiskers (points of different groups).
+    connect: bool,
+}
+
+/// Layers of mean lines with shaded bands, plus an optional dashed horizontal reference line.
+struct Bands {
+    series: Vec<BandSeries>,
+    reference: Option<(f64, String)>,
+}
+
+impl Bands {
+    /// Every y value drawn, for the axis range.
+    fn ys(&self) -> impl Iterator<Item = f64> + '_ {
+        let points = self.series.iter().flat_map(|s| &s.points);
+        points
+            .flat_map(|p| [p.mean, p.low, p.high])
+            .chain(self.reference.iter().map(|r| r.0))
+    }
+
+    /// Every x value drawn, for the axis range.
+    fn xs(&self) -> impl Iterator<Item = f64> + '_ {
+        self.series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.x))
+    }
+}
+
+impl Layers for Bands {
+    fn draw<'a, DB, X>(
+        &self,
+        chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+    ) -> DrawResult
+    where
+        DB: DrawingBackend + 'a,
+        DB::ErrorType: 'static,
+        X: Ranged<ValueType = f64>,
+    {
+        for (i, s) in self.series.iter().enumerate() {
+            let c = colour(i);
+            let line = c.stroke_width(2);
+            if s.connect {
+                let xs: Vec<f64> = s.points.iter().map(|p| p.x).collect();
+                let low: Vec<f64> = s.points.iter().map(|p| p.low).collect();
+                let high: Vec<f64> = s.points.iter().map(|p| p.high).collect();
+                fill_between(chart, &xs, &low, &high, c.mix(0.2), 3)?;
+                let anno = chart.draw_series(
+                    LineSeries::new(s.points.iter().map(|p| (p.x, p.mean)), line).point_size(4),
+                )?;
+                if let Some(label) = &s.label {
+                    anno.label(label.as_str()).legend(legend_line(line));
+                }
+            } else {
+                chart.draw_series(s.points.iter().map(|p| {
+                    PathElement::new(
+                        vec![(p.x, p.low), (p.x, p.high)],
+                        c.mix(0.5).stroke_width(2),
+                    )
+                }))?;
+                let anno = chart.draw_series(
+                    s.points
+                        .iter()
+                        .map(|p| Circle::new((p.x, p.mean), 4, c.filled())),
+                )?;
+                if let Some(label) = &s.label {
+                    anno.label(label.as_str())
+                        .legend(move |pos| Circle::new(pos, 4, c.filled()));
+                }
+            }
+        }
+        if let Some((y, label)) = &self.reference {
+            let x = chart.x_range();
+            let style = BLACK.stroke_width(2);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(x.start, *y), (x.end, *y)],
+                    12,
+                    8,
+                    style,
+                ))?
+                .label(label.as_str())
+                .legend(move |pos| {
+                    EmptyElement::at(pos)
+                        + PathElement::new(vec![(0, 0), (9, 0)], style)
+                        + PathElement::new(vec![(15, 0), (24, 0)], style)
+                });
+        }
+        Ok(())
+    }
+}
+
+/// Stacked areas: each layer's values added on top of the previous layers.
+struct Stack {
+    xs: Vec<f64>,
+    /// (legend name, value at each x), bottom layer first.
+    layers: Vec<(String, Vec<f64>)>,
+}
+
+impl Stack {
+    /// The cumulative top of each layer at each x, bottom layer first.
+    fn tops(&self) -> Vec<Vec<f64>> {
+        let mut acc = vec![0.0; self.xs.len()];
+        self.layers
+            .iter()
+            .map(|(_, v)| {
+                acc.iter_mut().zip(v).for_each(|(a, v)| *a += v);
+                acc.clone()
+            })
+            .collect()
+    }
+}
+
+impl Layers for Stack {
+    fn draw<'a, DB, X>(
+        &self,
+        chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+    ) -> DrawResult
+    where
+        DB: DrawingBackend + 'a,
+        DB::ErrorType: 'static,
+        X: Ranged<ValueType = f64>,
+    {
+        let mut lower = vec![0.0; self.xs.len()];
+        for (i, ((name, _), upper)) in self.layers.iter().zip(self.tops()).enumerate() {
+            let c = colour(i);
+            fill_between(chart, &self.xs, &lower, &upper, c.mix(0.75), 40)?;
+            chart
+                .draw_series(LineSeries::new(
+                    self.xs.iter().copied().zip(upper.iter().copied()),
+                    c.stroke_width(1),
+                ))?
+                .label(name.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], c.filled()));
+            lower = upper;
+        }
+        Ok(())
+    }
+}
+
+/// Vertical bars `[from, to) × [0, height)` on a linear x axis, as in a histogram.
+struct Bars {
+    bars: Vec<(f64, f64, f64)>,
+}
+
+impl Layers for Bars {
+    fn draw<'a, DB, X>(
+        &self,
+        chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+    ) -> DrawResult
+    where
+        DB: DrawingBackend + 'a,
+        DB::ErrorType: 'static,
+        X: Ranged<ValueType = f64>,
+    {
+        chart.draw_series(self.bars.iter().map(|&(from, to, h)| {
+            let mut r = Rectangle::new([(from, 0.0), (to, h)], colour(0).filled());
+            r.set_margin(0, 0, 1, 1);
+            r
+        }))?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading input files
+// ---------------------------------------------------------------------------------------------
+
+/// An [`Error::Input`] about `file`.
+fn input_error(
+    file: &Path,
+    line: Option<usize>,
+    field: Option<&str>,
+    message: impl Into<String>,
+) -> Error {
+    Error::Input(InputError {
+        file: file.to_path_buf(),
+        line,
+        field: field.map(str::to_string),
+        message: message.into(),
+    })
+}
+
+/// Reads and parses a JSON file into `T`, reporting syntax and shape errors with their line.
+fn read_json<T: for<'de> Deserialize<'de>>(file: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+    serde_json::from_str(&text).map_err(|e| {
+        let message = e.to_string();
+        // serde_json appends " at line L column C"; the line goes into its own field.
+        let message = match message.rfind(" at line ") {
+            Some(i) if e.line() > 0 => message[..i].to_string(),
+            _ => message,
+        };
+        input_error(file, (e.line() > 0).then_some(e.line()), None, message)
+    })
+}
+
+/// A CSV file held in memory, with helpers that turn bad cells into errors naming the file,
+/// line and column.
+struct Table {
+    file: PathBuf,
+    headers: Vec<String>,
+    rows: Vec<Row>,
+}
+
+/// One data record and the 1-based line it starts on.
+struct Row {
+    line: usize,
+    record: csv::StringRecord,
+}
+
+impl Table {
+    fn read(file: &Path) -> Result<Table> {
+        let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+        let csv_error = |e: csv::Error| {
+            let line = e.position().map(|p| p.line() as usize);
+            input_error(file, line, None, e.to_string())
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(bytes.as_slice());
+        let headers = reader
+            .headers()
+            .map_err(csv_error)?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let rows = reader
+            .records()
+            .map(|r| {
+                let record = r.map_err(csv_error)?;
+                let line = record.position().map_or(0, |p| p.line() as usize);
+                Ok(Row { line, record })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Table {
+            file: file.to_path_buf(),
+            headers,
+            rows,
+        })
+    }
+
+    /// Index of the column named `name`, if there is one.
+    fn find(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+
+    /// Index of the column named `name`, or an error saying it is missing.
+    fn column(&self, name: &str) -> Result<usize> {
+        self.find(name)
+            .ok_or_else(|| input_error(&self.file, Some(1), Some(name), "missing column"))
+    }
+
+    fn cell<'r>(&self, row: &'r Row, col: usize) -> &'r str {
+        row.record.get(col).unwrap_or("")
+    }
+
+    fn cell_error(&self, row: &Row, col: usize, message: String) -> Error {
+        let field = self.headers.get(col).map(String::as_str);
+        input_error(&self.file, Some(row.line), field, message)
+    }
+
+    /// The cell as a finite number; empty, unparsable and non-finite cells are errors.
+    fn number(&self, row: &Row, col: usize) -> Result<f64> {
+        let text = self.cell(row, col);
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            _ if text.is_empty() => {
+                Err(self.cell_error(row, col, "expected a number, found an empty cell".into()))
+            }
+            _ => Err(self.cell_error(
+                row,
+                col,
+                format!("expected a finite number, found `{text}`"),
+            )),
+        }
+    }
+
+    /// The cell as a number; `None` when empty or NaN (e.g. the CI of a single replication).
+    fn optional(&self, row: &Row, col: usize) -> Result<Option<f64>> {
+        let text = self.cell(row, col);
+        if text.is_empty() || text.eq_ignore_ascii_case("nan") {
+            return Ok(None);
+        }
+        self.number(row, col).map(Some)
+    }
+
+    /// The cell as a whole number ≥ 0 (a count).
+    fn count(&self, row: &Row, col: usize) -> Result<u64> {
+        let text = self.cell(row, col);
+        text.parse::<u64>().map_err(|_| {
+            self.cell_error(
+                row,
+                col,
+                format!("expected a whole number ≥ 0, found `{text}`"),
+            )
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sweep folders
+// ---------------------------------------------------------------------------------------------
+
+/// The parts of `sweep.json` the charts need.
+#[derive(Debug, Deserialize)]
+struct SweepFile {
+    name: String,
+    parameters: Vec<SweepParameter>,
+}
+
+/// One swept parameter: its dotted scenario path (also its column in points.csv) and whether
+/// its values are spread logarithmically.
+#[derive(Debug, Deserialize)]
+struct SweepParameter {
+    path: String,
+    #[serde(default)]
+    log: bool,
+}
+
+/// A sweep point with at least one successful replication.
+struct SweepPoint {
+    /// Index into `Sweep::table.rows`.
+    row: usize,
+    /// Value of parameters[0].
+    x: f64,
+    /// Values of parameters[1..] as written (numbers or text): one line is drawn per distinct
+    /// group.
+    group: Vec<String>,
+}
+
+/// A loaded sweep folder.
+struct Sweep {
+    name: String,
+    parameters: Vec<SweepParameter>,
+    table: Table,
+    points: Vec<SweepPoint>,
+    /// Cost activities found in the header (`cost_<activity>_yuan_mean`), in header order.
+    activities: Vec<String>,
+}
+
+impl Sweep {
+    fn load(dir: &Path) -> Result<Sweep> {
+        let json = dir.join("sweep.json");
+        let file: SweepFile = read_json(&json)?;
+        if file.parameters.is_empty() {
+            return Err(input_error(
+                &json,
+                None,
+                Some("parameters"),
+                "lists no parameter; the first one is the x axis of the charts",
+            ));
+        }
+        let table = Table::read(&dir.join("points.csv"))?;
+        let runs_ok = table.column("runs_ok")?;
+        let param_cols = file
+            .parameters
+            .iter()
+            .map(|p| table.column(&p.path))
+            .collect::<Result<Vec<_>>>()?;
+        let mut points = Vec::new();
+        for (i, row) in table.rows.iter().enumerate() {
+            if table.count(row, runs_ok)? == 0 {
+                continue;
+            }
+            let x = table.number(row, param_cols[0])?;
+            if file.parameters[0].log && x <= 0.0 {
+                return Err(table.cell_error(
+                    row,
+                    param_cols[0],
+                    format!("{x} is not > 0, but the parameter is swept on a log scale"),
+                ));
+            }
+            points.push(SweepPoint {
+                row: i,
+                x,
+                group: param_cols[1..]
+                    .iter()
+                    .map(|&c| table.cell(row, c).to_string())
+                    .collect(),
+            });
+        }
+        if points.is_empty() {
+            return Err(input_error(
+                &table.file,
+                None,
+                Some("runs_ok"),
+                "no sweep point has a successful run (runs_ok > 0); nothing to plot",
+            ));
+        }
+        let activities = table
+            .headers
+            .iter()
+            .filter_map(|h| h.strip_prefix("cost_")?.strip_suffix("_yuan_mean"))
+            .filter(|a| !a.is_empty() && *a != "per_parcel")
+            .map(str::to_string)
+            .collect();
+        Ok(Sweep {
+            name: file.name,
+            parameters: file.parameters,
+            table,
+            points,
+            activities,
+        })
+    }
+
+    /// The x-axis parameter.
+    fn x_parameter(&self) -> &SweepParameter {
+        &self.parameters[0]
+    }
+
+    /// Description of the x axis: the parameter path, marked when the scale is logarithmic.
+    fn x_desc(&self) -> String {
+        let p = self.x_parameter();
+        if p.log {
+            format!("{} (log scale)", p.path)
+        } else {
+            p.path.clone()
+        }
+    }
+
+    /// The points grouped by the values of parameters[1..] (groups in ascending order, see
+    /// [`value_order`]), each group sorted by x.
+    fn groups(&self) -> Vec<(&[String], Vec<&SweepPoint>)> {
+        let mut groups: Vec<(&[String], Vec<&SweepPoint>)> = Vec::new();
+        for p in &self.points {
+            match groups.iter_mut().find(|(g, _)| *g == p.group.as_slice()) {
+                Some((_, members)) => members.push(p),
+                None => groups.push((&p.group, vec![p])),
+            }
+        }
+        groups.sort_by(|a, b| {
+            a.0.iter()
+                .zip(b.0)
+                .map(|(x, y)| value_order(x, y))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        });
+        for (_, members) in &mut groups {
+            members.sort_by(|a, b| a.x.total_cmp(&b.x));
+        }
+        groups
+    }
+
+    /// Legend entry of a group, e.g. `network.hubs = 3`; `None` with a single parameter.
+    fn group_label(&self, group: &[String]) -> Option<String> {
+        if group.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = self.parameters[1..]
+            .iter()
+            .zip(group)
+            .map(|(p, v)| match finite(v) {
+                Some(n) => format!("{} = {}", p.path, fmt_num(n)),
+                None => format!("{} = {v}", p.path),
+            })
+            .collect();
+        Some(parts.join(", "))
+    }
+
+    /// Mean and 95 % CI of `metric` (columns `<metric>_mean`, `_ci_low`, `_ci_high`), times
+    /// `scale`, one series per group.
+    ///
+    /// A point whose mean is empty (no successful run measured it) is left out; a missing or
+    /// empty CI cell (a single replication) collapses the band to the mean. With more groups
+    /// than [`MAX_LINES`], as in a Latin hypercube where every point has its own values of the other
+    /// parameters, lines would connect unrelated points: all points then form one unconnected
+    /// series.
+    fn bands(&self, metric: &str, scale: f64) -> Result<Vec<BandSeries>> {
+        let t = &self.table;
+        let mean = t.column(&format!("{metric}_mean"))?;
+        let low = t.find(&format!("{metric}_ci_low"));
+        let high = t.find(&format!("{metric}_ci_high"));
+        let bound = |row: &Row, col: Option<usize>, mean: f64| -> Result<f64> {
+            Ok(match col {
+                Some(c) => t.optional(row, c)?.unwrap_or(mean),
+                None => mean,
+            })
+        };
+        let band_point = |p: &SweepPoint| -> Result<Option<BandPoint>> {
+            let row = &t.rows[p.row];
+            let Some(m) = t.optional(row, mean)? else {
+                return Ok(None);
+            };
+            Ok(Some(BandPoint {
+                x: p.x,
+                mean: m * scale,
+                low: bound(row, low, m)? * scale,
+                high: bound(row, high, m)? * scale,
+            }))
+        };
+        let groups = self.groups();
+        let series: Vec<(Option<String>, Vec<&SweepPoint>, bool)> = if groups.len() > MAX_LINES {
+            let mut all: Vec<&SweepPoint> = self.points.iter().collect();
+            all.sort_by(|a, b| a.x.total_cmp(&b.x));
+            let others: Vec<&str> = self.parameters[1..]
+                .iter()
+                .map(|p| p.path.as_str())
+                .collect();
+            let verb = if others.len() == 1 { "varies" } else { "vary" };
+            let label = format!("sweep points ({} {verb})", others.join(", "));
+            vec![(Some(label), all, false)]
+        } else {
+            groups
+                .into_iter()
+                .map(|(group, members)| (self.group_label(group), members, true))
+                .collect()
+        };
+        let mut out = Vec::new();
+        for (label, members, connect) in series {
+            let mut points = Vec::new();
+            for p in members {
+                points.extend(band_point(p)?);
+            }
+            if !points.is_empty() {
+                out.push(BandSeries {
+                    label,
+                    points,
+                    connect,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Mean cost of each activity over the first group, as stacked layers.
+    fn activity_stack(&self) -> Result<(Stack, Option<String>)> {
+        if self.activities.is_empty() {
+            return Err(input_error(
+                &self.table.file,
+                Some(1),
+                None,
+                "no cost_<activity>_yuan_mean column; cannot draw the cost by activity",
+            ));
+        }
+        let groups = self.groups();
+        let Some((group, members)) = groups.first() else {
+            return Err(input_error(
+                &self.table.file,
+                None,
+                None,
+                "no sweep point to plot",
+            ));
+        };
+        let t = &self.table;
+        let cols = self
+            .activities
+            .iter()
+            .map(|a| t.column(&format!("cost_{a}_yuan_mean")))
+            .collect::<Result<Vec<_>>>()?;
+        let mut xs = Vec::new();
+        let mut values: Vec<Vec<f64>> = vec![Vec::new(); cols.len()];
+        for p in members {
+            let row = &t.rows[p.row];
+            let costs = cols
+                .iter()
+                .map(|&c| t.optional(row, c))
+                .collect::<Result<Option<Vec<f64>>>>()?;
+            // A point without every activity's cost cannot be stacked: leave it out.
+            if let Some(costs) = costs {
+                xs.push(p.x);
+                values.iter_mut().zip(costs).for_each(|(v, c)| v.push(c));
+            }
+        }
+        let stack = Stack {
+            xs,
+            layers: self.activities.iter().cloned().zip(values).collect(),
+        };
+        Ok((stack, self.group_label(group)))
+    }
+
+    /// Axis span of the swept parameter over the given x values.
+    fn x_span(&self, xs: impl IntoIterator<Item = f64>) -> Span {
+        let log = self.x_parameter().log;
+        let data = Span::of(xs, log).unwrap_or(Span { lo: 1.0, hi: 1.0 });
+        let padded = data.padded(log);
+        if log {
+            padded
+        } else {
+            padded.clip(data, 0.0, f64::INFINITY)
+        }
+    }
+
+    /// A [`Frame`] on the swept parameter with the given title, y axis and range, no legend.
+    fn frame(&self, title: String, y_desc: &str, x: Span, y: Span, area: (u32, u32)) -> Frame {
+        Frame {
+            title,
+            title_px: TITLE_PX,
+            x_desc: self.x_desc(),
+            y_desc: y_desc.to_string(),
+            x,
+            log_x: self.x_parameter().log,
+            y,
+            legend: None,
+            area,
+        }
+    }
+
+    /// A panel of mean lines with bands, drawn on an `area` of that many pixels, with axis
+    /// ranges taken from what it shows.
+    ///
+    /// `possible` is the range the metric can take (e.g. 0..100 %): a Student-t interval from
+    /// a few replications can reach past it (below 0 hours, above 100 %), so the bands are
+    /// cut there rather than show impossible values.
+    fn band_panel(
+        &self,
+        title: String,
+        title_px: u32,
+        y_desc: &str,
+        mut bands: Bands,
+        possible: Span,
+        area: (u32, u32),
+    ) -> Panel<Bands> {
+        for p in bands.series.iter_mut().flat_map(|s| &mut s.points) {
+            p.low = p.low.max(possible.lo).min(possible.hi);
+            p.high = p.high.max(possible.lo).min(possible.hi);
+        }
+        let x = self.x_span(bands.xs());
+        let data = Span::of(bands.ys(), false).unwrap_or(Span { lo: 0.0, hi: 1.0 });
+        let y = data.padded(false).clip(data, 0.0, possible.hi);
+        let mut frame = self.frame(title, y_desc, x, y, area);
+        frame.title_px = title_px;
+        // Tops of what is drawn; unconnected points each stand alone.
+        let mut lines: Vec<Vec<(f64, f64)>> = Vec::new();
+        for s in &bands.series {
+            let tops = s.points.iter().map(|p| (p.x, p.high));
+            if s.connect {
+                lines.push(tops.collect());
+            } else {
+                lines.extend(tops.map(|t| vec![t]));
+            }
+        }
+        let mut labels: Vec<&str> = bands
+            .series
+            .iter()
+            .filter_map(|s| s.label.as_deref())
+            .collect();
+        if let Some((price, label)) = &bands.reference {
+            lines.push(vec![(x.lo, *price), (x.hi, *price)]);
+            labels.push(label);
+        }
+        if !labels.is_empty() {
+            frame.fit_legend(&lines, &labels);
+        }
+        Panel {
+            frame,
+            layers: bands,
+        }
+    }
+}
+
+/// The three sweep charts, ready to draw.
+struct SweepCharts {
+    cost_curve: Panel<Bands>,
+    by_activity: Panel<Stack>,
+    service: Service,
+}
+
+impl SweepCharts {
+    fn new(sweep: &Sweep, price_yuan: f64) -> Result<SweepCharts> {
+        let cost_curve = sweep.band_panel(
+            format!("Cost per parcel — {}", sweep.name),
+            TITLE_PX,
+            "yuan per delivered parcel",
+            Bands {
+                series: sweep.bands("cost_per_parcel_yuan", 1.0)?,
+                reference: Some((price_yuan, format!("price {price_yuan:.2} yuan"))),
+            },
+            // Net of other revenue a cost may in principle be negative.
+            Span {
+                lo: f64::NEG_INFINITY,
+                hi: f64::INFINITY,
+            },
+            SIZE,
+        );
+
+        let (stack, group) = sweep.activity_stack()?;
+        let title = match group {
+            Some(g) => format!("Cost per parcel by activity ({g})"),
+            None => "Cost per parcel by activity".to_string(),
+        };
+        let x = sweep.x_span(stack.xs.iter().copied());
+        let tops = stack.tops();
+        let y = Span::non_negative(tops.iter().flatten().copied().chain([0.0]));
+        let mut frame = sweep.frame(title, "yuan per parcel", x, y, SIZE);
+        let total: Vec<(f64, f64)> = match tops.last() {
+            Some(top) => stack.xs.iter().copied().zip(top.iter().copied()).collect(),
+            None => Vec::new(),
+        };
+        let labels: Vec<&str> = stack.layers.iter().map(|l| l.0.as_str()).collect();
+        frame.fit_legend(&[total], &labels);
+        let by_activity = Panel {
+            frame,
+            layers: stack,
+        };
+
+        // Each service panel gets half the width, under the common title.
+        let panel_area = (SIZE.0 / 2, SIZE.1 - 2 * TITLE_PX);
+
+        let on_time = sweep.band_panel(
+            "On-time rate".into(),
+            PANEL_TITLE_PX,
+            "parcels signed within the promise (%)",
+            Bands {
+                series: sweep.bands("on_time_rate", 100.0)?,
+                reference: None,
+            },
+            Span { lo: 0.0, hi: 100.0 },
+            panel_area,
+        );
+        let p95 = sweep.band_panel(
+            "Transit time, 95th percentile".into(),
+            PANEL_TITLE_PX,
+            "hours from pickup to signature",
+            Bands {
+                series: sweep.bands("transit_hours_p95", 1.0)?,
+                reference: None,
+            },
+            Span {
+                lo: 0.0,
+                hi: f64::INFINITY,
+            },
+            panel_area,
+        );
+        let service = Service {
+            title: format!("Service level — {}", sweep.name),
+            panels: [on_time, p95],
+        };
+        Ok(SweepCharts {
+            cost_curve,
+            by_activity,
+            service,
+        })
+    }
+}
+
+/// Two band panels side by side under a common title.
+struct Service {
+    title: String,
+    panels: [Panel<Bands>; 2],
+}
+
+impl Chart for Service {
+    fn draw<DB>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+    {
+        let body = root.titled(&self.title, title_font(TITLE_PX))?;
+        for (area, panel) in body.split_evenly((1, 2)).iter().zip(&self.panels) {
+            panel.draw(area)?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run folders
+// ---------------------------------------------------------------------------------------------
+
+/// The parts of `summary.json` the charts need.
+#[derive(Debug, Deserialize)]
+struct RunSummary {
+    scenario: String,
+    cost_per_parcel_yuan: f64,
+}
+
+/// Width of the histogram bars (hours); the run writes 0.1 h bins, too fine to read.
+const HIST_BIN_HOURS: f64 = 2.0;
+
+/// A loaded run folder.
+struct RunData {
+    summary: RunSummary,
+    /// (bar start in hours, parcels), ascending, bars [`HIST_BIN_HOURS`] wide.
+    transit: Vec<(f64, f64)>,
+    /// (activity, yuan per parcel) in file order, without the `total` row.
+    breakdown: Vec<(String, f64)>,
+}
+
+impl RunData {
+    fn load(dir: &Path) -> Result<RunData> {
+        let summary: RunSummary = read_json(&dir.join("summary.json"))?;
+
+        let hist = Table::read(&dir.join("transit_histogram.csv"))?;
+        let (from, parcels) = (hist.column("transit_hours_from")?, hist.column("parcels")?);
+        let mut bins: BTreeMap<i64, f64> = BTreeMap::new();
+        for row in &hist.rows {
+            let hours = hist.number(row, from)?;
+            let n = hist.count(row, parcels)? as f64;
+            // Bin starts are multiples of 0.1 h written with one decimal; the tiny nudge keeps
+            // 3.9999999 (= 4.0 in the file) out of the 2–4 h bar.
+            let bin = ((hours + 1e-9) / HIST_BIN_HOURS).floor() as i64;
+            *bins.entry(bin).or_default() += n;
+        }
+        let transit = bins
+            .into_iter()
+            .map(|(b, n)| (b as f64 * HIST_BIN_HOURS, n))
+            .collect();
+
+        let costs = Table::read(&dir.join("cost_breakdown.csv"))?;
+        let (activity, per_parcel) = (costs.column("activity")?, costs.column("yuan_per_parcel")?);
+        let breakdown = costs
+            .rows
+            .iter()
+            .filter(|row| costs.cell(row, activity) != "total")
+            .map(|row| {
+                Ok((
+                    costs.cell(row, activity).to_string(),
+                    costs.number(row, per_parcel)?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        Ok(RunData {
+            summary,
+            transit,
+            breakdown,
+        })
+    }
+
+    fn histogram_chart(&self) -> Panel<Bars> {
+        let bars: Vec<(f64, f64, f64)> = self
+            .transit
+            .iter()
+            .map(|&(from, n)| (from, from + HIST_BIN_HOURS, n))
+            .collect();
+        let x = Span::non_negative(bars.iter().flat_map(|b| [b.0, b.1]).chain([0.0]));
+        let y = Span::non_negative(bars.iter().map(|b| b.2).chain([0.0]));
+        let parcels: f64 = bars.iter().map(|b| b.2).sum();
+        Panel {
+            frame: Frame {
+                title_px: TITLE_PX,
+                title: format!(
+                    "Transit time — {} ({} parcels, {} h bars)",
+                    self.summary.scenario,
+                    fmt_num(parcels),
+                    fmt_num(HIST_BIN_HOURS)
+                ),
+                x_desc: "transit time (hours, pickup to signature)".into(),
+                y_desc: "parcels".into(),
+                x,
+                log_x: false,
+                y,
+                legend: None,
+                area: SIZE,
+            },
+            layers: Bars { bars },
+        }
+    }
+
+    fn breakdown_chart(&self) -> Breakdown {
+        Breakdown {
+            title: format!(
+                "Cost per parcel by activity — {}: total {:.3} yuan",
+                self.summary.scenario, self.summary.cost_per_parcel_yuan
+            ),
+            rows: self.breakdown.clone(),
+        }
+    }
+}
+
+/// Horizontal bars of yuan per parcel, one per activity, first activity at the top.
+///
+/// Not a [`Panel`]: its y axis is categorical (activity names), not a number.
+struct Breakdown {
+    title: String,
+    rows: Vec<(String, f64)>,
+}
+
+impl Chart for Breakdown {
+    fn draw<DB>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+    {
+        let n = self.rows.len();
+        let data = Span::of(self.rows.iter().map(|r| r.1).chain([0.0]), false)
+            .unwrap_or(Span { lo: 0.0, hi: 1.0 });
+        // Extra room on the right for the value printed after each bar.
+        let x = data.padded(false).clip(data, 0.0, f64::INFINITY);
+        let x = Span {
+            lo: x.lo,
+            hi: x.hi + (x.hi - x.lo) * 0.1,
+        };
+        // Segment i (from the bottom) holds row n-1-i, so the file order reads top-down.
+        let name_of = |seg: &SegmentValue<i32>| match seg {
+            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => usize::try_from(*i)
+                .ok()
+                .and_then(|i| n.checked_sub(i + 1))
+                .and_then(|r| self.rows.get(r))
+                .map(|r| r.0.clone())
+                .unwrap_or_default(),
+            SegmentValue::Last => String::new(),
+        };
+        // Integer ranges include their end: segments 0..=segments-1, one per activity.
+        let segments = i32::try_from(n.max(1)).unwrap_or(i32::MAX);
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, title_font(TITLE_PX))
+            .margin(20)
+            .x_label_area_size(70)
+            .y_label_area_size(220)
+            .build_cartesian_2d(x.range(), (0..segments - 1).into_segmented())?;
+        style_mesh(&mut chart.configure_mesh(), "yuan per delivered parcel", "")
+            .disable_y_mesh()
+            .y_labels(n.max(1))
+            .x_label_formatter(&fmt_tick)
+            .y_label_formatter(&name_of)
+            .draw()?;
+        let segment = |i: usize| i32::try_from(n - 1 - i).unwrap_or(0);
+        chart.draw_series(self.rows.iter().enumerate().map(|(i, (_, v))| {
+            let s = segment(i);
+            let mut r = Rectangle::new(
+                [
+                    (0.0, SegmentValue::Exact(s)),
+                    (*v, SegmentValue::Exact(s + 1)),
+                ],
+                colour(0).filled(),
+            );
+            r.set_margin(8, 8, 0, 0);
+            r
+        }))?;
+        chart.draw_series(self.rows.iter().enumerate().map(|(i, (_, v))| {
+            Text::new(
+                format!(" {v:.3}"),
+                (v.max(0.0), SegmentValue::CenterOf(segment(i))),
+                tick_font().pos(Pos::new(HPos::Left, VPos::Center)),
+            )
+        }))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    /// Activities of the synthetic fixtures, as the simulator names them.
+    const ACTIVITIES: [&str; 9] = [
+        "waybill",
+        "first_mile_pickup",
+        "outlet_handling",
+        "feeder",
+        "sorting_labour",
+        "sorting_equipment",
+        "sorting_facility",
+        "linehaul",
+        "last_mile",
+    ];
+
+    /// Writes `name` with `text` into `dir`.
+    fn write(dir: &Path, name: &str, text: &str) {
+        std::fs::write(dir.join(name), text).expect("write fixture");
+    }
+
+    /// Every metric of points.csv, each with the columns `M_mean,M_sd,M_ci_low,M_ci_high`.
+    fn metric_names() -> Vec<String> {
+        let mut m: Vec<String> = [
+            "cost_per_parcel_yuan",
+            "on_time_rate",
+            "transit_hours_p95",
+            "transit_hours_mean",
+            "truck_fill_rate",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        m.extend(ACTIVITIES.iter().map(|a| format!("cost_{a}_yuan")));
+        m
+    }
+
+    /// Writes `sweep.json` and `points.csv` in the layout the sweep runner writes (including
+    /// its `runs_failed` column). Each row is (parameter cells, runs_ok); `mean(row, metric)`
+    /// gives a metric's mean, `None` for an empty cell. Rows with runs_ok = 0 get empty cells,
+    /// and so do sd and CI with a single run.
+    fn write_sweep(
+        dir: &Path,
+        name: &str,
+        params: &[(&str, bool)],
+        rows: &[(Vec<String>, u32)],
+        mean: impl Fn(usize, &str) -> Option<f64>,
+    ) {
+        let list: Vec<String> = params
+            .iter()
+            .map(|(p, log)| format!(r#"{{"path": "{p}", "log": {log}}}"#))
+            .collect();
+        let json = format!(
+            r#"{{"name": "{name}", "design": "grid", "replications": 3, "parameters": [{}]}}"#,
+            list.join(", ")
+        );
+        write(dir, "sweep.json", &json);
+        let metrics = metric_names();
+        let mut csv = String::from("point");
+        for (p, _) in params {
+            write!(csv, ",{p}").expect("string");
+        }
+        csv.push_str(",runs_ok,runs_failed");
+        for m in &metrics {
+            write!(csv, ",{m}_mean,{m}_sd,{m}_ci_low,{m}_ci_high").expect("string");
+        }
+        csv.push('\n');
+        for (i, (cells, runs_ok)) in rows.iter().enumerate() {
+            write!(csv, "{i},{},{runs_ok},{}", cells.join(","), 3 - runs_ok).expect("string");
+            for m in &metrics {
+                match mean(i, m).filter(|_| *runs_ok > 0) {
+                    Some(v) if *runs_ok > 1 => {
+                        let half = v.abs() * 0.04;
+                        write!(csv, ",{v},{},{},{}", half / 2.0, v - half, v + half)
+                    }
+                    Some(v) => write!(csv, ",{v},,,"),
+                    None => write!(csv, ",,,,"),
+                }
+                .expect("string");
+            }
+            csv.push('\n');
+        }
+        write(dir, "points.csv", &csv);
+    }
+
+    /// Plausible means of a sweep point with `parcels` a day and `hubs` hubs.
+    fn plausible(parcels: f64, hubs: f64, metric: &str) -> f64 {
+        let decades = parcels.log10();
+        let activity = |i: usize| (0.1 + 0.05 * i as f64) * 3.0 / decades * (1.0 + hubs / 10.0);
+        match metric {
+            "cost_per_parcel_yuan" => (0..ACTIVITIES.len()).map(activity).sum(),
+            "on_time_rate" => 0.95 - 0.02 * hubs / decades,
+            "transit_hours_p95" => 40.0 + 5.0 * hubs - decades,
+            "transit_hours_mean" => 30.0 + hubs,
+            "truck_fill_rate" => 0.6 + 0.05 * decades,
+            cost => {
+                let a = cost.trim_start_matches("cost_").trim_end_matches("_yuan");
+                ACTIVITIES
+                    .iter()
+                    .position(|x| *x == a)
+                    .map_or(0.0, activity)
+            }
+        }
+    }
+
+    /// A grid sweep over daily parcels (log) × hubs: 3 × 2 points, the last one failed
+    /// (runs_ok = 0).
+    fn sweep_fixture(dir: &Path) {
+        let mut grid = Vec::new();
+        for hubs in [2.0, 4.0] {
+            for parcels in [1000.0, 10_000.0, 100_000.0_f64] {
+                grid.push((parcels, hubs));
+            }
+        }
+        let rows: Vec<(Vec<String>, u32)> = grid
+            .iter()
+            .map(|&(p, h)| {
+                let ok = if (p, h) == (100_000.0, 4.0) { 0 } else { 3 };
+                (vec![p.to_string(), h.to_string()], ok)
+            })
+            .collect();
+        let params = [("demand.daily_parcels", true), ("network.hubs", false)];
+        write_sweep(dir, "volume-vs-hubs", &params, &rows, |i, m| {
+            Some(plausible(grid[i].0, grid[i].1, m))
+        });
+    }
+
+    /// A run folder with a two-peaked transit histogram and a cost breakdown.
+    fn run_fixture(dir: &Path) {
+        write(
+            dir,
+            "summary.json",
+            r#"{"scenario": "east-china", "seed": 7, "cost_per_parcel_yuan": 2.475,
+                "cost_by_activity": {"waybill": 0.1, "linehaul": 0.9}, "on_time_rate": 0.93}"#,
+        );
+        let mut hist = String::from("transit_hours_from,parcels\n");
+        for i in 120..700 {
+            let h = i as f64 / 10.0;
+            let n = 1000.0 * (-((h - 26.0) / 6.0).powi(2)).exp()
+                + 400.0 * (-((h - 50.0) / 5.0).powi(2)).exp();
+            if n >= 1.0 {
+                writeln!(hist, "{h:.1},{}", n.round()).expect("string");
+            }
+        }
+        write(dir, "transit_histogram.csv", &hist);
+        let mut costs = String::from("activity,total_yuan,yuan_per_parcel,share\n");
+        let per: Vec<f64> = (0..ACTIVITIES.len())
+            .map(|i| 0.1 + 0.05 * i as f64)
+            .collect();
+        let total: f64 = per.iter().sum();
+        for (a, p) in ACTIVITIES.iter().zip(&per) {
+            writeln!(costs, "{a},{},{p},{}", p * 1000.0, p / total).expect("string");
+        }
+        writeln!(costs, "total,{},{total},1", total * 1000.0).expect("string");
+        write(dir, "cost_breakdown.csv", &costs);
+    }
+
+    /// Checks that `written` is exactly the PNG and SVG of each stem, that every PNG is a real,
+    /// non-trivial PNG and that every SVG carries the expected text.
+    fn assert_charts(dir: &Path, written: &[PathBuf], expected: &[(&str, &str)]) {
+        let mut want = Vec::new();
+        for (stem, _) in expected {
+            want.push(dir.join("plots").join(format!("{stem}.png")));
+            want.push(dir.join("plots").join(format!("{stem}.svg")));
+        }
+        assert_eq!(written, want.as_slice());
+        for (stem, text) in expected {
+            let png = std::fs::read(dir.join("plots").join(format!("{stem}.png"))).expect("png");
+            assert!(
+                png.starts_with(b"\x89PNG\r\n\x1a\n"),
+                "{stem}.png is not a PNG"
+            );
+            assert!(png.len() > 5_000, "{stem}.png is only {} bytes", png.len());
+            let svg = std::fs::read_to_string(dir.join("plots").join(format!("{stem}.svg")))
+                .expect("svg");
+            assert!(svg.contains("<svg"), "{stem}.svg is not an SVG");
+            assert!(svg.contains(text), "{stem}.svg lacks the text {text:?}");
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(dir.join("plots"))
+            .expect("plots dir")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    }
+
+    #[test]
+    fn plot_sweep_writes_every_chart_as_png_and_svg() {
+        let tmp = tempfile::TempDir::new().expect("tempdir");
+        sweep_fixture(tmp.path());
+        let written = plot_sweep(tmp.path(), 0.5).expect("plot sweep");
+        assert_charts(
+            tmp.path(),
+            &written,
+            &[
+                ("cost_curve", "Cost per parcel — volume-vs-hubs"),
+                ("cost_by_activity", "Cost per parcel by activity"),
+                ("service", "On-time rate"),
+            ],
+        );
+        let curve = std::fs::read_to_string(tmp.path().join("plots/cost_curve.svg")).expect("svg");
+        for text in [
+            "price 0.50 yuan",
+            "network.hubs = 2",
+            "network.hubs = 4",
+            "demand.daily_parcels (log scale)",
+            "yuan per delivered parcel",
+        ] {
+            assert!(curve.contains(text), "cost_curve.svg lacks {text:?}");
+        }
+        let stack =
+            std::fs::read_to_string(tmp.path().join("plots/cost_by_activity.svg")).expect("svg");
+        for a in ACTIVITIES {
+            assert!(stack.contains(a), "cost_by_activity.svg lacks activity {a}");
+        }
+        let service = std::fs::read_to_string(tmp.path().join("plots/service.svg")).expect("svg");
+        assert!(service.contains("95th percentile"));
+    }
+
+    #[test]
+    fn plot_run_writes_every_chart_as_png_and_svg() {
+        let tmp = tempfile::TempDir::new().expect("tempdir");
+        run_fixture(tmp.path());
+        let written = plot_dir(tmp.path(), 2.0).expect("plot run");
+        assert_charts(
+            tmp.path(),
+            &written,
+            &[
+                (
+                    "transit_histogram",
+                    "transit time (hours, pickup to signature)",
+                ),
+                ("cost_breakdown", "total 2.475 yuan"),
+            ],
+        );
+        let breakdown =
+            std::fs::read_to_string(tmp.path().join("plots/cost_breakdown.svg")).expect("svg");
+        assert!(breakdown.contains("last_mile"));
+        assert!(!breakdown.contains(">total<"), "the total row is not a bar");
+    }
+
+    #[test]
+    fn plot_dir_without_points_or_summary_is_a_usage_error_naming_the_folder() {
+        let tmp = tempfile::TempDir::new().expect("tempdir");
+        let err = plot_dir(tmp.path(), 2.0).expect_err("nothing to plot");
+        assert!(matches!(err, Error::Usage(_)), "{err:?}");
+        assert!(
+            err.to_string().contains(&tmp.path().display().to_string()),
+            "{err}"
+        );
+        let missing = tmp.path().join("no-such-folder");
+        let err = plot_dir(&missing, 2.0).expect_err("no folder");
+        assert!(err.to_string().contains("no-such-folder"), "{err}");
+    }
+
+    #[test]
+    fn single_point_sweep_on_a_linear_axis_still_draws() {
+        let tmp = tempfile::TempDir::new().expect("tempdir");
+        // One replication: no spread, so sd and CI are empty.
+        let rows = [(vec!["7.5".to_string()], 1)];
+        write_sweep(
+            tmp.path(),
+            "one",
+            &[("costs.fuel_price", false)],
+            &rows,
+            |_, _| Some(0.5),
+        );
+        let written = plot_sweep(tmp.path(), 2.0).expect("plot one point");
+        assert_eq!(written.len(), 6);
+    }
+
+    #[test]
+    fn scattered_sweep_with_text_values_and_empty_means_still_draws() {
+        // A Latin hypercube: every point has its own second value, so no lines can be drawn.
+        let tmp = tempfile::TempDir::new().expect("tempdir");
+        let rows: Vec<(Vec<String>, u32)> = (0..12)
+            .map(|i| {
+                let parcels = 1000.0 * 1.8_f64.powi(i);
+                let share = 0.05 + 0.07 * f64::from((i * 5) % 12);
+                (vec![format!("{parcels:.1}"), format!("{share:.3}")], 3)
+            })
+            .collect();
+        let params = [("demand.daily_parcels", true), ("demand.cod_share", false)];
+        write_sweep(tmp.path(), "lhs", &params, &rows, |i, m| {
+            // No run of point 3 measured transit times.
+            (i != 3 || !m.starts_with("transit"))
+                .then(|| plausible(1000.0 * 1.8_f64.powi(i as i32), 2.0, m))
+        });
+        plot_sweep(tmp.path(), 2.0).expect("plot scattered sweep");
+        let curve = std::fs::read_to_string(tmp.path().join("plots/cost_curve.svg")).expect("svg");
+        assert!(curve.contains("sweep points (demand.cod_share varies)"));
+
+        // A second parameter with text values groups the lines by that text.
+        let tmp = tempfile::TempDir::new().expect("tempdir");
+        let mut rows = Vec::new();
+        for design in ["hub", "direct"] {
+            for parcels in ["1000", "5000"] {
+                rows.push((vec![parcels.to_string(), design.to_string()], 2));
+            }
+        }
+        let params = [("demand.daily_parcels", false), ("network.design", false)];
+        write_sweep(tmp.path(), "designs", &params, &rows, |i, m| {
+            Some(plausible(
+                1000.0 + 4000.0 * (i % 2) as f64,
+                1.0 + (i / 2) as f64,
+                m,
+            ))
+        });
+        plot_sweep(tmp.path(), 2.0).expect("plot text-valued groups");
+        let curve = std::fs::read_to_string(tmp.path().join("plots/cost_curve.svg")).expect("svg");
+        assert!(curve.contains("network.design = direct"));
+        assert!(curve.contains("network.design = hub"));
+    }
+
+    #[test]
+    fn bad_cells_and_files_are_input_errors_naming_file_line_and_column() {
+        let tmp = tempfile::TempDir::new().expect("tempdir");
+        sweep_fixture(tmp.path());
+        let points = tmp.path().join("points.csv");
+        let text = std::fs::read_to_string(&points).expect("read");
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let col = lines[0]
+            .split(',')
+            .position(|h| h == "cost_per_parcel_yuan_mean")
+            .expect("column");
+        let mut cells: Vec<&str> = lines[1].split(',').collect();
+        cells[col] = "abc";
+        lines[1] = cells.join(",");
+        std::fs::write(&points, lines.join("\n")).expect("write");
+        match plot_sweep(tmp.path(), 2.0) {
+            Err(Error::Input(e)) => {
+                assert_eq!(e.file, points);
+                assert_eq!(e.line, Some(2));
+                assert_eq!(e.field.as_deref(), Some("cost_per_parcel_yuan_mean"));
+            }
+            other => panic!("expected an input error, got {other:?}"),
+        }
+
+        write(
+            tmp.path(),
+            "sweep.json",
+            r#"{"name": "x", "parameters": []}"#,
+        );
+        let err = plot_sweep(tmp.path(), 2.0).expect_err("no parameters");
+        assert!(err.to_string().contains("sweep.json"), "{err}");
+
+        write(
+            tmp.path(),
+            "sweep.json",
+            "{\"name\": \"x\",\n \"parameters\": 3}",
+        );
+        match plot_sweep(tmp.path(), 2.0) {
+            Err(Error::Input(e)) => assert_eq!(e.line, Some(2), "{e}"),
+            other => panic!("expected an input error, got {other:?}"),
+        }
+
+        let run = tempfile::TempDir::new().expect("tempdir");
+        run_fixture(run.path());
+        write(
+            run.path(),
+            "transit_histogram.csv",
+            "hours,parcels\n1.0,3\n",
+        );
+        let err = plot_run(run.path()).expect_err("missing column");
+        assert!(err.to_string().contains("transit_hours_from"), "{err}");
+        assert!(err.to_string().contains("transit_histogram.csv"), "{err}");
+    }
+
+    #[test]
+    fn spans_are_padded_and_never_degenerate() {
+        let s = Span::of([2.0, 4.0], false).expect("span").padded(false);
+        assert!(s.lo < 2.0 && s.hi > 4.0);
+        for v in [0.0, 5.0, -3.0] {
+            let s = Span::of([v], false).expect("span").padded(false);
+            assert!(s.lo < v && v < s.hi, "{v}: {s:?}");
+        }
+        let s = Span::of([100.0], true).expect("span").padded(true);
+        assert!(s.lo > 0.0 && s.lo < 100.0 && s.hi > 100.0);
+        assert_eq!(Span::of([-1.0, 0.0, f64::NAN], true), None);
+        let data = Span::of([90.0, 100.0], false).expect("span");
+        assert_eq!(data.padded(false).clip(data, 0.0, 100.0).hi, 100.0);
+        assert_eq!(Span::non_negative([0.0, 10.0]).lo, 0.0);
+    }
+
+    #[test]
+    fn legend_goes_where_the_data_is_low_and_never_covers_it() {
+        let frame = |log_x| Frame {
+            title: "t".into(),
+            title_px: TITLE_PX,
+            x_desc: String::new(),
+            y_desc: String::new(),
+            x: Span { lo: 1.0, hi: 100.0 },
+            log_x,
+            y: Span { lo: 0.0, hi: 10.0 },
+            legend: None,
+            area: SIZE,
+        };
+        let falling = vec![(1.0, 10.0), (10.0, 5.0), (100.0, 1.0)];
+        let rising: Vec<(f64, f64)> = falling.iter().map(|&(x, y)| (101.0 - x, y)).collect();
+        let mut f = frame(true);
+        f.fit_legend(&[falling], &["series"]);
+        assert_eq!(f.legend, Some(Corner::UpperRight));
+        assert_eq!(f.y.hi, 10.0, "room enough above the low end");
+        let mut f = frame(false);
+        f.fit_legend(&[rising], &["series"]);
+        assert_eq!(f.legend, Some(Corner::UpperLeft));
+        // A flat line at the top on both sides: the axis grows so the legend box clears it.
+        let mut f = frame(false);
+        f.fit_legend(&[vec![(1.0, 10.0), (100.0, 10.0)]], &["a", "b", "c"]);
+        assert!(f.y.hi > 11.0, "{:?}", f.y);
+    }
+
+    #[test]
+    fn log_ticks_label_narrow_and_wide_ranges() {
+        let wide = Span {
+            lo: 800.0,
+            hi: 120_000.0,
+        };
+        let t = log_ticks(wide, 1060.0);
+        assert_eq!(
+            t,
+            vec![
+                1000.0, 2000.0, 5000.0, 10_000.0, 20_000.0, 50_000.0, 100_000.0
+            ]
+        );
+        // Half the width: fewer ticks, so the labels do not touch.
+        let t = log_ticks(wide, 460.0);
+        assert_eq!(t, vec![1000.0, 3000.0, 10_000.0, 30_000.0, 100_000.0]);
+        let narrow = Span {
+            lo: 2100.0,
+            hi: 7900.0,
+        };
+        let t = log_ticks(narrow, 1060.0);
+        assert!(
+            t.len() >= 3 && t.iter().all(|v| (2100.0..=7900.0).contains(v)),
+            "{t:?}"
+        );
+        let t = log_ticks(Span { lo: 1e-3, hi: 1e9 }, 1060.0);
+        assert!((2..=12).contains(&t.len()), "{t:?}");
+        let t = log_ticks(
+            Span {
+                lo: 5000.0,
+                hi: 5001.0,
+            },
+            1060.0,
+        );
+        assert_eq!(t, vec![5000.0, 5001.0]);
+    }
+
+    #[test]
+    fn numbers_are_formatted_without_float_noise() {
+        assert_eq!(fmt_num(1000.0), "1000");
+        assert_eq!(fmt_num(0.1 + 0.2), "0.3");
+        assert_eq!(fmt_num(2.5), "2.5");
+        assert_eq!(fmt_num(0.0), "0");
+        assert_eq!(fmt_num(-12.25), "-12.25");
+        assert_eq!(fmt_num(123_456_789.0), "123456789");
+        assert_eq!(fmt_num(-1e-17), "0");
+        let mut values = ["b", "10", "a", "9", "1e1", "1f", "2"];
+        values.sort_by(|a, b| value_order(a, b));
+        assert_eq!(values, ["2", "9", "10", "1e1", "1f", "a", "b"]);
+    }
+}
