@@ -95,7 +95,8 @@ pub fn metric_names() -> Vec<String> {
     m
 }
 
-fn metric_values(s: &Summary) -> Vec<f64> {
+/// The values of `metric_names()` for one run.
+pub fn metric_values(s: &Summary) -> Vec<f64> {
     let mut v = vec![
         s.cost_per_parcel_yuan,
         s.transit_hours_mean,
