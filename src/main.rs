@@ -310,6 +310,20 @@ fn print_summary(o: &RunOutput) {
         s.feeder_fill_rate * 100.0,
         s.delivery_attempts_per_parcel
     );
+    let om = &s.operating_model;
+    match &om.franchise {
+        Some(f) => println!(
+            "franchise: shop pays {:.2}; margins: origin outlet {:.3}, head office {:.3}, destination outlet {:.3} yuan/parcel",
+            om.shop_price,
+            f.origin_outlet_margin,
+            f.head_office_margin,
+            f.destination_outlet_margin
+        ),
+        None => println!(
+            "direct-operated: shop pays {:.2}; margin {:.3} yuan/parcel",
+            om.shop_price, om.system_margin
+        ),
+    }
     let q = &s.quality;
     println!(
         "service: {:.2}% late, {:.0} damaged and {:.0} lost per million, {:.1} complaints per million, claims {:.4} yuan/parcel",

@@ -99,6 +99,8 @@ pub struct Network {
     /// Demand zones (cities) with their distances.
     pub zones: Zones,
     pub graph: DiGraph<u32, u32>,
+    /// Planned parcels per day from centre to centre (`from_pos * centres + to_pos`).
+    pub centre_flows: Vec<f64>,
 }
 
 impl Network {
@@ -781,13 +783,77 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
             lh_times.clone(),
         ));
     }
-    finish(
+    let net = finish(
         sc,
         src,
         nodes,
         lanes,
         centres,
         zones,
+        "network.generate",
+        true,
+    )?;
+    match g.direct_lanes_above {
+        Some(threshold) => with_direct_lanes(sc, src, net, threshold, &lh_times, lv),
+        None => Ok(net),
+    }
+}
+
+/// The routing lever: opens a direct line-haul lane wherever the planned flow between two
+/// centres reaches `threshold` parcels a day, then routes and plans the network again.
+fn with_direct_lanes(
+    sc: &Scenario,
+    src: &Source,
+    net: Network,
+    threshold: f64,
+    times: &[SimTime],
+    vehicle: usize,
+) -> Result<Network, InputError> {
+    let nc = net.centres.len();
+    let mut lanes = net.lanes.clone();
+    let exists = |lanes: &[Lane], a: u32, b: u32| {
+        lanes
+            .iter()
+            .any(|l| l.kind == LaneKind::Linehaul && l.from == a && l.to == b)
+    };
+    let mut added = 0;
+    for a in 0..nc {
+        for b in 0..nc {
+            let (ca, cb) = (net.centres[a], net.centres[b]);
+            if a != b && net.centre_flows[a * nc + b] >= threshold && !exists(&lanes, ca, cb) {
+                let (za, zb) = (net.nodes[ca as usize].zone, net.nodes[cb as usize].zone);
+                let km = net.zones.distance_km[za][zb].max(1.0);
+                let hours = km / sc.operations.linehaul.speed_kmh;
+                lanes.push(make_lane(
+                    sc,
+                    ca,
+                    cb,
+                    LaneKind::Linehaul,
+                    km,
+                    hours,
+                    vehicle,
+                    times.to_vec(),
+                ));
+                added += 1;
+            }
+        }
+    }
+    if added == 0 {
+        return Ok(net);
+    }
+    let mut nodes = net.nodes;
+    for n in &mut nodes {
+        // Plan lines and couriers again for the new flows.
+        n.lines = 0;
+        n.couriers = 0;
+    }
+    finish(
+        sc,
+        src,
+        nodes,
+        lanes,
+        net.centres,
+        net.zones,
         "network.generate",
         true,
     )
@@ -991,6 +1057,7 @@ fn finish(
         next_lane,
         zones,
         graph,
+        centre_flows: cc.iter().flatten().map(|share| share * daily).collect(),
     })
 }
 

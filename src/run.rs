@@ -66,11 +66,70 @@ pub struct Summary {
     pub truck_fill_rate: f64,
     pub feeder_fill_rate: f64,
     pub delivery_attempts_per_parcel: f64,
+    pub operating_model: ModelSummary,
     pub quality: QualitySummary,
     pub welfare: WelfareSummary,
     pub org: OrgSummary,
     pub money: MoneySummary,
     pub network: NetworkSummary,
+}
+
+/// Who pays what per delivered parcel (yuan). In a franchise network the shop pays the
+/// origin outlet, which pays head office transit and waybill fees; head office pays the
+/// destination outlet a delivery fee. Each party's margin is its receipts less the costs
+/// of the activities it runs; the margins add up to the shop price less the system cost.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelSummary {
+    pub kind: &'static str,
+    pub shop_price: f64,
+    pub system_cost: f64,
+    pub system_margin: f64,
+    /// Franchise only (absent for a direct-operated network).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub franchise: Option<FranchiseFlows>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FranchiseFlows {
+    pub transit_fee: f64,
+    pub waybill_fee: f64,
+    pub delivery_fee: f64,
+    /// Pickup and half of outlet handling.
+    pub origin_outlet_cost: f64,
+    /// Waybill IT, feeder, sorting, line-haul, management, claims, complaints.
+    pub head_office_cost: f64,
+    /// Last mile and half of outlet handling.
+    pub destination_outlet_cost: f64,
+    pub origin_outlet_margin: f64,
+    pub head_office_margin: f64,
+    pub destination_outlet_margin: f64,
+}
+
+fn model_summary(sc: &Scenario, by: &BTreeMap<&'static str, f64>, total: f64) -> ModelSummary {
+    let om = &sc.operating_model;
+    let get = |a: Activity| by[a.name()];
+    let outlet = get(Activity::Outlet) / 2.0;
+    let origin = get(Activity::Pickup) + outlet;
+    let dest = get(Activity::LastMile) + outlet;
+    let hq = total - origin - dest;
+    let direct = om.kind == crate::scenario::ModelKind::Direct;
+    ModelSummary {
+        kind: if direct { "direct" } else { "franchise" },
+        shop_price: om.shop_price,
+        system_cost: total,
+        system_margin: om.shop_price - total,
+        franchise: (!direct).then(|| FranchiseFlows {
+            transit_fee: om.transit_fee,
+            waybill_fee: om.waybill_fee,
+            delivery_fee: om.delivery_fee,
+            origin_outlet_cost: origin,
+            head_office_cost: hq,
+            destination_outlet_cost: dest,
+            origin_outlet_margin: om.shop_price - om.transit_fee - om.waybill_fee - origin,
+            head_office_margin: om.transit_fee + om.waybill_fee - om.delivery_fee - hq,
+            destination_outlet_margin: om.delivery_fee - dest,
+        }),
+    }
 }
 
 /// The price of cheapness in service terms (measured parcels).
@@ -303,6 +362,11 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         truck_fill_rate: lh(LaneKind::Linehaul),
         feeder_fill_rate: lh(LaneKind::Feeder),
         delivery_attempts_per_parcel: ratio(o.attempts as f64, delivered),
+        operating_model: model_summary(
+            sc,
+            &yuan_map(&o.cost, delivered.max(1.0)),
+            ratio(o.cost.total().yuan(), delivered),
+        ),
         quality: {
             let q = &m.incidents.counts;
             let ended = (o.delivered + o.lost).max(1) as f64;
@@ -523,7 +587,6 @@ fn check_books(m: &Carrier) -> Result<()> {
         Activity::Pickup,
         Activity::Feeder,
         Activity::Linehaul,
-        Activity::LastMile,
         Activity::Claims,
         Activity::Complaints,
     ] {

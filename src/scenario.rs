@@ -42,6 +42,46 @@ pub struct Scenario {
     pub org: Org,
     #[serde(default)]
     pub revenue: Revenue,
+    #[serde(default)]
+    pub operating_model: OperatingModel,
+}
+
+/// Franchise (加盟: outlets are independent businesses paid per parcel) or direct-operated
+/// (直营: everyone is an employee on salary), and the prices between the parties.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatingModel {
+    #[serde(default)]
+    pub kind: ModelKind,
+    /// Direct: a courier's salary and benefits per day, paid busy or idle (yuan/day).
+    /// L20 (≈6,000 yuan/month) plus social insurance.
+    #[serde(default = "d_courier_wage")]
+    pub courier_daily_wage: f64,
+    /// Franchise: spread (coefficient of variation) of the failed-delivery rate from
+    /// outlet to outlet (-). Direct outlets are run alike. Assumption.
+    #[serde(default = "d_quality_spread")]
+    pub outlet_quality_spread: f64,
+    /// What the shop pays the origin outlet per parcel (yuan). L11-L14 (Yiwu 1.4-2.0).
+    #[serde(default = "d_shop_price")]
+    pub shop_price: f64,
+    /// Franchise: what the origin outlet pays head office for sorting and line-haul
+    /// (yuan/parcel). L7, L8 (assumption for the value).
+    #[serde(default = "d_transit_fee")]
+    pub transit_fee: f64,
+    /// Franchise: waybill fee the origin outlet pays head office (yuan/parcel). L9.
+    #[serde(default = "d_waybill_fee")]
+    pub waybill_fee: f64,
+    /// Franchise: what head office pays the destination outlet per delivery (yuan). L5.
+    #[serde(default = "d_delivery_fee")]
+    pub delivery_fee: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelKind {
+    #[default]
+    Franchise,
+    Direct,
 }
 
 /// Service quality as outcomes: incidents happen by chance in handling and transport, and
@@ -194,6 +234,9 @@ pub struct Generate {
     /// Smallest area an outlet serves; caps the outlets of a city (km²). Assumption.
     #[serde(default = "d_outlet_area")]
     pub min_outlet_area_km2: f64,
+    /// The routing lever: open a direct line-haul lane between two centres whose planned
+    /// flow reaches this many parcels a day (none when absent; a full trailer is 16,000).
+    pub direct_lanes_above: Option<f64>,
     /// Spare capacity planned into trucks, sorter lines and couriers (-).
     #[serde(default = "d_slack")]
     pub planning_slack: f64,
@@ -582,6 +625,24 @@ fn d_weight_sigma() -> f64 {
 fn d_weight_max() -> f64 {
     50.0
 }
+fn d_courier_wage() -> f64 {
+    260.0
+}
+fn d_quality_spread() -> f64 {
+    0.5
+}
+fn d_shop_price() -> f64 {
+    3.0
+}
+fn d_transit_fee() -> f64 {
+    1.0
+}
+fn d_waybill_fee() -> f64 {
+    0.3
+}
+fn d_delivery_fee() -> f64 {
+    1.5
+}
 fn d_peak() -> f64 {
     1.8
 }
@@ -816,7 +877,8 @@ default_via_serde!(
     Quality,
     Org,
     Revenue,
-    ManualSorting
+    ManualSorting,
+    OperatingModel
 );
 
 // ------------------------------------------------------------------------ loading
@@ -1017,6 +1079,20 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
     ] {
         non_negative(f, v)?;
     }
+    let om = &sc.operating_model;
+    for (f, v) in [
+        ("operating_model.courier_daily_wage", om.courier_daily_wage),
+        (
+            "operating_model.outlet_quality_spread",
+            om.outlet_quality_spread,
+        ),
+        ("operating_model.shop_price", om.shop_price),
+        ("operating_model.transit_fee", om.transit_fee),
+        ("operating_model.waybill_fee", om.waybill_fee),
+        ("operating_model.delivery_fee", om.delivery_fee),
+    ] {
+        non_negative(f, v)?;
+    }
     if sc.org.span_of_control.is_nan() || sc.org.span_of_control < 2.0 {
         return Err(src.error("org.span_of_control", "must be at least 2"));
     }
@@ -1049,6 +1125,9 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
             non_negative("network.generate.hub_spacing_km", g.hub_spacing_km)?;
             if g.hubs == 0 {
                 return Err(src.error("network.generate.hubs", "must be at least 1"));
+            }
+            if let Some(t) = g.direct_lanes_above {
+                positive("network.generate.direct_lanes_above", t)?;
             }
             if g.max_cities == Some(0) {
                 return Err(src.error("network.generate.max_cities", "must be at least 1"));

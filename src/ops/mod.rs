@@ -16,6 +16,7 @@ use crate::random::{Rng, Stream, mix64, rng};
 use crate::scenario::{NodeKind, Scenario, parse_time_of_day};
 use quality::Incidents;
 use rand::RngExt;
+use rand_distr::{Distribution, LogNormal};
 use sorter::{Calendar, ServiceTime, Sorter};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
@@ -141,7 +142,10 @@ impl LaneState {
 pub struct OutletState {
     queue: VecDeque<u32>,
     attempts_today: u32,
-    day_cost: PoolChain,
+    /// Outlet-days: the outlet's own costs, and courier salaries (direct model).
+    day_cost: PoolChain<2>,
+    /// This outlet's failed-delivery rate (franchise outlets differ).
+    failure_rate: f64,
     pub picked: u64,
     pub delivered: u64,
     pub attempts: u64,
@@ -187,6 +191,8 @@ pub struct Config {
     pub pickup_fee: Money,
     pub outlet_day: Money,
     pub courier_pay: Money,
+    /// Direct model: a courier's pay per day, busy or idle.
+    pub courier_wage_day: Money,
     pub courier_per_km: f64,
     pub courier_cap: u32,
     pub courier_speed: f64,
@@ -295,6 +301,7 @@ impl<'a> Carrier<'a> {
         let o = &sc.operations;
         let c = &sc.costs;
         let horizon_days = sc.warmup_days + sc.days + sc.drain_days;
+        let direct = sc.operating_model.kind == crate::scenario::ModelKind::Direct;
         let cfg = Config {
             warmup: SimTime::from_days(sc.warmup_days as u64),
             window_end: SimTime::from_days((sc.warmup_days + sc.days) as u64),
@@ -305,7 +312,14 @@ impl<'a> Carrier<'a> {
             waybill: Money::from_yuan(c.waybill),
             pickup_fee: Money::from_yuan(c.pickup_per_parcel),
             outlet_day: Money::from_yuan(c.outlet_per_day),
-            courier_pay: Money::from_yuan(c.courier_pay_per_delivery),
+            courier_pay: match direct {
+                true => Money::ZERO,
+                false => Money::from_yuan(c.courier_pay_per_delivery),
+            },
+            courier_wage_day: match direct {
+                true => Money::from_yuan(sc.operating_model.courier_daily_wage),
+                false => Money::ZERO,
+            },
             courier_per_km: c.courier_cost_per_km,
             courier_cap: o.delivery.courier_daily_capacity,
             courier_speed: o.delivery.speed_kmh,
@@ -382,11 +396,16 @@ impl<'a> Carrier<'a> {
             })
             .sum::<f64>()
             * o.sorting.shifts.len() as f64
-            + net
-                .outlets
-                .iter()
-                .map(|&k| net.nodes[k as usize].couriers as f64)
-                .sum::<f64>();
+            + if direct {
+                // Direct: every courier is an employee.
+                net.outlets
+                    .iter()
+                    .map(|&k| net.nodes[k as usize].couriers as f64)
+                    .sum::<f64>()
+            } else {
+                // Franchise: head office deals with one owner per outlet.
+                net.outlets.len() as f64
+            };
         let managers = cost::managers(front_line_staff, sc.org.layers, sc.org.span_of_control);
         let p = if trace == 0 {
             0.0
@@ -403,14 +422,23 @@ impl<'a> Carrier<'a> {
             trips: Vec::new(),
             free_trips: Vec::new(),
             lanes: net.lanes.iter().map(|_| LaneState::default()).collect(),
-            outlets: net
-                .outlets
-                .iter()
-                .map(|_| OutletState {
-                    day_cost: PoolChain::new(days),
-                    ..Default::default()
-                })
-                .collect(),
+            outlets: {
+                // Franchise outlets differ in how often deliveries fail; direct ones do not.
+                let spread = sc.operating_model.outlet_quality_spread;
+                let mut r = rng(seed, Stream::Incidents, 1);
+                let dist = (!direct && spread > 0.0)
+                    .then(|| LogNormal::from_mean_cv(1.0, spread).expect("validated spread"));
+                net.outlets
+                    .iter()
+                    .map(|_| OutletState {
+                        day_cost: PoolChain::new(days),
+                        failure_rate: (o.delivery.failure_rate
+                            * dist.map_or(1.0, |d| d.sample(&mut r)))
+                        .min(0.95),
+                        ..Default::default()
+                    })
+                    .collect()
+            },
             centres,
             outlet_pos,
             demand_rng: rng(seed, Stream::Demand, 0),
@@ -894,7 +922,7 @@ impl<'a> Carrier<'a> {
                     p.cost.add(Activity::LastMile, share);
                     p.attempts += 1;
                     let when = now + SimTime::from_hours(tour_h * (i + 1) as f64 / m as f64);
-                    let fails = self.fail_rng.random::<f64>() < self.cfg.failure_rate;
+                    let fails = self.fail_rng.random::<f64>() < self.outlets[k].failure_rate;
                     if fails || when > self.cfg.horizon {
                         self.step(slot, when.min(self.cfg.horizon), "attempt_failed", || {
                             node.id.clone()
@@ -1030,15 +1058,23 @@ impl<'a> Carrier<'a> {
         self.book(during, Activity::Management, mgmt);
         let cost = part(self.cfg.outlet_day);
         for k in 0..self.outlets.len() {
+            let couriers = self.net.nodes[self.net.outlets[k] as usize].couriers;
+            let wages = part(Money(self.cfg.courier_wage_day.0 * couriers as i64));
             let parcels = &mut self.parcels;
             let o = &mut self.outlets[k];
-            o.day_cost.close(d, [cost], parcels, |slot, p, [m]| {
-                if Self::settle(p, Activity::Outlet, m) {
-                    released.push(slot);
-                }
-            });
-            o.spent += cost;
+            o.day_cost
+                .close(d, [cost, wages], parcels, |slot, p, [m, w]| {
+                    p.cost.add(Activity::Outlet, m);
+                    if Self::settle(p, Activity::LastMile, w) {
+                        released.push(slot);
+                    }
+                });
+            o.spent += cost + wages;
             self.book(during, Activity::Outlet, cost);
+            self.book(during, Activity::LastMile, wages);
+            if self.cfg.in_window(during) {
+                self.out.courier_pay += wages;
+            }
         }
         for slot in released {
             self.finish(slot);
