@@ -118,7 +118,7 @@ fn model_summary(sc: &Scenario, by: &BTreeMap<&'static str, f64>, total: f64) ->
         shop_price: om.shop_price,
         system_cost: total,
         system_margin: om.shop_price - total,
-        franchise: (!direct).then(|| FranchiseFlows {
+        franchise: (!direct).then_some(FranchiseFlows {
             transit_fee: om.transit_fee,
             waybill_fee: om.waybill_fee,
             delivery_fee: om.delivery_fee,
