@@ -384,3 +384,51 @@ fn parcel_memory_is_reused_once_parcels_are_delivered() {
         out.summary.parcels_generated
     );
 }
+
+#[test]
+fn direct_lanes_open_where_planned_flow_fills_a_truck() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("scenarios/baseline.toml")).unwrap();
+    let text = text
+        .replace("daily_parcels = 1000000 ", "daily_parcels = 200000 ")
+        .replace(
+            "cities_file = \"data/cities_cn.csv\"",
+            &format!(
+                "cities_file = \"{}\"",
+                root().join("scenarios/data/cities_cn.csv").display()
+            ),
+        );
+    let hub = tmp.path().join("hub.toml");
+    std::fs::write(&hub, &text).unwrap();
+    let direct = tmp.path().join("direct.toml");
+    std::fs::write(
+        &direct,
+        text.replace(
+            "planning_slack = 0.3 ",
+            "direct_lanes_above = 1000\nplanning_slack = 0.3 ",
+        ),
+    )
+    .unwrap();
+    let a = parcelsim::run::load(&hub).unwrap();
+    let b = parcelsim::run::load(&direct).unwrap();
+    let count = |n: &parcelsim::network::Network| {
+        n.lanes
+            .iter()
+            .filter(|l| l.kind == parcelsim::network::LaneKind::Linehaul)
+            .count()
+    };
+    assert!(
+        count(&b.network) > count(&a.network),
+        "{} vs {}",
+        count(&b.network),
+        count(&a.network)
+    );
+    // Every direct lane carries at least the threshold by plan.
+    assert!(
+        b.network
+            .lanes
+            .iter()
+            .filter(|l| l.kind == parcelsim::network::LaneKind::Linehaul)
+            .any(|l| l.planned_daily >= 1000.0)
+    );
+}

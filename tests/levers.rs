@@ -4,21 +4,28 @@
 use parcelsim::run::{RunOptions, Summary, load, run};
 use std::path::Path;
 
-/// Runs `scenarios/small.toml` with `extra` TOML appended (and the demand line replaced).
-fn small(demand: &str, extra: &str) -> Summary {
+/// Runs `scenarios/small.toml` edited by `edit`.
+fn edited(edit: impl Fn(String) -> String) -> Summary {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("scenarios/small.toml")).unwrap();
-    let text = text.replace(
-        "[demand]\ndaily_parcels = 5000",
-        &format!("[demand]\ndaily_parcels = 5000\n{demand}"),
-    );
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("s.toml");
-    std::fs::write(&path, format!("{text}\n{extra}\n")).unwrap();
+    std::fs::write(&path, edit(text)).unwrap();
     let l = load(&path).unwrap();
     run(&l.scenario, &l.network, &l.sha256, &RunOptions::default())
         .unwrap()
         .summary
+}
+
+/// Runs `scenarios/small.toml` with `demand` lines added to `[demand]` and `extra` appended.
+fn small(demand: &str, extra: &str) -> Summary {
+    edited(|t| {
+        let t = t.replace(
+            "[demand]\ndaily_parcels = 5000",
+            &format!("[demand]\ndaily_parcels = 5000\n{demand}"),
+        );
+        format!("{t}\n{extra}\n")
+    })
 }
 
 #[test]
@@ -86,4 +93,33 @@ fn a_peak_day_loads_the_network() {
     let peak = small("peak_days = [1, 2]\npeak_multiplier = 1.8", "");
     assert!(peak.parcels_generated as f64 > normal.parcels_generated as f64 * 1.3);
     assert!(peak.transit_hours_p95 >= normal.transit_hours_p95);
+}
+
+#[test]
+fn automated_sorting_trades_capital_for_labour_and_errors() {
+    let manual = small("", "");
+    let automated = edited(|t| t.replace("automation = \"manual\"", "automation = \"automated\""));
+    let by = |s: &Summary, a: &str| s.cost_by_activity[a];
+    assert!(by(&automated, "sorting_equipment") > by(&manual, "sorting_equipment"));
+    assert!(by(&automated, "sorting_labour") > 0.0);
+    // A cross-belt line needs more staff per line but sorts far more parcels per worker;
+    // at this small volume the line is mostly idle, so labour per parcel is not lower.
+    assert!(manual.quality.counts.damaged > automated.quality.counts.damaged);
+    // Fewer mis-sorts: fewer parcels miss their departure.
+    assert!(automated.transit_hours_p95 <= manual.transit_hours_p95);
+}
+
+#[test]
+fn direct_operation_pays_couriers_by_the_day_and_needs_more_managers() {
+    let franchise = small("", "");
+    let direct = small("", "[operating_model]\nkind = \"direct\"");
+    assert!(direct.org.managers > franchise.org.managers);
+    // Salaried couriers are paid for idle hours too: the last mile costs more here, and
+    // their pay per working hour is higher.
+    assert!(direct.cost_by_activity["last_mile"] > franchise.cost_by_activity["last_mile"]);
+    assert!(direct.welfare.courier_pay_per_hour > franchise.welfare.courier_pay_per_hour);
+    let f = franchise.operating_model.franchise.as_ref().unwrap();
+    let margins = f.origin_outlet_margin + f.head_office_margin + f.destination_outlet_margin;
+    assert!((margins - franchise.operating_model.system_margin).abs() < 1e-9);
+    assert!(direct.operating_model.franchise.is_none());
 }
