@@ -103,6 +103,28 @@ pub struct Network {
     pub centre_flows: Vec<f64>,
 }
 
+impl Node {
+    /// A node with nothing planned yet: no couriers or lines, no lanes, automated sorting
+    /// until planning decides.
+    fn new(id: String, kind: NodeKind, zone: usize, sc: &Scenario) -> Node {
+        Node {
+            id,
+            kind,
+            zone,
+            weight: 0.0,
+            area_km2: sc.operations.delivery.default_area_km2,
+            couriers: 0,
+            lines: 0,
+            sorting: None,
+            tech: sc.sort_tech(crate::scenario::SortingMode::Automated),
+            home: NONE,
+            lane_out: NONE,
+            lane_in: NONE,
+            centre_pos: NONE,
+        }
+    }
+}
+
 impl Network {
     /// The lane out of `centre` (a node index) toward the destination outlet.
     #[inline]
@@ -253,9 +275,6 @@ fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
             return Err(origin.error(src, "lines", "must be at least 1".into()));
         }
         nodes.push(Node {
-            id: spec.id.clone(),
-            kind: spec.kind,
-            zone: 0,
             weight: if spec.kind == NodeKind::Outlet {
                 weight
             } else {
@@ -265,11 +284,7 @@ fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
             couriers: spec.couriers.unwrap_or(0),
             lines: spec.lines.unwrap_or(0),
             sorting: spec.sorting,
-            tech: sc.sort_tech(crate::scenario::SortingMode::Automated),
-            home: NONE,
-            lane_out: NONE,
-            lane_in: NONE,
-            centre_pos: NONE,
+            ..Node::new(spec.id.clone(), spec.kind, 0, sc)
         });
     }
 
@@ -633,19 +648,8 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
         if host[i] == i {
             centre_of_city[i] = nodes.len() as u32;
             nodes.push(Node {
-                id: format!("{}-C", cities[i].city),
-                kind: NodeKind::Centre,
-                zone: i,
-                weight: 0.0,
                 area_km2: cities[i].urban_area_km2,
-                couriers: 0,
-                lines: 0,
-                sorting: None,
-                tech: sc.sort_tech(crate::scenario::SortingMode::Automated),
-                home: NONE,
-                lane_out: NONE,
-                lane_in: NONE,
-                centre_pos: NONE,
+                ..Node::new(format!("{}-C", cities[i].city), NodeKind::Centre, i, sc)
             });
         }
     }
@@ -696,19 +700,12 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
                 feeder_in.clone(),
             ));
             nodes.push(Node {
-                id: format!("{}-O{}", c.city, k + 1),
-                kind: NodeKind::Outlet,
-                zone: i,
                 weight: c.ecommerce_weight / n as f64,
                 area_km2: c.urban_area_km2 / n as f64,
-                couriers: 0,
-                lines: 0,
-                sorting: None,
-                tech: sc.sort_tech(crate::scenario::SortingMode::Automated),
                 home: centre,
                 lane_out,
                 lane_in: lane_out + 1,
-                centre_pos: NONE,
+                ..Node::new(format!("{}-O{}", c.city, k + 1), NodeKind::Outlet, i, sc)
             });
         }
     }
