@@ -1,6 +1,7 @@
 //! The `parcelsim` command line: a thin layer over the library.
 
 use clap::{Parser, Subcommand};
+use parcelsim::compare;
 use parcelsim::error::{Error, Result};
 use parcelsim::report;
 use parcelsim::run::{self, RunOptions, RunOutput};
@@ -83,7 +84,57 @@ enum Command {
         #[arg(long, default_value_t = 2.0)]
         price: f64,
     },
-    /// Draw the charts of a sweep folder or a run folder into DIR/plots/.
+    /// Run scenarios with the same seeds and compare every metric, paired to the first.
+    Compare {
+        /// Scenario files (TOML); the first is the reference of the differences.
+        #[arg(required = true, num_args = 2..)]
+        scenarios: Vec<PathBuf>,
+        /// Runs per scenario; replication r uses the same seed in every scenario.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+        replications: u32,
+        /// Base seed of the replications' seeds.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder (default: a fresh output/compare/compare-NNN).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write into a non-empty --out folder.
+        #[arg(long)]
+        force: bool,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Reference price drawn on the chart (yuan per parcel).
+        #[arg(long, default_value_t = 2.0)]
+        price: f64,
+    },
+    /// Attribute the change of a metric from FROM to TO to the sections that differ
+    /// (Shapley values over every subset of them).
+    Explain {
+        /// Scenario the change starts from (TOML).
+        from: PathBuf,
+        /// Scenario the change leads to (TOML).
+        to: PathBuf,
+        /// Runs per mixed scenario; replication r uses the same seed in every one.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+        replications: u32,
+        /// Base seed of the replications' seeds.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder (default: a fresh output/explain/explain-NNN).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write into a non-empty --out folder.
+        #[arg(long)]
+        force: bool,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Metric to explain (a column of compare.csv's `metric`).
+        #[arg(long, default_value = "cost_per_parcel_yuan")]
+        metric: String,
+    },
+    /// Draw the charts of a sweep, run, compare or explain folder into DIR/plots/.
     Plot {
         dir: PathBuf,
         /// Reference price drawn on the cost curve (yuan per parcel).
@@ -176,6 +227,61 @@ fn execute(cli: Cli) -> Result<()> {
             if !no_plot {
                 plot(&out, price)?;
             }
+            Ok(())
+        }
+        Command::Compare {
+            scenarios,
+            replications,
+            seed,
+            out,
+            force,
+            threads,
+            price,
+        } => {
+            let opts = compare::Options {
+                replications,
+                seed,
+                threads,
+                progress: std::io::stderr().is_terminal(),
+            };
+            let c = compare::Compare::load(&scenarios, opts)?;
+            let dir = report::fresh_dir(out.as_deref(), force, "compare", "compare")?;
+            let result = c.run().inspect_err(|_| {
+                // Leave no empty folder that looks like a comparison.
+                let _ = std::fs::remove_dir(&dir);
+            })?;
+            result.write(&dir)?;
+            print!("{}", result.table());
+            plot(&dir, price)?;
+            println!("comparison written to {}", dir.display());
+            Ok(())
+        }
+        Command::Explain {
+            from,
+            to,
+            replications,
+            seed,
+            out,
+            force,
+            threads,
+            metric,
+        } => {
+            let opts = compare::Options {
+                replications,
+                seed,
+                threads,
+                progress: std::io::stderr().is_terminal(),
+            };
+            let e = compare::explain::Explain::load(&from, &to, &metric, opts)?;
+            let dir = report::fresh_dir(out.as_deref(), force, "explain", "explain")?;
+            let result = e.run().inspect_err(|_| {
+                let _ = std::fs::remove_dir(&dir);
+            })?;
+            result.write(&dir)?;
+            print!("{}", result.table());
+            // A waterfall has no price line; the price argument is not used.
+            plot(&dir, 2.0)?;
+            println!("explanation written to {}", dir.display());
             Ok(())
         }
         Command::Validate { scenario } => {

@@ -1,4 +1,4 @@
-//! Charts of sweep and run folders, drawn with plotters.
+//! Charts of sweep, run, comparison and explanation folders, drawn with plotters.
 //!
 //! Every chart is written twice into `DIR/plots/`: a 1200×800 PNG for quick looks and an SVG
 //! for reports. Both are rendered by the same drawing code (`Chart::draw` is generic over
@@ -25,8 +25,10 @@ use std::sync::OnceLock;
 
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::SegmentedCoord;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
-use plotters::coord::types::RangedCoordf64;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
@@ -84,11 +86,7 @@ fn colour(i: usize) -> RGBColor {
 /// `price_yuan`, the price the shop pays, so the break-even point is visible),
 /// `cost_by_activity` (where the money goes) and `service` (on-time rate and p95 transit time).
 pub fn plot_sweep(dir: &Path, price_yuan: f64) -> Result<Vec<PathBuf>> {
-    if !price_yuan.is_finite() {
-        return Err(Error::Usage(format!(
-            "price must be a finite number of yuan, got {price_yuan}"
-        )));
-    }
+    check_price(price_yuan)?;
     let sweep = Sweep::load(dir)?;
     let charts = SweepCharts::new(&sweep, price_yuan)?;
     let out = plots_dir(dir)?;
@@ -110,22 +108,54 @@ pub fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-/// Dispatches: a folder with points.csv is a sweep, one with summary.json a run; else a Usage
-/// error naming the folder.
+/// Draws the chart of a `compare` folder into DIR/plots/: `compare`, the cost per parcel of
+/// each scenario as bars stacked by activity, the 95 % CI of the total as a whisker, and a
+/// dashed line at `price_yuan`. Reads `compare.csv`; returns the paths written.
+pub fn plot_compare(dir: &Path, price_yuan: f64) -> Result<Vec<PathBuf>> {
+    check_price(price_yuan)?;
+    let chart = CompareChart::load(&dir.join("compare.csv"), price_yuan)?;
+    render(&plots_dir(dir)?, "compare", &chart)
+}
+
+/// Draws the chart of an `explain` folder into DIR/plots/: `waterfall`, the explained metric
+/// of FROM, one floating bar per lever (its Shapley value: green if it lowers the metric, red
+/// if it raises it) and the metric of TO. Reads `explain.json`; returns the paths written.
+pub fn plot_explain(dir: &Path) -> Result<Vec<PathBuf>> {
+    let chart = Waterfall::load(&dir.join("explain.json"))?;
+    render(&plots_dir(dir)?, "waterfall", &chart)
+}
+
+/// Dispatches on the folder's files: points.csv is a sweep, summary.json a run, compare.csv a
+/// comparison, explain.json an explanation; else a Usage error naming the folder.
 pub fn plot_dir(dir: &Path, price_yuan: f64) -> Result<Vec<PathBuf>> {
     if dir.join("points.csv").is_file() {
         plot_sweep(dir, price_yuan)
     } else if dir.join("summary.json").is_file() {
         plot_run(dir)
+    } else if dir.join("compare.csv").is_file() {
+        plot_compare(dir, price_yuan)
+    } else if dir.join("explain.json").is_file() {
+        plot_explain(dir)
     } else if !dir.is_dir() {
         Err(Error::Usage(format!(
-            "{}: no such folder; give a sweep or run folder to plot",
+            "{}: no such folder; give a sweep, run, compare or explain folder to plot",
             dir.display()
         )))
     } else {
         Err(Error::Usage(format!(
-            "{}: neither a sweep folder (points.csv) nor a run folder (summary.json); nothing to plot",
+            "{}: not a sweep (points.csv), run (summary.json), compare (compare.csv) or explain (explain.json) folder; nothing to plot",
             dir.display()
+        )))
+    }
+}
+
+/// A reference price must be a number that can be drawn.
+fn check_price(price_yuan: f64) -> Result<()> {
+    if price_yuan.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "price must be a finite number of yuan, got {price_yuan}"
         )))
     }
 }
@@ -657,6 +687,18 @@ fn legend_line(style: ShapeStyle) -> impl Fn((i32, i32)) -> PathElement<(i32, i3
     move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style)
 }
 
+/// A legend sample of a filled area or bar: a small box in `c`.
+fn legend_box(c: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
+    move |(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], c.filled())
+}
+
+/// A legend sample of a dashed reference line: two dashes in `style`.
+fn legend_dashes(
+    style: ShapeStyle,
+) -> impl Fn((i32, i32)) -> DashedPathElement<std::vec::IntoIter<(i32, i32)>, u32> {
+    move |(x, y)| DashedPathElement::new(vec![(x, y), (x + 24, y)], 9, 6, style)
+}
+
 /// One point of a mean with its 95 % confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct BandPoint {
@@ -754,11 +796,7 @@ impl Layers for Bands {
                     style,
                 ))?
                 .label(label.as_str())
-                .legend(move |pos| {
-                    EmptyElement::at(pos)
-                        + PathElement::new(vec![(0, 0), (9, 0)], style)
-                        + PathElement::new(vec![(15, 0), (24, 0)], style)
-                });
+                .legend(legend_dashes(style));
         }
         Ok(())
     }
@@ -805,7 +843,7 @@ impl Layers for Stack {
                     c.stroke_width(1),
                 ))?
                 .label(name.as_str())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], c.filled()));
+                .legend(legend_box(c));
             lower = upper;
         }
         Ok(())
@@ -1338,7 +1376,7 @@ impl SweepCharts {
             "yuan per delivered parcel",
             Bands {
                 series: sweep.bands("cost_per_parcel_yuan", 1.0)?,
-                reference: Some((price_yuan, format!("price {price_yuan:.2} yuan"))),
+                reference: Some((price_yuan, price_label(price_yuan))),
             },
             // Net of other revenue a cost may in principle be negative.
             Span {
@@ -1599,6 +1637,547 @@ impl Chart for Breakdown {
                 tick_font().pos(Pos::new(HPos::Left, VPos::Center)),
             )
         }))?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Categorical charts: comparison and explanation folders
+// ---------------------------------------------------------------------------------------------
+
+/// The x coordinate of a categorical chart: segment `i` holds category `i`.
+type Categories = SegmentedCoord<RangedCoordi32>;
+
+/// A chart context with categories along x and numbers along y.
+type CategoryChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Categories, RangedCoordf64>>;
+
+impl Frame {
+    /// A full-size frame whose x axis holds `n` categories. Its x span, one unit per category,
+    /// only places the legend ([`Frame::fit_legend`]); the chart itself is drawn on
+    /// [`Categories`] by [`Frame::draw_categories`].
+    fn categorical(title: String, x_desc: &str, y_desc: &str, n: usize, y: Span) -> Frame {
+        Frame {
+            title,
+            title_px: TITLE_PX,
+            x_desc: x_desc.to_string(),
+            y_desc: y_desc.to_string(),
+            x: Span {
+                lo: 0.0,
+                hi: n.max(1) as f64,
+            },
+            log_x: false,
+            y,
+            legend: None,
+            area: SIZE,
+        }
+    }
+
+    /// Builds the chart of a categorical frame, `names[i]` under segment `i`, and draws its
+    /// mesh (same margins and label areas as a [`Panel`], so [`Frame::plot_px`] holds).
+    fn draw_categories<'a, DB>(
+        &self,
+        root: &'a DrawingArea<DB, Shift>,
+        names: &[String],
+    ) -> std::result::Result<CategoryChart<'a, DB>, Box<dyn std::error::Error>>
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+    {
+        // Integer ranges include their end: segments 0..=n-1, one per category.
+        let last = i32::try_from(names.len().max(1)).unwrap_or(i32::MAX) - 1;
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, title_font(self.title_px))
+            .margin(20)
+            .x_label_area_size(70)
+            .y_label_area_size(100)
+            .build_cartesian_2d((0..last).into_segmented(), self.y.range())?;
+        let name_of = |seg: &SegmentValue<i32>| match seg {
+            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => usize::try_from(*i)
+                .ok()
+                .and_then(|i| names.get(i))
+                .cloned()
+                .unwrap_or_default(),
+            SegmentValue::Last => String::new(),
+        };
+        style_mesh(&mut chart.configure_mesh(), &self.x_desc, &self.y_desc)
+            .disable_x_mesh()
+            .x_labels(names.len().max(1))
+            .x_label_formatter(&name_of)
+            .y_label_formatter(&fmt_tick)
+            .draw()?;
+        Ok(chart)
+    }
+
+    /// Pixels left free on each side of a bar in a segment, so bars are 70 % of it.
+    fn bar_margin(&self) -> u32 {
+        let segments = self.x.hi - self.x.lo;
+        (self.plot_px().0 / segments * 0.15).round() as u32
+    }
+
+    /// A bar in segment `i` with its top at `top` as [`Frame::fit_legend`] sees it: a line
+    /// across the bar's width.
+    fn bar_top(i: usize, top: f64) -> Vec<(f64, f64)> {
+        vec![(i as f64 + 0.15, top), (i as f64 + 0.85, top)]
+    }
+}
+
+/// A bar of segment `i` from `y0` to `y1` (either order), `margin` pixels in from each side.
+fn category_bar(
+    i: usize,
+    y0: f64,
+    y1: f64,
+    style: ShapeStyle,
+    margin: u32,
+) -> Rectangle<(SegmentValue<i32>, f64)> {
+    let s = i32::try_from(i).unwrap_or(i32::MAX - 1);
+    let mut r = Rectangle::new(
+        [
+            (SegmentValue::Exact(s), y0.min(y1)),
+            (SegmentValue::Exact(s + 1), y0.max(y1)),
+        ],
+        style,
+    );
+    r.set_margin(0, 0, margin, margin);
+    r
+}
+
+/// The centre of segment `i`, where its text and whisker go.
+fn centre(i: usize) -> SegmentValue<i32> {
+    SegmentValue::CenterOf(i32::try_from(i).unwrap_or(i32::MAX - 1))
+}
+
+/// `text` centred just above the point `(centre(i), y)`.
+fn label_above<'a, DB: DrawingBackend + 'a>(
+    chart: &mut CategoryChart<'a, DB>,
+    i: usize,
+    y: f64,
+    text: String,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((centre(i), y))
+            + Text::new(
+                text,
+                (0, -6),
+                tick_font().pos(Pos::new(HPos::Center, VPos::Bottom)),
+            ),
+    ))?;
+    Ok(())
+}
+
+/// Share of the y span a value label above a bar takes, for the legend placement.
+const LABEL_SHARE: f64 = 0.05;
+
+/// The y-axis description of a metric of `compare.csv`: its name and unit.
+fn metric_desc(metric: &str) -> String {
+    let unit = if (metric.starts_with("cost_") && metric.ends_with("_yuan"))
+        || metric.ends_with("_yuan_per_parcel")
+    {
+        "yuan per delivered parcel"
+    } else if metric.ends_with("_yuan") {
+        "yuan"
+    } else if metric.starts_with("transit_hours") {
+        "hours, pickup to signature"
+    } else if metric.ends_with("_rate") {
+        "share, 0 to 1"
+    } else if metric.ends_with("_per_million") {
+        "per million parcels"
+    } else if metric == "delivery_attempts_per_parcel" {
+        "attempts per delivered parcel"
+    } else if metric.starts_with("days") {
+        "days"
+    } else if metric.contains("parcels") {
+        "parcels"
+    } else {
+        return metric.to_string();
+    };
+    format!("{metric} ({unit})")
+}
+
+/// A mean and its 95 % CI (`None` with one replication).
+type Total = (f64, Option<(f64, f64)>);
+
+/// Cost per parcel of each scenario of a comparison: bars stacked by activity, the 95 % CI of
+/// the total as a whisker, and a dashed line at the price.
+struct CompareChart {
+    frame: Frame,
+    names: Vec<String>,
+    /// (activity, colour index, yuan per parcel of each scenario), bottom layer first. An
+    /// activity keeps its place in the file as its colour (as on the sweep's stacked chart)
+    /// even when activities that cost nothing anywhere are left out.
+    layers: Vec<(String, usize, Vec<f64>)>,
+    /// Mean cost per parcel of each scenario and its 95 % CI.
+    totals: Vec<Total>,
+    price: f64,
+}
+
+impl CompareChart {
+    fn load(file: &Path, price: f64) -> Result<CompareChart> {
+        let t = Table::read(file)?;
+        let [scenario, metric, mean, low, high] =
+            ["scenario", "metric", "mean", "ci_low", "ci_high"].map(|c| t.column(c));
+        let (scenario, metric, mean, low, high) = (scenario?, metric?, mean?, low?, high?);
+        let mut names: Vec<String> = Vec::new();
+        let mut totals: Vec<Option<Total>> = Vec::new();
+        let mut layers: Vec<(String, usize, Vec<f64>)> = Vec::new();
+        for row in &t.rows {
+            let name = t.cell(row, scenario);
+            let k = match names.iter().position(|n| n == name) {
+                Some(k) => k,
+                None => {
+                    names.push(name.to_string());
+                    totals.push(None);
+                    layers.iter_mut().for_each(|l| l.2.push(0.0));
+                    names.len() - 1
+                }
+            };
+            let m = t.cell(row, metric);
+            if m == "cost_per_parcel_yuan" {
+                let ci = match (t.optional(row, low)?, t.optional(row, high)?) {
+                    (Some(l), Some(h)) => Some((l, h)),
+                    _ => None,
+                };
+                totals[k] = Some((t.number(row, mean)?, ci));
+            } else if let Some(a) = m
+                .strip_prefix("cost_")
+                .and_then(|a| a.strip_suffix("_yuan"))
+            {
+                let l = match layers.iter().position(|l| l.0 == a) {
+                    Some(l) => l,
+                    None => {
+                        layers.push((a.to_string(), layers.len(), vec![0.0; names.len()]));
+                        layers.len() - 1
+                    }
+                };
+                layers[l].2[k] = t.number(row, mean)?;
+            }
+        }
+        if names.is_empty() {
+            return Err(input_error(
+                file,
+                None,
+                None,
+                "no scenario; nothing to plot",
+            ));
+        }
+        let totals = names
+            .iter()
+            .zip(totals)
+            .map(|(n, total)| {
+                total.ok_or_else(|| {
+                    input_error(
+                        file,
+                        None,
+                        Some("metric"),
+                        format!("no cost_per_parcel_yuan row for scenario `{n}`"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        layers.retain(|l| l.2.iter().any(|v| *v != 0.0));
+
+        let n = names.len();
+        let stack_top = |i: usize| layers.iter().map(|l| l.2[i]).sum::<f64>();
+        let tops: Vec<f64> = totals
+            .iter()
+            .enumerate()
+            .map(|(i, (m, ci))| stack_top(i).max(*m).max(ci.map_or(*m, |c| c.1)))
+            .collect();
+        let lows = totals.iter().filter_map(|t| t.1.map(|c| c.0));
+        let y = Span::non_negative(tops.iter().copied().chain(lows).chain([0.0, price]));
+        let mut frame = Frame::categorical(
+            "Cost per parcel by scenario and activity".into(),
+            "scenario (whisker: 95 % confidence interval of the total)",
+            "yuan per delivered parcel",
+            n,
+            y,
+        );
+        let allowance = LABEL_SHARE * (y.hi - y.lo);
+        let mut lines: Vec<Vec<(f64, f64)>> = tops
+            .iter()
+            .enumerate()
+            .map(|(i, top)| Frame::bar_top(i, top + allowance))
+            .collect();
+        lines.push(vec![(0.0, price), (n as f64, price)]);
+        let price_label = price_label(price);
+        let mut labels: Vec<&str> = layers.iter().map(|l| l.0.as_str()).collect();
+        labels.push(&price_label);
+        frame.fit_legend(&lines, &labels);
+        Ok(CompareChart {
+            frame,
+            names,
+            layers,
+            totals,
+            price,
+        })
+    }
+}
+
+/// Legend entry of the dashed price line (the sweep's cost curve uses the same).
+fn price_label(price: f64) -> String {
+    format!("price {price:.2} yuan")
+}
+
+impl Chart for CompareChart {
+    fn draw<DB>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+    {
+        let mut chart = self.frame.draw_categories(root, &self.names)?;
+        let margin = self.frame.bar_margin();
+        let mut lower = vec![0.0; self.names.len()];
+        for (name, c, values) in &self.layers {
+            let c = colour(*c);
+            let bars: Vec<_> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| category_bar(i, lower[i], lower[i] + v, c.mix(0.85).filled(), margin))
+                .collect();
+            chart
+                .draw_series(bars)?
+                .label(name.as_str())
+                .legend(legend_box(c));
+            lower.iter_mut().zip(values).for_each(|(l, v)| *l += v);
+        }
+        let whisker = BLACK.stroke_width(2);
+        for (i, (mean, ci)) in self.totals.iter().enumerate() {
+            if let Some((lo, hi)) = *ci {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(centre(i), lo), (centre(i), hi)],
+                    whisker,
+                )))?;
+                chart.draw_series([lo, hi].map(|y| {
+                    EmptyElement::at((centre(i), y))
+                        + PathElement::new(vec![(-10, 0), (10, 0)], whisker)
+                }))?;
+            }
+            let top = ci.map_or(*mean, |c| c.1).max(lower[i]).max(*mean);
+            label_above(&mut chart, i, top, format!("{mean:.3}"))?;
+        }
+        let n = i32::try_from(self.names.len()).unwrap_or(i32::MAX);
+        let style = BLACK.stroke_width(2);
+        chart
+            .draw_series(DashedLineSeries::new(
+                [
+                    (SegmentValue::Exact(0), self.price),
+                    (SegmentValue::Exact(n), self.price),
+                ],
+                12,
+                8,
+                style,
+            ))?
+            .label(price_label(self.price))
+            .legend(legend_dashes(style));
+        if let Some(corner) = self.frame.legend {
+            draw_legend(&mut chart, corner)?;
+        }
+        Ok(())
+    }
+}
+
+/// The parts of `explain.json` the waterfall needs.
+#[derive(Debug, Deserialize)]
+struct ExplainFile {
+    metric: String,
+    from: ExplainInput,
+    to: ExplainInput,
+    from_value: f64,
+    to_value: f64,
+    attribution: Vec<ExplainLever>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ExplainInput {
+    label: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ExplainLever {
+    lever: String,
+    shapley: f64,
+}
+
+/// What a bar of the waterfall shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Step {
+    /// The metric of FROM or TO, a bar from the axis base.
+    Total,
+    /// A lever that lowers the metric (green) or raises it (red): a floating bar.
+    Lowers,
+    Raises,
+    /// A lever that leaves the metric as it is: a grey bar of no height.
+    Unchanged,
+}
+
+impl Step {
+    fn colour(self) -> RGBColor {
+        match self {
+            Step::Total => colour(0),
+            Step::Lowers => colour(2),
+            Step::Raises => colour(3),
+            Step::Unchanged => colour(7),
+        }
+    }
+}
+
+/// FROM's value, one floating bar per lever from the running level by its Shapley value, and
+/// TO's value.
+struct Waterfall {
+    frame: Frame,
+    names: Vec<String>,
+    /// (from, to, kind, value label) of each bar.
+    bars: Vec<(f64, f64, Step, String)>,
+    metric: String,
+}
+
+impl Waterfall {
+    fn load(file: &Path) -> Result<Waterfall> {
+        let e: ExplainFile = read_json(file)?;
+        if !(e.from_value.is_finite()
+            && e.to_value.is_finite()
+            && e.attribution.iter().all(|a| a.shapley.is_finite()))
+        {
+            return Err(input_error(
+                file,
+                None,
+                None,
+                "values must be finite numbers",
+            ));
+        }
+        let mut names = vec![format!("FROM: {}", e.from.label)];
+        let mut levels = vec![e.from_value];
+        let mut level = e.from_value;
+        let mut steps = Vec::new();
+        for a in &e.attribution {
+            let (kind, sign) = match a.shapley.partial_cmp(&0.0) {
+                Some(std::cmp::Ordering::Less) => (Step::Lowers, "−"),
+                Some(std::cmp::Ordering::Greater) => (Step::Raises, "+"),
+                _ => (Step::Unchanged, ""),
+            };
+            steps.push((
+                level,
+                level + a.shapley,
+                kind,
+                format!("{sign}{}", fmt_num(a.shapley.abs())),
+            ));
+            level += a.shapley;
+            levels.push(level);
+            names.push(a.lever.clone());
+        }
+        names.push(format!("TO: {}", e.to.label));
+        levels.push(e.to_value);
+
+        // Bars from zero, unless the levels are so close together that the levers' bars would
+        // be slivers: then the axis starts half their spread below the lowest level (so FROM
+        // and TO still read as bars) and says that it does not start at zero.
+        let data = Span::of(levels.iter().copied(), false).expect("finite levels");
+        let spread = data.hi - data.lo;
+        let from_zero = spread == 0.0 || spread >= 0.1 * data.lo.abs().max(data.hi.abs());
+        let (y, base, y_desc) = if from_zero {
+            let with_zero = Span::of(levels.iter().copied().chain([0.0]), false).expect("finite");
+            let y = with_zero.padded(false).clip(with_zero, 0.0, f64::INFINITY);
+            (y, 0.0, metric_desc(&e.metric))
+        } else {
+            let y = Span {
+                lo: data.lo - 0.5 * spread,
+                hi: data.hi + 0.08 * spread,
+            };
+            (
+                y,
+                y.lo,
+                format!("{}, axis not from 0", metric_desc(&e.metric)),
+            )
+        };
+        let mut bars = vec![(base, e.from_value, Step::Total, fmt_num(e.from_value))];
+        bars.extend(steps);
+        bars.push((base, e.to_value, Step::Total, fmt_num(e.to_value)));
+
+        let mut frame = Frame::categorical(
+            format!(
+                "What changes {} from {} to {} (Shapley values)",
+                e.metric, e.from.label, e.to.label
+            ),
+            "scenario sections taken from TO (levers)",
+            &y_desc,
+            names.len(),
+            y,
+        );
+        let allowance = LABEL_SHARE * (y.hi - y.lo);
+        let lines: Vec<Vec<(f64, f64)>> = bars
+            .iter()
+            .enumerate()
+            .map(|(i, b)| Frame::bar_top(i, b.0.max(b.1) + allowance))
+            .collect();
+        let labels = Self::legend_labels(&bars, &e.metric);
+        let labels: Vec<&str> = labels.iter().map(|l| l.1.as_str()).collect();
+        if !labels.is_empty() {
+            frame.fit_legend(&lines, &labels);
+        }
+        Ok(Waterfall {
+            frame,
+            names,
+            bars,
+            metric: e.metric,
+        })
+    }
+
+    /// Legend entries of the lever colours that occur.
+    fn legend_labels(bars: &[(f64, f64, Step, String)], metric: &str) -> Vec<(Step, String)> {
+        [(Step::Lowers, "lowers"), (Step::Raises, "raises")]
+            .into_iter()
+            .filter(|(k, _)| bars.iter().any(|b| b.2 == *k))
+            .map(|(k, verb)| (k, format!("{verb} {metric}")))
+            .collect()
+    }
+}
+
+impl Chart for Waterfall {
+    fn draw<DB>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+    {
+        let mut chart = self.frame.draw_categories(root, &self.names)?;
+        let margin = self.frame.bar_margin();
+        // Connectors at the running level, under the bars.
+        for (i, pair) in self.bars.windows(2).enumerate() {
+            let level = pair[0].1;
+            chart.draw_series(DashedLineSeries::new(
+                [(centre(i), level), (centre(i + 1), level)],
+                6,
+                4,
+                BLACK.mix(0.5).stroke_width(1),
+            ))?;
+        }
+        for (kind, label) in Self::legend_labels(&self.bars, &self.metric) {
+            let c = kind.colour();
+            let bars: Vec<_> = self
+                .bars
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.2 == kind)
+                .map(|(i, b)| category_bar(i, b.0, b.1, c.filled(), margin))
+                .collect();
+            chart.draw_series(bars)?.label(label).legend(legend_box(c));
+        }
+        // FROM, TO and levers without effect: no legend entry.
+        let others: Vec<_> = self
+            .bars
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| matches!(b.2, Step::Total | Step::Unchanged))
+            .map(|(i, b)| category_bar(i, b.0, b.1, b.2.colour().filled(), margin))
+            .collect();
+        chart.draw_series(others)?;
+        for (i, b) in self.bars.iter().enumerate() {
+            label_above(&mut chart, i, b.0.max(b.1), b.3.clone())?;
+        }
+        if let Some(corner) = self.frame.legend {
+            draw_legend(&mut chart, corner)?;
+        }
         Ok(())
     }
 }
@@ -1971,6 +2550,119 @@ mod tests {
         let err = plot_run(run.path()).expect_err("missing column");
         assert!(err.to_string().contains("transit_hours_from"), "{err}");
         assert!(err.to_string().contains("transit_histogram.csv"), "{err}");
+    }
+
+    /// A comparison folder's compare.csv: two scenarios, the second 20 % dearer.
+    fn compare_fixture(dir: &Path) {
+        let mut csv = String::from(
+            "scenario,metric,mean,ci_low,ci_high,diff_vs_first,diff_ci_low,diff_ci_high\n",
+        );
+        for (s, scale) in [("base", 1.0), ("dear", 1.2)] {
+            let per: Vec<f64> = (0..ACTIVITIES.len())
+                .map(|i| (0.1 + 0.05 * i as f64) * scale)
+                .collect();
+            let total: f64 = per.iter().sum();
+            let (lo, hi) = (total - 0.05, total + 0.05);
+            writeln!(csv, "{s},cost_per_parcel_yuan,{total},{lo},{hi},,,").expect("string");
+            for (a, p) in ACTIVITIES.iter().zip(&per) {
+                writeln!(csv, "{s},cost_{a}_yuan,{p},,,,,").expect("string");
+            }
+            writeln!(csv, "{s},on_time_rate,0.9,0.85,0.95,,,").expect("string");
+        }
+        write(dir, "compare.csv", &csv);
+    }
+
+    #[test]
+    fn compare_and_explain_folders_draw_their_charts() {
+        let tmp = tempfile::TempDir::new().expect("tempdir");
+        compare_fixture(tmp.path());
+        let written = plot_dir(tmp.path(), 2.0).expect("plot compare");
+        assert_charts(tmp.path(), &written, &[("compare", "price 2.00 yuan")]);
+        let svg = std::fs::read_to_string(tmp.path().join("plots/compare.svg")).expect("svg");
+        for text in ["base", "dear", "last_mile", "yuan per delivered parcel"] {
+            assert!(svg.contains(text), "compare.svg lacks {text:?}");
+        }
+
+        let tmp = tempfile::TempDir::new().expect("tempdir");
+        write(
+            tmp.path(),
+            "explain.json",
+            r#"{"metric": "cost_per_parcel_yuan", "from": {"label": "base"},
+                "to": {"label": "dear"}, "from_value": 2.0, "to_value": 2.3,
+                "attribution": [{"lever": "costs", "shapley": 0.5},
+                                {"lever": "network", "shapley": -0.2},
+                                {"lever": "org", "shapley": 0.0}]}"#,
+        );
+        let written = plot_dir(tmp.path(), 2.0).expect("plot explain");
+        assert_charts(tmp.path(), &written, &[("waterfall", "FROM: base")]);
+        let svg = std::fs::read_to_string(tmp.path().join("plots/waterfall.svg")).expect("svg");
+        for text in [
+            "TO: dear",
+            "+0.5",
+            "−0.2",
+            "lowers cost_per_parcel_yuan",
+            "raises cost_per_parcel_yuan",
+            "cost_per_parcel_yuan (yuan per delivered parcel)",
+        ] {
+            assert!(svg.contains(text), "waterfall.svg lacks {text:?}");
+        }
+        assert!(
+            !svg.contains("axis not from 0"),
+            "a 15 % change is drawn from 0"
+        );
+    }
+
+    #[test]
+    fn bad_compare_and_explain_files_are_input_errors() {
+        let tmp = tempfile::TempDir::new().expect("tempdir");
+        write(
+            tmp.path(),
+            "compare.csv",
+            "scenario,metric,mean,ci_low,ci_high\nbase,cost_waybill_yuan,0.1,,\n",
+        );
+        let err = plot_dir(tmp.path(), 2.0).expect_err("no total");
+        assert!(
+            err.to_string().contains("no cost_per_parcel_yuan row"),
+            "{err}"
+        );
+        let err = plot_compare(tmp.path(), f64::NAN).expect_err("no price");
+        assert!(matches!(err, Error::Usage(_)), "{err}");
+
+        let tmp = tempfile::TempDir::new().expect("tempdir");
+        write(
+            tmp.path(),
+            "explain.json",
+            "{\"metric\": \"x\", \"from\": {\"label\": \"a\"},\n \"to\": {\"label\": \"b\"},\n \"from_value\": null, \"to_value\": 1, \"attribution\": []}",
+        );
+        match plot_dir(tmp.path(), 2.0) {
+            Err(Error::Input(e)) => {
+                assert!(e.file.ends_with("explain.json"), "{e}");
+                assert_eq!(e.line, Some(3), "{e}");
+            }
+            other => panic!("expected an input error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn metrics_are_described_with_their_units() {
+        assert_eq!(
+            metric_desc("cost_linehaul_yuan"),
+            "cost_linehaul_yuan (yuan per delivered parcel)"
+        );
+        assert_eq!(
+            metric_desc("transit_hours_p95"),
+            "transit_hours_p95 (hours, pickup to signature)"
+        );
+        assert_eq!(metric_desc("on_time_rate"), "on_time_rate (share, 0 to 1)");
+        assert_eq!(
+            metric_desc("complaints_per_million"),
+            "complaints_per_million (per million parcels)"
+        );
+        assert_eq!(metric_desc("unabsorbed_yuan"), "unabsorbed_yuan (yuan)");
+        assert_eq!(
+            metric_desc("measured_parcels_delivered"),
+            "measured_parcels_delivered (parcels)"
+        );
     }
 
     #[test]

@@ -116,6 +116,36 @@ pub fn metric_values(s: &Summary) -> Vec<f64> {
     v
 }
 
+/// The rayon pool that runs independent runs: `threads` workers, or one per core.
+///
+/// Shared by the sweep and by `compare`/`explain`; the results never depend on its size,
+/// because every run has its own seed and results are put in run order before use.
+pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))
+}
+
+/// Progress bar over `runs` runs on stderr, or a hidden one when `show` is false.
+pub(crate) fn runs_bar(runs: usize, show: bool) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(runs as u64),
+        if show {
+            indicatif::ProgressDrawTarget::stderr_with_hz(4)
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        },
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} runs, {per_sec}, {eta} left ({elapsed})",
+        )
+        .expect("valid template"),
+    );
+    bar
+}
+
 /// A parameter value as a CSV cell.
 fn cell(v: &serde_json::Value) -> String {
     match v {
@@ -386,24 +416,8 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
         done: BTreeMap::new(),
         timings: open(&timings_path)?,
     });
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(order.len() as u64),
-        if opts.progress {
-            indicatif::ProgressDrawTarget::stderr_with_hz(4)
-        } else {
-            indicatif::ProgressDrawTarget::hidden()
-        },
-    );
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} runs, {per_sec}, {eta} left ({elapsed})",
-        )
-        .expect("valid template"),
-    );
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?;
+    let bar = runs_bar(order.len(), opts.progress);
+    let pool = thread_pool(opts.threads)?;
     let np = sj.parameters.len();
     let io_error: Mutex<Option<Error>> = Mutex::new(None);
     pool.install(|| {

@@ -404,7 +404,7 @@ fn segments(path: &str) -> Result<Vec<Seg<'_>>, String> {
     Ok(out)
 }
 
-fn lookup<'a>(tree: &'a toml::Value, path: &str) -> Option<&'a toml::Value> {
+pub(crate) fn lookup<'a>(tree: &'a toml::Value, path: &str) -> Option<&'a toml::Value> {
     let mut cur = tree;
     for seg in segments(path).ok()? {
         cur = match seg {
@@ -417,7 +417,11 @@ fn lookup<'a>(tree: &'a toml::Value, path: &str) -> Option<&'a toml::Value> {
 
 /// Sets `path` in a scenario tree. The parent must exist; a missing leaf is added (an
 /// unknown name is then refused when the tree becomes a scenario).
-fn set_path(tree: &mut toml::Value, path: &str, value: toml::Value) -> Result<(), String> {
+pub(crate) fn set_path(
+    tree: &mut toml::Value,
+    path: &str,
+    value: toml::Value,
+) -> Result<(), String> {
     let segs = segments(path)?;
     let missing = || format!("`{path}` does not exist in the scenario");
     let mut cur = tree;
@@ -453,7 +457,7 @@ fn set_path(tree: &mut toml::Value, path: &str, value: toml::Value) -> Result<()
 }
 
 /// A tree back to a checked scenario; the message says what is wrong.
-fn to_scenario(tree: toml::Value, base: &Source) -> Result<Scenario, String> {
+pub(crate) fn to_scenario(tree: toml::Value, base: &Source) -> Result<Scenario, String> {
     let sc: Scenario = tree.try_into().map_err(|e: toml::de::Error| {
         let m = e.message().trim().to_string();
         if m.contains("unknown field") {
