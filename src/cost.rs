@@ -153,6 +153,28 @@ pub fn facility_per_day(lines: u32, m2_per_line: f64, rent_per_m2_month: f64) ->
     Money::from_yuan(lines as f64 * m2_per_line * rent_per_m2_month * 12.0 / 365.0)
 }
 
+/// Splits `total` over parts in proportion to `weights`, exactly: part k gets
+/// ⌊total·W_k/W⌋ − ⌊total·W_(k−1)/W⌋ with W_k the running sum, so the parts add up to
+/// `total`. All zero weights give nothing (the caller keeps the total).
+pub fn split_by(total: Money, weights: &[u64]) -> Vec<Money> {
+    let sum: u64 = weights.iter().sum();
+    if sum == 0 {
+        return vec![Money::ZERO; weights.len()];
+    }
+    let mut acc: u128 = 0;
+    let mut prev: i128 = 0;
+    weights
+        .iter()
+        .map(|&w| {
+            acc += w as u128;
+            let upto = (total.0 as i128 * acc as i128).div_euclid(sum as i128);
+            let part = upto - prev;
+            prev = upto;
+            Money(part as i64)
+        })
+        .collect()
+}
+
 /// Compensation for a damaged or lost parcel: the lesser of the goods' value and a
 /// multiple of the postage.
 pub fn claim(goods_value: f64, postage: f64, cap_multiple: f64) -> Money {
@@ -298,6 +320,11 @@ impl<const K: usize> PoolChain<K> {
         }
     }
 
+    /// Members of period `p` so far (0 past the horizon).
+    pub fn members(&self, p: usize) -> usize {
+        self.periods.get(p).map_or(0, |x| x.members.len())
+    }
+
     /// The first period not closed yet.
     pub fn next_open(&self) -> usize {
         self.closed
@@ -350,6 +377,15 @@ mod tests {
         assert_eq!(chain.unabsorbed(), Money(9));
         assert_eq!(chain.spent, Money(162));
         assert!(!chain.join(3, 1), "past the horizon");
+    }
+
+    #[test]
+    fn proportional_split_is_exact() {
+        let parts = split_by(Money(1_000_003), &[1, 0, 2, 7]);
+        assert_eq!(parts.iter().copied().sum::<Money>(), Money(1_000_003));
+        assert_eq!(parts[1], Money(0));
+        assert!((parts[3].0 - 700_002).abs() <= 1);
+        assert_eq!(split_by(Money(5), &[0, 0]), vec![Money(0), Money(0)]);
     }
 
     #[test]

@@ -142,8 +142,9 @@ impl LaneState {
 pub struct OutletState {
     queue: VecDeque<u32>,
     attempts_today: u32,
-    /// Outlet-days: the outlet's own costs, and courier salaries (direct model).
-    day_cost: PoolChain<2>,
+    /// Outlet-days: the outlet's own costs, courier salaries (direct model), and the
+    /// outlet's share of the day's management overhead.
+    day_cost: PoolChain<3>,
     /// This outlet's failed-delivery rate (franchise outlets differ).
     failure_rate: f64,
     pub picked: u64,
@@ -288,8 +289,8 @@ pub struct Carrier<'a> {
     /// (fixed cost, cost per km, capacity) of each vehicle type.
     vehicles: Vec<(f64, f64, u32)>,
     pub incidents: Incidents,
-    /// Network-wide management overhead per day, split over the day's pickups.
-    management: PoolChain,
+    /// Management overhead of a day nobody handled a parcel in, carried to the next.
+    management_carry: Money,
     pub managers: f64,
     pub front_line_staff: f64,
     management_day: Money,
@@ -476,7 +477,7 @@ impl<'a> Carrier<'a> {
                 .map(|v| (v.fixed_cost, v.cost_per_km, v.capacity))
                 .collect(),
             incidents: Incidents::new(&sc.quality, rng(seed, Stream::Incidents, 0)),
-            management: PoolChain::new(days),
+            management_carry: Money::ZERO,
             managers,
             front_line_staff,
             management_day: Money::from_yuan(managers * sc.org.manager_cost_per_day),
@@ -716,8 +717,7 @@ impl<'a> Carrier<'a> {
                 self.charge(now, slot, Activity::Pickup, self.cfg.pickup_fee);
                 let o = &mut self.outlets[k];
                 o.spent += self.cfg.pickup_fee;
-                let joined = u16::from(o.day_cost.join(day, slot))
-                    + u16::from(self.management.join(day, slot));
+                let joined = u16::from(o.day_cost.join(day, slot));
                 self.parcels[slot as usize].open += joined;
                 if self.cfg.in_window(now) {
                     o.picked += 1;
@@ -1048,27 +1048,38 @@ impl<'a> Carrier<'a> {
             self.book(during, Activity::SortEquipment, eq);
             self.book(during, Activity::SortFacility, fa);
         }
+        // Management overhead: the network's, shared by outlets in proportion to the
+        // parcels each handled that day, then over those parcels.
         let mgmt = part(self.management_day);
-        let parcels = &mut self.parcels;
-        self.management.close(d, [mgmt], parcels, |slot, p, [m]| {
-            if Self::settle(p, Activity::Management, m) {
-                released.push(slot);
-            }
-        });
         self.book(during, Activity::Management, mgmt);
+        let handled: Vec<u64> = self
+            .outlets
+            .iter()
+            .map(|o| o.day_cost.members(d) as u64)
+            .collect();
+        let mgmt_total = mgmt + std::mem::take(&mut self.management_carry);
+        if handled.iter().all(|&h| h == 0) {
+            self.management_carry = mgmt_total;
+        }
+        let mgmt_shares = cost::split_by(mgmt_total, &handled);
         let cost = part(self.cfg.outlet_day);
-        for k in 0..self.outlets.len() {
+        for (k, mgmt_share) in mgmt_shares.into_iter().enumerate() {
             let couriers = self.net.nodes[self.net.outlets[k] as usize].couriers;
             let wages = part(Money(self.cfg.courier_wage_day.0 * couriers as i64));
             let parcels = &mut self.parcels;
             let o = &mut self.outlets[k];
-            o.day_cost
-                .close(d, [cost, wages], parcels, |slot, p, [m, w]| {
+            o.day_cost.close(
+                d,
+                [cost, wages, mgmt_share],
+                parcels,
+                |slot, p, [m, w, g]| {
                     p.cost.add(Activity::Outlet, m);
+                    p.cost.add(Activity::Management, g);
                     if Self::settle(p, Activity::LastMile, w) {
                         released.push(slot);
                     }
-                });
+                },
+            );
             o.spent += cost + wages;
             self.book(during, Activity::Outlet, cost);
             self.book(during, Activity::LastMile, wages);
@@ -1089,7 +1100,7 @@ impl<'a> Carrier<'a> {
             .map(|c| c.labour.unabsorbed() + c.days.unabsorbed())
             .sum();
         let o: Money = self.outlets.iter().map(|o| o.day_cost.unabsorbed()).sum();
-        c + o + self.management.unabsorbed()
+        c + o + self.management_carry
     }
 
     /// Parcels still in the network at the end, and the cost they carry.
