@@ -59,8 +59,10 @@ pub struct Summary {
     pub transit_hours_p50: f64,
     pub transit_hours_p95: f64,
     pub transit_hours_max: f64,
-    /// Share of measured parcels signed within the promise.
+    /// Share of measured parcels signed within the promise, out of those delivered and
+    /// those still travelling past the promise when the run ended (certainly late).
     pub on_time_rate: f64,
+    pub measured_overdue_in_flight: u64,
     pub promise_hours: f64,
     /// Line-haul parcels carried over capacity dispatched (measured period).
     pub truck_fill_rate: f64,
@@ -320,6 +322,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     check_books(m)?;
 
     let (in_flight, in_flight_cost) = m.in_flight();
+    let overdue = m.measured_overdue(t);
     let o = &m.out;
     let delivered = o.delivered as f64;
     let lh = |kind: LaneKind| {
@@ -357,7 +360,8 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         transit_hours_p50: o.transit_h.quantile(0.5),
         transit_hours_p95: o.transit_h.quantile(0.95),
         transit_hours_max: o.transit_h.max(),
-        on_time_rate: ratio(o.on_time as f64, delivered),
+        on_time_rate: ratio(o.on_time as f64, delivered + overdue as f64),
+        measured_overdue_in_flight: overdue,
         promise_hours: m.cfg.promise.hours(),
         truck_fill_rate: lh(LaneKind::Linehaul),
         feeder_fill_rate: lh(LaneKind::Feeder),
@@ -372,7 +376,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
             let ended = (o.delivered + o.lost).max(1) as f64;
             let per_m = |x: u64| x as f64 * 1e6 / ended;
             QualitySummary {
-                late_rate: ratio(q.late as f64, delivered),
+                late_rate: ratio((q.late + overdue) as f64, delivered + overdue as f64),
                 damaged_per_million: per_m(q.damaged),
                 lost_per_million: per_m(q.lost),
                 claims_yuan_per_parcel: ratio(q.claims_yuan, delivered),

@@ -1120,6 +1120,25 @@ impl<'a> Carrier<'a> {
         (n, cost)
     }
 
+    /// Measured parcels still in the network at `end` that are already past the promise:
+    /// certainly late, so they count against the on-time rate.
+    pub fn measured_overdue(&self, end: SimTime) -> u64 {
+        let mut freed = vec![false; self.parcels.len()];
+        for &s in &self.free {
+            freed[s as usize] = true;
+        }
+        self.parcels
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| {
+                !freed[*i]
+                    && p.stage == Stage::InNetwork
+                    && self.cfg.in_window(p.picked)
+                    && end - p.picked > self.cfg.promise
+            })
+            .count() as u64
+    }
+
     /// Delivered parcels still waiting for a cost period (must be none after the run).
     pub fn delivered_unfinished(&self) -> u64 {
         let mut freed = vec![false; self.parcels.len()];
