@@ -8,8 +8,7 @@ use crate::random::Rng;
 use crate::scenario::Service;
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 /// Working intervals (shift instances) over the whole run, sorted and disjoint.
 #[derive(Debug, Clone)]
@@ -102,7 +101,8 @@ impl ServiceTime {
 pub struct Sorter {
     /// When each line is next free, and when it leaves (`u64::MAX` for the centre's own
     /// lines; surge crews leave).
-    free: BinaryHeap<Reverse<(u64, u64)>>,
+    /// A centre has a handful of lines: a linear scan beats a heap here.
+    free: Vec<(u64, u64)>,
     permanent: u32,
     service: ServiceTime,
     /// Start times of parcels that have arrived but not started (non-decreasing).
@@ -118,7 +118,7 @@ pub struct Sorter {
 impl Sorter {
     pub fn new(lines: u32, service: ServiceTime, window: (SimTime, SimTime)) -> Sorter {
         Sorter {
-            free: (0..lines.max(1)).map(|_| Reverse((0, u64::MAX))).collect(),
+            free: (0..lines.max(1)).map(|_| (0, u64::MAX)).collect(),
             permanent: lines.max(1),
             service,
             waiting: VecDeque::new(),
@@ -138,7 +138,7 @@ impl Sorter {
     /// Adds `n` lines from `from` until `until` (a surge crew).
     pub fn add_temporary(&mut self, n: u32, from: SimTime, until: SimTime) {
         for _ in 0..n {
-            self.free.push(Reverse((from.0, until.0)));
+            self.free.push((from.0, until.0));
         }
     }
 
@@ -156,11 +156,17 @@ impl Sorter {
     pub fn sort(&mut self, arrival: SimTime, cal: &Calendar, rng: &mut Rng) -> Option<Sorted> {
         self.queue_at(arrival);
         let (start, interval, leaves) = loop {
-            let Reverse((free, leaves)) = self.free.pop().expect("a permanent line");
+            let (first, _) = self
+                .free
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, f)| **f)
+                .expect("a permanent line");
+            let (free, leaves) = self.free.swap_remove(first);
             let Some((start, interval)) = cal.next_working(arrival.max(SimTime(free))) else {
                 if leaves == u64::MAX {
                     // Nothing more is sorted in this run: the line stays blocked.
-                    self.free.push(Reverse((u64::MAX, u64::MAX)));
+                    self.free.push((u64::MAX, u64::MAX));
                     return None;
                 }
                 continue;
@@ -172,7 +178,7 @@ impl Sorter {
         };
         let d = self.service.sample(rng);
         let done = start + SimTime(d);
-        self.free.push(Reverse((done.0, leaves)));
+        self.free.push((done.0, leaves));
         if start > arrival {
             self.waiting.push_back(start.0);
         }
