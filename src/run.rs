@@ -55,6 +55,10 @@ pub struct Summary {
     /// Revenue besides carrying parcels, per parcel, and the cost net of it (yuan).
     pub other_revenue_per_parcel_yuan: f64,
     pub net_cost_per_parcel_yuan: f64,
+    /// Mean hours from order placed to pickup (the order waits for the shop's handover at
+    /// a pickup wave), and from order placed to signed.
+    pub order_to_pickup_hours_mean: f64,
+    pub order_to_signed_hours_mean: f64,
     pub transit_hours_mean: f64,
     pub transit_hours_p50: f64,
     pub transit_hours_p95: f64,
@@ -356,6 +360,8 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         other_revenue_per_parcel_yuan: sc.revenue.other_per_parcel,
         net_cost_per_parcel_yuan: ratio(o.cost.total().yuan(), delivered)
             - sc.revenue.other_per_parcel,
+        order_to_pickup_hours_mean: ratio(o.handover_h_sum, delivered),
+        order_to_signed_hours_mean: ratio(o.handover_h_sum, delivered) + o.transit_h.mean(),
         transit_hours_mean: o.transit_h.mean(),
         transit_hours_p50: o.transit_h.quantile(0.5),
         transit_hours_p95: o.transit_h.quantile(0.95),

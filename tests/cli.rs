@@ -96,6 +96,21 @@ fn run_writes_every_file_and_the_books_balance() {
     }
     let traced = std::fs::read_to_string(dir.join("parcels.csv")).unwrap();
     assert_eq!(traced.lines().count(), 5, "header + 4 traced parcels");
+    let scans = std::fs::read_to_string(dir.join("tracking.csv")).unwrap();
+    for event in [
+        "order_placed",
+        "picked_up",
+        "departed",
+        "arrived",
+        "sorted",
+        "signed",
+    ] {
+        assert!(scans.contains(event), "no {event} scan in {scans}");
+    }
+    let order = s["order_to_signed_hours_mean"].as_f64().unwrap();
+    let carrier = s["transit_hours_mean"].as_f64().unwrap();
+    let shop = s["order_to_pickup_hours_mean"].as_f64().unwrap();
+    assert!(shop > 0.0 && (order - shop - carrier).abs() < 1e-9);
 }
 
 #[test]

@@ -244,6 +244,9 @@ pub struct Outcomes {
     pub outside_delivered: u64,
     pub outside_lost: u64,
     pub outside_cost: CostVec,
+    /// Order placed → handed to the carrier at a pickup wave (h), summed over measured
+    /// delivered parcels: the shop's part of the end-to-end time.
+    pub handover_h_sum: f64,
     /// Courier tour hours and per-delivery pay in the window (staff welfare).
     pub courier_hours: f64,
     pub courier_pay: Money,
@@ -464,6 +467,7 @@ impl<'a> Carrier<'a> {
                 on_time: 0,
                 attempts: 0,
                 lost: 0,
+                handover_h_sum: 0.0,
                 outside_delivered: 0,
                 outside_lost: 0,
                 outside_cost: CostVec::default(),
@@ -619,6 +623,7 @@ impl<'a> Carrier<'a> {
                 o.delivered += 1;
                 let transit = p.signed - p.picked;
                 o.transit_h.record(transit.hours());
+                o.handover_h_sum += (p.picked - p.placed).hours();
                 if transit <= self.cfg.promise {
                     o.on_time += 1;
                 }
