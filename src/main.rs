@@ -89,21 +89,8 @@ enum Command {
         /// Scenario files (TOML); the first is the reference of the differences.
         #[arg(required = true, num_args = 2..)]
         scenarios: Vec<PathBuf>,
-        /// Runs per scenario; replication r uses the same seed in every scenario.
-        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-        replications: u32,
-        /// Base seed of the replications' seeds.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Output folder (default: a fresh output/compare/compare-NNN).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Write into a non-empty --out folder.
-        #[arg(long)]
-        force: bool,
-        /// Worker threads (default: one per core).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        rep: Replicated,
         /// Reference price drawn on the chart (yuan per parcel).
         #[arg(long, default_value_t = 2.0)]
         price: f64,
@@ -115,21 +102,8 @@ enum Command {
         from: PathBuf,
         /// Scenario the change leads to (TOML).
         to: PathBuf,
-        /// Runs per mixed scenario; replication r uses the same seed in every one.
-        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-        replications: u32,
-        /// Base seed of the replications' seeds.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Output folder (default: a fresh output/explain/explain-NNN).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Write into a non-empty --out folder.
-        #[arg(long)]
-        force: bool,
-        /// Worker threads (default: one per core).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        rep: Replicated,
         /// Metric to explain (a column of compare.csv's `metric`).
         #[arg(long, default_value = "cost_per_parcel_yuan")]
         metric: String,
@@ -141,6 +115,41 @@ enum Command {
         #[arg(long, default_value_t = 2.0)]
         price: f64,
     },
+}
+
+/// Replications of scenarios with common random numbers (`compare`, `explain`).
+#[derive(clap::Args)]
+struct Replicated {
+    /// Runs per scenario; replication r uses the same seed in every scenario.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    replications: u32,
+    /// Base seed of the replications' seeds.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output folder (default: a fresh output/<command>/<command>-NNN).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write into a non-empty --out folder.
+    #[arg(long)]
+    force: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+impl Replicated {
+    fn options(&self) -> compare::Options {
+        compare::Options {
+            replications: self.replications,
+            seed: self.seed,
+            threads: self.threads,
+            progress: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn dir(&self, kind: &str) -> Result<PathBuf> {
+        report::fresh_dir(self.out.as_deref(), self.force, kind, kind)
+    }
 }
 
 /// Draws a folder's charts and says where they went.
@@ -231,21 +240,11 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Command::Compare {
             scenarios,
-            replications,
-            seed,
-            out,
-            force,
-            threads,
+            rep,
             price,
         } => {
-            let opts = compare::Options {
-                replications,
-                seed,
-                threads,
-                progress: std::io::stderr().is_terminal(),
-            };
-            let c = compare::Compare::load(&scenarios, opts)?;
-            let dir = report::fresh_dir(out.as_deref(), force, "compare", "compare")?;
+            let c = compare::Compare::load(&scenarios, rep.options())?;
+            let dir = rep.dir("compare")?;
             let result = c.run().inspect_err(|_| {
                 // Leave no empty folder that looks like a comparison.
                 let _ = std::fs::remove_dir(&dir);
@@ -259,21 +258,11 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Explain {
             from,
             to,
-            replications,
-            seed,
-            out,
-            force,
-            threads,
+            rep,
             metric,
         } => {
-            let opts = compare::Options {
-                replications,
-                seed,
-                threads,
-                progress: std::io::stderr().is_terminal(),
-            };
-            let e = compare::explain::Explain::load(&from, &to, &metric, opts)?;
-            let dir = report::fresh_dir(out.as_deref(), force, "explain", "explain")?;
+            let e = compare::explain::Explain::load(&from, &to, &metric, rep.options())?;
+            let dir = rep.dir("explain")?;
             let result = e.run().inspect_err(|_| {
                 let _ = std::fs::remove_dir(&dir);
             })?;

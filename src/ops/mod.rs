@@ -1108,19 +1108,25 @@ impl<'a> Carrier<'a> {
         c + o + self.management_carry
     }
 
-    /// Parcels still in the network at the end, and the cost they carry.
-    pub fn in_flight(&self) -> (u64, CostVec) {
+    /// Parcels in the slab that have not been finished (freed).
+    fn live(&self) -> impl Iterator<Item = &Parcel> {
         let mut freed = vec![false; self.parcels.len()];
         for &s in &self.free {
             freed[s as usize] = true;
         }
+        self.parcels
+            .iter()
+            .zip(freed)
+            .filter_map(|(p, f)| (!f).then_some(p))
+    }
+
+    /// Parcels still in the network at the end, and the cost they carry.
+    pub fn in_flight(&self) -> (u64, CostVec) {
         let mut cost = CostVec::default();
         let mut n = 0;
-        for (i, p) in self.parcels.iter().enumerate() {
-            if !freed[i] {
-                n += 1;
-                cost.add_all(&p.cost);
-            }
+        for p in self.live() {
+            n += 1;
+            cost.add_all(&p.cost);
         }
         (n, cost)
     }
@@ -1128,16 +1134,9 @@ impl<'a> Carrier<'a> {
     /// Measured parcels still in the network at `end` that are already past the promise:
     /// certainly late, so they count against the on-time rate.
     pub fn measured_overdue(&self, end: SimTime) -> u64 {
-        let mut freed = vec![false; self.parcels.len()];
-        for &s in &self.free {
-            freed[s as usize] = true;
-        }
-        self.parcels
-            .iter()
-            .enumerate()
-            .filter(|(i, p)| {
-                !freed[*i]
-                    && p.stage == Stage::InNetwork
+        self.live()
+            .filter(|p| {
+                p.stage == Stage::InNetwork
                     && self.cfg.in_window(p.picked)
                     && end - p.picked > self.cfg.promise
             })
@@ -1146,15 +1145,7 @@ impl<'a> Carrier<'a> {
 
     /// Delivered parcels still waiting for a cost period (must be none after the run).
     pub fn delivered_unfinished(&self) -> u64 {
-        let mut freed = vec![false; self.parcels.len()];
-        for &s in &self.free {
-            freed[s as usize] = true;
-        }
-        self.parcels
-            .iter()
-            .enumerate()
-            .filter(|(i, p)| !freed[*i] && p.stage != Stage::InNetwork)
-            .count() as u64
+        self.live().filter(|p| p.stage != Stage::InNetwork).count() as u64
     }
 }
 
