@@ -22,17 +22,19 @@ pub struct Zones {
 }
 
 /// Joint shares `od[i][j]` of parcels from zone i to zone j (summing to 1): origins in
-/// proportion to weight; within-zone share fixed; other destinations by weight times
-/// exp(-distance / decay).
-pub fn od_shares(weight: &[f64], dist: &[Vec<f64>], d: &Demand) -> Vec<Vec<f64>> {
+/// proportion to weight (only the `origin_zones`, when the scenario names some); within-zone
+/// share fixed; other destinations by weight times exp(-distance / decay).
+pub fn od_shares(zones: &Zones, weight: &[f64], d: &Demand) -> Vec<Vec<f64>> {
+    let dist = &zones.distance_km;
     let n = weight.len();
-    let total: f64 = weight.iter().sum();
+    let sends = |i: usize| d.origin_zones.is_empty() || d.origin_zones.contains(&zones.names[i]);
+    let total: f64 = (0..n).filter(|&i| sends(i)).map(|i| weight[i]).sum();
     let mut od = vec![vec![0.0; n]; n];
     if total <= 0.0 {
         return od;
     }
     for i in 0..n {
-        if weight[i] == 0.0 {
+        if weight[i] == 0.0 || !sends(i) {
             continue;
         }
         let origin = weight[i] / total;
@@ -107,8 +109,7 @@ impl DemandModel {
         for &(_, z, w) in outlets {
             zone_weight[z] += w;
         }
-        let total: f64 = zone_weight.iter().sum();
-        let od = od_shares(&zone_weight, &zones.distance_km, d);
+        let od = od_shares(zones, &zone_weight, d);
         let dest_zone = od
             .iter()
             .map(|row| WeightedAliasIndex::new(row.clone()).ok())
@@ -122,9 +123,17 @@ impl DemandModel {
             .into_iter()
             .map(|(ids, ws)| (ids, WeightedAliasIndex::new(ws).ok()))
             .collect();
+        // An outlet sends its zone's share of the parcels, in proportion to its weight.
         let outlet_daily = outlets
             .iter()
-            .map(|&(_, _, w)| d.daily_parcels * w / total)
+            .map(|&(_, z, w)| {
+                let zone_out: f64 = od[z].iter().sum();
+                if zone_weight[z] > 0.0 {
+                    d.daily_parcels * zone_out * w / zone_weight[z]
+                } else {
+                    0.0
+                }
+            })
             .collect();
         let mut cutoffs = cutoffs.to_vec();
         cutoffs.sort();
@@ -257,17 +266,28 @@ mod tests {
     #[test]
     fn od_shares_sum_to_one_and_keep_the_intra_city_share() {
         let d = demand();
-        let dist = vec![
-            vec![0.0, 100.0, 900.0],
-            vec![100.0, 0.0, 800.0],
-            vec![900.0, 800.0, 0.0],
-        ];
-        let od = od_shares(&[3.0, 1.0, 1.0], &dist, &d);
+        let zones = Zones {
+            names: vec!["a".into(), "b".into(), "c".into()],
+            distance_km: vec![
+                vec![0.0, 100.0, 900.0],
+                vec![100.0, 0.0, 800.0],
+                vec![900.0, 800.0, 0.0],
+            ],
+        };
+        let od = od_shares(&zones, &[3.0, 1.0, 1.0], &d);
         let total: f64 = od.iter().flatten().sum();
         assert!((total - 1.0).abs() < 1e-12);
         assert!((od[0][0] - 0.6 * d.intra_city_share).abs() < 1e-12);
         // Nearer zones pull more.
         assert!(od[0][1] > od[0][2] * 0.9);
+        // Only the named origins send; every zone still receives.
+        let only_b = Demand {
+            origin_zones: vec!["b".into()],
+            ..d.clone()
+        };
+        let od = od_shares(&zones, &[3.0, 1.0, 1.0], &only_b);
+        assert!(od[0].iter().chain(&od[2]).all(|&x| x == 0.0));
+        assert!((od[1].iter().sum::<f64>() - 1.0).abs() < 1e-12 && od[1][0] > 0.0);
     }
 
     #[test]

@@ -419,6 +419,21 @@ fn print_summary(o: &RunOutput) {
             om.shop_price, om.system_margin
         ),
     }
+    if let Some(sh) = &s.shop {
+        println!(
+            "shop: {} orders, {} shipped, {} cancelled before shipping, {} still at the shop; packed {:.1} h after ordering; {:.3} yuan per shipped order (labour {:.3}, packaging {:.3}, shipping {:.2}, claims recovered {:.4})",
+            sh.orders_placed,
+            sh.shipped,
+            sh.cancelled_before_shipping,
+            sh.waiting_at_shop,
+            sh.placed_to_packed_hours_mean,
+            sh.cost_per_order,
+            sh.fulfilment_labour_per_order,
+            sh.packaging_per_order,
+            sh.shipping_price_per_order,
+            sh.claims_recovered_per_order
+        );
+    }
     let q = &s.quality;
     println!(
         "service: {:.2}% late, {:.0} damaged and {:.0} lost per million, {:.1} complaints per million, claims {:.4} yuan/parcel",

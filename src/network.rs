@@ -635,7 +635,7 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
 
     // Expected daily parcels leaving and arriving at each city (zone-level gravity model).
     let zone_weight: Vec<f64> = cities.iter().map(|c| c.ecommerce_weight).collect();
-    let od = od_shares(&zone_weight, &zones.distance_km, &sc.demand);
+    let od = od_shares(&zones, &zone_weight, &sc.demand);
     let daily = sc.demand.daily_parcels;
     let out_city: Vec<f64> = (0..nc).map(|i| daily * od[i].iter().sum::<f64>()).collect();
     let in_city: Vec<f64> = (0..nc)
@@ -898,7 +898,15 @@ fn finish(
     for &o in &outlets {
         zone_weight[nodes[o as usize].zone] += nodes[o as usize].weight;
     }
-    let od = od_shares(&zone_weight, &zones.distance_km, &sc.demand);
+    for (i, z) in sc.demand.origin_zones.iter().enumerate() {
+        if !zones.names.contains(z) {
+            return Err(src.error(
+                &format!("demand.origin_zones[{i}]"),
+                format!("unknown zone `{z}` (a city of a generated network, a centre id of an explicit one)"),
+            ));
+        }
+    }
+    let od = od_shares(&zones, &zone_weight, &sc.demand);
     let nc = centres.len();
     // Zone-to-zone demand becomes centre-to-centre demand through the outlets' homes.
     let mut zone_home_share = vec![vec![0.0; nc]; nz];

@@ -30,6 +30,8 @@ pub enum Stream {
     Trace = 4,
     /// Damage, loss and complaints.
     Incidents = 5,
+    /// The shop: order errors, stock-outs, payments, packaging, defects.
+    Shop = 6,
 }
 
 /// Seed of a stream of run `seed`, optionally specialised by a sub-index (e.g. an outlet).

@@ -73,6 +73,9 @@ pub struct Summary {
     pub feeder_fill_rate: f64,
     pub delivery_attempts_per_parcel: f64,
     pub operating_model: ModelSummary,
+    /// The shop's side, when the scenario models it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shop: Option<ShopSummary>,
     pub quality: QualitySummary,
     pub welfare: WelfareSummary,
     pub org: OrgSummary,
@@ -136,6 +139,62 @@ fn model_summary(sc: &Scenario, by: &BTreeMap<&'static str, f64>, total: f64) ->
             destination_outlet_margin: om.delivery_fee - dest,
         }),
     }
+}
+
+/// The shop's view of orders placed in the measured window: where they ended, how long
+/// they took to pack, and what a shipped order cost the shop (yuan per shipped order).
+#[derive(Debug, Clone, Serialize)]
+pub struct ShopSummary {
+    pub orders_placed: u64,
+    pub shipped: u64,
+    pub cancelled_before_shipping: u64,
+    pub cancelled_share_by_reason: BTreeMap<&'static str, f64>,
+    /// Orders still at the shop when the run ended.
+    pub waiting_at_shop: u64,
+    pub placed_to_packed_hours_mean: f64,
+    pub fulfilment_labour_per_order: f64,
+    pub packaging_per_order: f64,
+    pub defect_replacement_per_order: f64,
+    /// The price paid to the carrier (the shop price of `[operating_model]`).
+    pub shipping_price_per_order: f64,
+    /// Compensation received for damaged and lost parcels (subtracted).
+    pub claims_recovered_per_order: f64,
+    pub cost_per_order: f64,
+    #[serde(flatten)]
+    pub counts: crate::ops::shop::ShopCounts,
+}
+
+fn shop_summary(sc: &Scenario, m: &Carrier, claims_per_parcel: f64) -> Option<ShopSummary> {
+    let shops = m.shops.as_ref()?;
+    let c = &shops.counts;
+    let shipped = c.shipped as f64;
+    let cancelled = c.cancelled_address + c.cancelled_stockout + c.cancelled_payment;
+    let placed = c.orders_placed as f64;
+    let labour = shops.labour_yuan_per_day() * sc.days as f64;
+    let per = |x: f64| ratio(x, shipped);
+    let (lab, pack, defect) = (per(labour), per(c.packaging_yuan), per(c.defects_yuan));
+    let price = sc.operating_model.shop_price;
+    Some(ShopSummary {
+        orders_placed: c.orders_placed,
+        shipped: c.shipped,
+        cancelled_before_shipping: cancelled,
+        cancelled_share_by_reason: [
+            ("address", ratio(c.cancelled_address as f64, placed)),
+            ("stockout", ratio(c.cancelled_stockout as f64, placed)),
+            ("payment", ratio(c.cancelled_payment as f64, placed)),
+        ]
+        .into_iter()
+        .collect(),
+        waiting_at_shop: shops.waiting_measured(),
+        placed_to_packed_hours_mean: per(c.placed_to_packed_hours),
+        fulfilment_labour_per_order: lab,
+        packaging_per_order: pack,
+        defect_replacement_per_order: defect,
+        shipping_price_per_order: price,
+        claims_recovered_per_order: claims_per_parcel,
+        cost_per_order: lab + pack + defect + price - claims_per_parcel,
+        counts: c.clone(),
+    })
 }
 
 /// The price of cheapness in service terms (measured parcels).
@@ -302,7 +361,11 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     let mut peak_slots = 0;
     let mut t = SimTime::ZERO;
     let window_end = sim.model.cfg.window_end;
-    while t < horizon && (t < window_end || sim.model.measured_open > 0) {
+    // Run until the measured parcels have arrived and the measured orders have left the shop.
+    let busy = |m: &Carrier| {
+        m.measured_open > 0 || m.shops.as_ref().is_some_and(|s| s.waiting_measured() > 0)
+    };
+    while t < horizon && (t < window_end || busy(&sim.model)) {
         t = (t + SimTime::from_hours(1.0)).min(horizon);
         sim.run_until(t);
         peak_slots = peak_slots.max(sim.model.parcels.len());
@@ -377,6 +440,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
             &yuan_map(&o.cost, delivered.max(1.0)),
             ratio(o.cost.total().yuan(), delivered),
         ),
+        shop: shop_summary(sc, m, ratio(m.incidents.counts.claims_yuan, delivered)),
         quality: {
             let q = &m.incidents.counts;
             let ended = (o.delivered + o.lost).max(1) as f64;
@@ -569,6 +633,20 @@ fn check_books(m: &Carrier) -> Result<()> {
             "{} parcels in the slab but {} counted in the network",
             in_flight, m.in_network
         )));
+    }
+    if let Some(shops) = &m.shops {
+        let c = &shops.counts;
+        let ended = c.shipped
+            + c.cancelled_address
+            + c.cancelled_stockout
+            + c.cancelled_payment
+            + shops.waiting_measured();
+        if c.orders_placed != ended {
+            return Err(Error::Bookkeeping(format!(
+                "orders placed {} != shipped + cancelled + waiting at the shop {}",
+                c.orders_placed, ended
+            )));
+        }
     }
     let stuck = m.delivered_unfinished();
     if stuck != 0 {

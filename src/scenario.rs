@@ -44,6 +44,68 @@ pub struct Scenario {
     pub revenue: Revenue,
     #[serde(default)]
     pub operating_model: OperatingModel,
+    /// The shop's side before handover; without it orders go straight to pickup.
+    pub shop: Option<Shop>,
+}
+
+/// The shop's process before handover, one shop per origin outlet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shop {
+    /// Share of orders whose address or contact is wrong at confirmation (-). Assumption.
+    #[serde(default = "d_addr_err")]
+    pub address_error_rate: f64,
+    /// Time to correct such an order with the customer (h). Assumption.
+    #[serde(default = "d_correction")]
+    pub correction_hours: f64,
+    /// Share of wrong orders cancelled instead of corrected (-). Assumption.
+    #[serde(default = "d_err_cancel")]
+    pub error_cancel_share: f64,
+    /// Share of orders whose product is out of stock (-). Assumption.
+    #[serde(default = "d_stockout")]
+    pub stockout_rate: f64,
+    /// Time to restock (h). Assumption.
+    #[serde(default = "d_restock")]
+    pub restock_hours: f64,
+    /// Of stock-outs: share of customers switching product (ships at once) and share
+    /// cancelling; the rest wait for the restock (-). Assumption.
+    #[serde(default = "d_switch")]
+    pub stockout_switch_share: f64,
+    #[serde(default = "d_so_cancel")]
+    pub stockout_cancel_share: f64,
+    /// Share of payments that fail or are abandoned: cancelled (-). Assumption.
+    #[serde(default = "d_pay_fail")]
+    pub payment_failure_rate: f64,
+    /// Picking, inspection and packing time per order (min), packers per shop, shifts.
+    #[serde(default = "d_pack_min")]
+    pub pack_minutes: f64,
+    #[serde(default = "d_packers")]
+    pub packers: u32,
+    #[serde(default = "d_pack_shifts")]
+    pub pack_shifts: Vec<Shift>,
+    /// Packers' pay (yuan/h). S15 (warehouse temp wage ≈15–17).
+    #[serde(default = "d_pack_wage")]
+    pub wage_per_hour: f64,
+    /// Inspection finds a defective item at this rate; replaced at this cost (-, yuan).
+    #[serde(default = "d_defect")]
+    pub defect_rate: f64,
+    #[serde(default = "d_defect_cost")]
+    pub defect_cost: f64,
+    /// Packaging by product category: share of orders, cost, and protection (multiplies
+    /// the probability that a sort damages the parcel). Q1-Q4.
+    #[serde(default = "d_packaging")]
+    pub packaging: Vec<Packaging>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Packaging {
+    pub name: String,
+    pub share: f64,
+    /// Material cost (yuan).
+    pub cost: f64,
+    /// Damage probability multiplier (-): 1 = no protection.
+    pub protection: f64,
 }
 
 /// Franchise (加盟: outlets are independent businesses paid per parcel) or direct-operated
@@ -180,6 +242,10 @@ pub struct Demand {
     /// Heaviest parcel accepted; heavier draws are capped (kg). D11.
     #[serde(default = "d_weight_max")]
     pub weight_max_kg: f64,
+    /// Only these zones send parcels (cities of a generated network, centre ids of an
+    /// explicit one); all do when empty. Destinations keep every zone.
+    #[serde(default)]
+    pub origin_zones: Vec<String>,
     /// Days (0 = the first simulated day) whose orders are multiplied by `peak_multiplier`;
     /// capacity is planned for the normal volume. D1-D4 (Singles' Day ≈1.8×).
     #[serde(default)]
@@ -643,6 +709,67 @@ fn d_waybill_fee() -> f64 {
 fn d_delivery_fee() -> f64 {
     1.5
 }
+fn d_addr_err() -> f64 {
+    0.02
+}
+fn d_correction() -> f64 {
+    6.0
+}
+fn d_err_cancel() -> f64 {
+    0.2
+}
+fn d_stockout() -> f64 {
+    0.03
+}
+fn d_restock() -> f64 {
+    48.0
+}
+fn d_switch() -> f64 {
+    0.3
+}
+fn d_so_cancel() -> f64 {
+    0.3
+}
+fn d_pay_fail() -> f64 {
+    0.01
+}
+fn d_pack_min() -> f64 {
+    1.5
+}
+fn d_packers() -> u32 {
+    4
+}
+fn d_pack_shifts() -> Vec<Shift> {
+    vec![Shift {
+        start: "08:00".into(),
+        hours: 10.0,
+    }]
+}
+fn d_pack_wage() -> f64 {
+    17.0
+}
+fn d_defect() -> f64 {
+    0.005
+}
+fn d_defect_cost() -> f64 {
+    15.0
+}
+fn d_packaging() -> Vec<Packaging> {
+    vec![
+        Packaging {
+            name: "poly_mailer".into(),
+            share: 0.7,
+            cost: 0.1,
+            protection: 1.0,
+        },
+        Packaging {
+            name: "carton".into(),
+            share: 0.3,
+            cost: 1.0,
+            protection: 0.3,
+        },
+    ]
+}
 fn d_peak() -> f64 {
     1.8
 }
@@ -1092,6 +1219,65 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         ("operating_model.delivery_fee", om.delivery_fee),
     ] {
         non_negative(f, v)?;
+    }
+    if let Some(shop) = &sc.shop {
+        for (f, v) in [
+            ("shop.address_error_rate", shop.address_error_rate),
+            ("shop.error_cancel_share", shop.error_cancel_share),
+            ("shop.stockout_rate", shop.stockout_rate),
+            ("shop.stockout_switch_share", shop.stockout_switch_share),
+            ("shop.stockout_cancel_share", shop.stockout_cancel_share),
+            ("shop.payment_failure_rate", shop.payment_failure_rate),
+            ("shop.defect_rate", shop.defect_rate),
+        ] {
+            probability(f, v)?;
+        }
+        if shop.stockout_switch_share + shop.stockout_cancel_share > 1.0 {
+            return Err(src.error(
+                "shop.stockout_cancel_share",
+                "switch and cancel shares add up to more than 1",
+            ));
+        }
+        for (f, v) in [
+            ("shop.correction_hours", shop.correction_hours),
+            ("shop.restock_hours", shop.restock_hours),
+            ("shop.wage_per_hour", shop.wage_per_hour),
+            ("shop.defect_cost", shop.defect_cost),
+        ] {
+            non_negative(f, v)?;
+        }
+        positive("shop.pack_minutes", shop.pack_minutes)?;
+        if shop.packers == 0 {
+            return Err(src.error("shop.packers", "must be at least 1"));
+        }
+        if shop.pack_shifts.is_empty() {
+            return Err(src.error("shop.pack_shifts", "needs at least one shift"));
+        }
+        for (i, sh) in shop.pack_shifts.iter().enumerate() {
+            if parse_time_of_day(&sh.start).is_none() {
+                return Err(src.error(
+                    &format!("shop.pack_shifts[{i}].start"),
+                    format!("`{}` is not a time of day HH:MM", sh.start),
+                ));
+            }
+            if !(sh.hours > 0.0 && sh.hours <= 24.0) {
+                return Err(src.error(
+                    &format!("shop.pack_shifts[{i}].hours"),
+                    format!("must be in (0, 24], got {}", sh.hours),
+                ));
+            }
+        }
+        if shop.packaging.is_empty() || shop.packaging.iter().all(|p| p.share <= 0.0) {
+            return Err(src.error(
+                "shop.packaging",
+                "needs at least one packaging with a positive share",
+            ));
+        }
+        for (i, p) in shop.packaging.iter().enumerate() {
+            non_negative(&format!("shop.packaging[{i}].share"), p.share)?;
+            non_negative(&format!("shop.packaging[{i}].cost"), p.cost)?;
+            non_negative(&format!("shop.packaging[{i}].protection"), p.protection)?;
+        }
     }
     if sc.org.span_of_control.is_nan() || sc.org.span_of_control < 2.0 {
         return Err(src.error("org.span_of_control", "must be at least 2"));

@@ -5,6 +5,7 @@
 //! used them when the period closes (see `cost`).
 
 pub mod quality;
+pub mod shop;
 pub mod sorter;
 
 use crate::cost::{self, Activity, CostVec, Money, PREFETCH_AHEAD, PoolChain, prefetch};
@@ -47,6 +48,8 @@ pub struct Parcel {
     pub stage: Stage,
     pub traced: bool,
     pub damaged: bool,
+    /// Damage probability multiplier of its packaging (1 without a shop model).
+    pub protection: f32,
     pub cost: CostVec,
 }
 
@@ -292,6 +295,9 @@ pub struct Carrier<'a> {
     /// (fixed cost, cost per km, capacity) of each vehicle type.
     vehicles: Vec<(f64, f64, u32)>,
     pub incidents: Incidents,
+    /// The shops before handover, when the scenario models them.
+    pub shops: Option<shop::Shops>,
+    handover: Vec<shop::ShopOrder>,
     /// Management overhead of a day nobody handled a parcel in, carried to the next.
     management_carry: Money,
     pub managers: f64,
@@ -390,6 +396,9 @@ impl<'a> Carrier<'a> {
             outlet_pos[id as usize] = k as u32;
         }
         let expected = sc.demand.daily_parcels * sc.days as f64;
+        let window = (cfg.warmup, cfg.window_end);
+        // Shops are staffed where orders originate.
+        let active: Vec<bool> = demand.outlet_daily.iter().map(|&d| d > 0.0).collect();
         // Head-count: every sorter on every shift and every courier; managers above them.
         let front_line_staff = net
             .centres
@@ -481,6 +490,16 @@ impl<'a> Carrier<'a> {
                 .map(|v| (v.fixed_cost, v.cost_per_km, v.capacity))
                 .collect(),
             incidents: Incidents::new(&sc.quality, rng(seed, Stream::Incidents, 0)),
+            shops: sc.shop.as_ref().map(|sh| {
+                shop::Shops::new(
+                    sh,
+                    &active,
+                    horizon_days as u64,
+                    rng(seed, Stream::Shop, 0),
+                    window,
+                )
+            }),
+            handover: Vec::new(),
             management_carry: Money::ZERO,
             managers,
             front_line_staff,
@@ -567,6 +586,7 @@ impl<'a> Carrier<'a> {
             stage: Stage::InNetwork,
             traced,
             damaged: false,
+            protection: 1.0,
             cost: CostVec::default(),
         };
         if traced {
@@ -708,16 +728,29 @@ impl<'a> Carrier<'a> {
         let net = self.net;
         let day = now.day() as usize;
         let mut orders = std::mem::take(&mut self.orders);
+        let mut handover = std::mem::take(&mut self.handover);
         for k in 0..net.outlets.len() {
             let outlet = net.outlets[k];
             self.demand
                 .draw(k, w, now, &mut self.demand_rng, &mut orders);
-            if orders.is_empty() {
-                continue;
+            // With a shop, orders are handed over once packed; without, at once.
+            match &mut self.shops {
+                Some(shops) => shops.wave(k, now, &orders, &mut handover),
+                None => {
+                    handover.clear();
+                    handover.extend(orders.iter().map(|&order| shop::ShopOrder {
+                        order,
+                        release: order.placed,
+                        packaging: 0,
+                    }));
+                }
             }
             let lane = net.nodes[outlet as usize].lane_out;
-            for order in &orders {
-                let slot = self.new_parcel(outlet, order, now);
+            for so in &handover {
+                let slot = self.new_parcel(outlet, &so.order, now);
+                if let Some(shops) = &self.shops {
+                    self.parcels[slot as usize].protection = shops.protection(so.packaging) as f32;
+                }
                 self.charge(now, slot, Activity::Waybill, self.cfg.waybill);
                 self.charge(now, slot, Activity::Pickup, self.cfg.pickup_fee);
                 let o = &mut self.outlets[k];
@@ -734,6 +767,7 @@ impl<'a> Carrier<'a> {
             }
         }
         self.orders = orders;
+        self.handover = handover;
     }
 
     /// Loads what is ready on `lane` (at most `max_vehicles` vehicles; with `full_only`,
@@ -819,7 +853,11 @@ impl<'a> Carrier<'a> {
                         self.lose(slot, now);
                         continue;
                     }
-                    if self.incidents.damaged_by_sort(node.tech.damage_per_sort) {
+                    let protection = self.parcels[slot as usize].protection as f64;
+                    if self
+                        .incidents
+                        .damaged_by_sort(node.tech.damage_per_sort * protection)
+                    {
                         self.parcels[slot as usize].damaged = true;
                     }
                     let c = &mut self.centres[pos];

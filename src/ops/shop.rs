@@ -1,0 +1,247 @@
+//! The shop's side before handover (网店发货): each order is confirmed (address errors are
+//! corrected or cancelled), checked against stock (a stock-out waits for restock, switches
+//! product or cancels), paid (failed payments cancel), then picked, inspected and packed at
+//! a station with workers on shifts, and handed to the carrier at the first pickup wave
+//! after it is packed. The shop's costs are kept apart from the carrier's.
+
+use super::sorter::{Calendar, ServiceTime, Sorter};
+use crate::demand::Order;
+use crate::engine::SimTime;
+use crate::random::Rng;
+use crate::scenario::{Service, Shop};
+use rand::RngExt;
+use rand_distr::Distribution;
+use rand_distr::weighted::WeightedIndex;
+use serde::Serialize;
+
+/// Why an order ended before shipping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancel {
+    Address,
+    Stockout,
+    Payment,
+}
+
+/// An order on its way through the shop.
+#[derive(Debug, Clone, Copy)]
+pub struct ShopOrder {
+    pub order: Order,
+    /// When it can be packed (after corrections and restock).
+    pub release: SimTime,
+    /// Packaging type (index into the scenario's list).
+    pub packaging: u8,
+}
+
+/// Counts and money of the shop, over orders placed in the measured window.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ShopCounts {
+    pub orders_placed: u64,
+    pub shipped: u64,
+    pub cancelled_address: u64,
+    pub cancelled_stockout: u64,
+    pub cancelled_payment: u64,
+    pub corrected: u64,
+    pub waited_for_restock: u64,
+    pub switched_product: u64,
+    pub defects_replaced: u64,
+    pub packaging_yuan: f64,
+    pub defects_yuan: f64,
+    /// Hours from order placed to packed, summed over shipped orders.
+    pub placed_to_packed_hours: f64,
+}
+
+/// One shop per origin outlet: its packing station and orders not yet handed over.
+pub struct ShopFloor {
+    pub station: Sorter,
+    /// Whether any orders originate here (idle shops are not staffed).
+    active: bool,
+    /// Orders released later than the current wave (corrections, restock).
+    held: Vec<ShopOrder>,
+    /// Packed orders waiting for a pickup wave: (packed at, order).
+    packed: Vec<(SimTime, ShopOrder)>,
+}
+
+/// The shops of all outlets.
+pub struct Shops {
+    cfg: Shop,
+    calendar: Calendar,
+    packaging: WeightedIndex<f64>,
+    rng: Rng,
+    pub floors: Vec<ShopFloor>,
+    pub counts: ShopCounts,
+    window: (SimTime, SimTime),
+}
+
+impl Shops {
+    /// `active[k]`: whether orders originate at outlet `k`.
+    pub fn new(
+        cfg: &Shop,
+        active: &[bool],
+        days: u64,
+        rng: Rng,
+        window: (SimTime, SimTime),
+    ) -> Shops {
+        let shifts: Vec<(SimTime, SimTime)> = cfg
+            .pack_shifts
+            .iter()
+            .map(|s| {
+                (
+                    crate::scenario::parse_time_of_day(&s.start).expect("validated"),
+                    SimTime::from_hours(s.hours),
+                )
+            })
+            .collect();
+        let mean_ms = cfg.pack_minutes * 60_000.0;
+        Shops {
+            calendar: Calendar::daily(&shifts, days),
+            packaging: WeightedIndex::new(cfg.packaging.iter().map(|p| p.share))
+                .expect("validated shares"),
+            rng,
+            floors: active
+                .iter()
+                .map(|&active| ShopFloor {
+                    active,
+                    station: Sorter::new(
+                        cfg.packers,
+                        ServiceTime::new(Service::Deterministic, mean_ms),
+                        window,
+                    ),
+                    held: Vec::new(),
+                    packed: Vec::new(),
+                })
+                .collect(),
+            counts: ShopCounts::default(),
+            cfg: cfg.clone(),
+            window,
+        }
+    }
+
+    fn measured(&self, t: SimTime) -> bool {
+        t >= self.window.0 && t < self.window.1
+    }
+
+    /// Protection factor of a packaging type (multiplies the damage probability).
+    pub fn protection(&self, packaging: u8) -> f64 {
+        self.cfg.packaging[packaging as usize].protection
+    }
+
+    /// Confirmation, stock and payment of one new order: the order with the time it can
+    /// be packed, or why it was cancelled.
+    fn admit(&mut self, order: Order) -> Result<ShopOrder, Cancel> {
+        let c = &self.cfg;
+        let measured = self.measured(order.placed);
+        let (u_err, u_fix, u_stock, u_what, u_pay): (f64, f64, f64, f64, f64) = (
+            self.rng.random(),
+            self.rng.random(),
+            self.rng.random(),
+            self.rng.random(),
+            self.rng.random(),
+        );
+        let packaging = self.packaging.sample(&mut self.rng) as u8;
+        let mut release = order.placed;
+        let count = &mut self.counts;
+        if measured {
+            count.orders_placed += 1;
+        }
+        if u_err < c.address_error_rate {
+            if u_fix < c.error_cancel_share {
+                return Err(Cancel::Address);
+            }
+            release = release + SimTime::from_hours(c.correction_hours);
+            count.corrected += u64::from(measured);
+        }
+        if u_stock < c.stockout_rate {
+            if u_what < c.stockout_cancel_share {
+                return Err(Cancel::Stockout);
+            } else if u_what < c.stockout_cancel_share + c.stockout_switch_share {
+                count.switched_product += u64::from(measured);
+            } else {
+                release = release + SimTime::from_hours(c.restock_hours);
+                count.waited_for_restock += u64::from(measured);
+            }
+        }
+        if u_pay < c.payment_failure_rate {
+            return Err(Cancel::Payment);
+        }
+        Ok(ShopOrder {
+            order,
+            release,
+            packaging,
+        })
+    }
+
+    fn cancel(&mut self, order: &Order, why: Cancel) {
+        if self.measured(order.placed) {
+            match why {
+                Cancel::Address => self.counts.cancelled_address += 1,
+                Cancel::Stockout => self.counts.cancelled_stockout += 1,
+                Cancel::Payment => self.counts.cancelled_payment += 1,
+            }
+        }
+    }
+
+    /// A pickup wave at outlet `k` at `now`: the new `orders` go through the shop, and
+    /// every order packed by now is handed over (in `out`, in packing order).
+    pub fn wave(&mut self, k: usize, now: SimTime, orders: &[Order], out: &mut Vec<ShopOrder>) {
+        out.clear();
+        for o in orders {
+            match self.admit(*o) {
+                Ok(so) => self.floors[k].held.push(so),
+                Err(why) => self.cancel(o, why),
+            }
+        }
+        // Pack, in release order, every order that could have reached the station by now.
+        let floor = &mut self.floors[k];
+        floor.held.sort_by_key(|o| (o.release, o.order.placed));
+        let ready = floor.held.partition_point(|o| o.release <= now);
+        let batch: Vec<ShopOrder> = floor.held.drain(..ready).collect();
+        for so in batch {
+            let floor = &mut self.floors[k];
+            let Some(packed) = floor
+                .station
+                .sort(so.release, &self.calendar, &mut self.rng)
+            else {
+                // No packing shift left in the run: the order waits at the shop.
+                floor.held.push(so);
+                continue;
+            };
+            floor.packed.push((packed.done, so));
+            if self.rng.random::<f64>() < self.cfg.defect_rate && self.measured(so.order.placed) {
+                self.counts.defects_replaced += 1;
+                self.counts.defects_yuan += self.cfg.defect_cost;
+            }
+        }
+        let floor = &mut self.floors[k];
+        floor.packed.sort_by_key(|p| p.0);
+        let n = floor.packed.partition_point(|p| p.0 <= now);
+        for (done, so) in floor.packed.drain(..n) {
+            if so.order.placed >= self.window.0 && so.order.placed < self.window.1 {
+                self.counts.shipped += 1;
+                self.counts.packaging_yuan += self.cfg.packaging[so.packaging as usize].cost;
+                self.counts.placed_to_packed_hours += (done - so.order.placed).hours();
+            }
+            out.push(so);
+        }
+    }
+
+    /// Orders placed in the window still at the shop (held or packed, not handed over).
+    pub fn waiting_measured(&self) -> u64 {
+        self.floors
+            .iter()
+            .flat_map(|f| {
+                f.held
+                    .iter()
+                    .map(|o| o.order.placed)
+                    .chain(f.packed.iter().map(|p| p.1.order.placed))
+            })
+            .filter(|&t| self.measured(t))
+            .count() as u64
+    }
+
+    /// Packing labour per day: every packer of a shop that ships is paid for every shift.
+    pub fn labour_yuan_per_day(&self) -> f64 {
+        let hours: f64 = self.cfg.pack_shifts.iter().map(|s| s.hours).sum();
+        let shops = self.floors.iter().filter(|f| f.active).count();
+        shops as f64 * self.cfg.packers as f64 * hours * self.cfg.wage_per_hour
+    }
+}

@@ -1,0 +1,90 @@
+//! The shop's side before handover: every order ends in exactly one state, and each
+//! mechanism moves the outcome the expected way.
+
+use parcelsim::run::{RunOptions, Summary, load, run};
+use std::path::Path;
+
+/// Runs `scenarios/shop_yiwu.toml` edited by `edit` (its CSV paths made absolute).
+fn shop(edit: impl Fn(String) -> String) -> Summary {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let text = std::fs::read_to_string(root.join("shop_yiwu.toml"))
+        .unwrap()
+        .replace("\"two_yuan/", &format!("\"{}/two_yuan/", root.display()));
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("s.toml");
+    std::fs::write(&path, edit(text)).unwrap();
+    let l = load(&path).unwrap();
+    run(&l.scenario, &l.network, &l.sha256, &RunOptions::default())
+        .unwrap()
+        .summary
+}
+
+#[test]
+fn every_order_ends_in_exactly_one_state() {
+    let s = shop(|t| t);
+    let sh = s.shop.as_ref().expect("the scenario models the shop");
+    let c = &sh.counts;
+    assert!(c.orders_placed > 5_000, "{}", c.orders_placed);
+    assert_eq!(
+        c.orders_placed,
+        c.shipped
+            + c.cancelled_address
+            + c.cancelled_stockout
+            + c.cancelled_payment
+            + sh.waiting_at_shop
+    );
+    assert!(c.cancelled_address > 0 && c.cancelled_stockout > 0 && c.cancelled_payment > 0);
+    // Only Yiwu sends: every parcel starts at a Yiwu outlet.
+    assert!(sh.shipped > 0 && sh.cost_per_order > sh.shipping_price_per_order);
+}
+
+#[test]
+fn more_stock_outs_mean_longer_waits_and_more_cancellations() {
+    let normal = shop(|t| t);
+    let short = shop(|t| t.replace("stockout_rate = 0.03", "stockout_rate = 0.3"));
+    let (a, b) = (normal.shop.unwrap(), short.shop.unwrap());
+    assert!(b.counts.cancelled_stockout > 3 * a.counts.cancelled_stockout);
+    assert!(
+        b.placed_to_packed_hours_mean > a.placed_to_packed_hours_mean + 2.0,
+        "{} vs {} ({} waited)",
+        b.placed_to_packed_hours_mean,
+        a.placed_to_packed_hours_mean,
+        b.counts.waited_for_restock
+    );
+    assert!(b.counts.waited_for_restock > a.counts.waited_for_restock);
+}
+
+#[test]
+fn better_packaging_means_less_damage_and_fewer_claims() {
+    let rough = |t: String| format!("{t}\n[operations.sorting.manual]\ndamage_per_sort = 0.01\n");
+    let mailers = shop(|t| rough(t.replace("share = 0.3", "share = 0.0")));
+    let cartons = shop(|t| {
+        rough(
+            t.replace("share = 0.7", "share = 0.0")
+                .replace("protection = 0.3", "protection = 0.1"),
+        )
+    });
+    assert!(mailers.quality.counts.damaged > 3 * cartons.quality.counts.damaged.max(1));
+    assert!(mailers.quality.claims_yuan_per_parcel > cartons.quality.claims_yuan_per_parcel);
+    // Cartons cost the shop more.
+    assert!(cartons.shop.unwrap().packaging_per_order > mailers.shop.unwrap().packaging_per_order);
+}
+
+#[test]
+fn a_later_cut_off_shortens_the_shops_time() {
+    // The shop packs into the evening; the carrier's last pickup comes at 19:00 or 22:30.
+    let evening = |t: String| t.replace("hours = 10 }]", "hours = 14 }]");
+    let early = shop(evening);
+    let late = shop(|t| {
+        format!(
+            "{}\n[operations.pickup]\nwaves = [\"13:00\", \"16:00\", \"22:30\"]\n",
+            evening(t)
+        )
+    });
+    assert!(
+        late.order_to_pickup_hours_mean < early.order_to_pickup_hours_mean - 1.0,
+        "{} vs {}",
+        late.order_to_pickup_hours_mean,
+        early.order_to_pickup_hours_mean
+    );
+}
