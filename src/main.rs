@@ -421,16 +421,19 @@ fn print_summary(o: &RunOutput) {
     }
     if let Some(sh) = &s.shop {
         println!(
-            "shop: {} orders, {} shipped, {} cancelled before shipping, {} still at the shop; packed {:.1} h after ordering; {:.3} yuan per shipped order (labour {:.3}, packaging {:.3}, shipping {:.2}, claims recovered {:.4})",
+            "shop: {} orders, {} shipped, {} cancelled before shipping, {} still at the shop; packed {:.1} h after ordering; {:.1}% returned, rating {:.2}; {:.3} yuan per shipped order (labour {:.3}, packaging {:.3}, shipping {:.2}, returns {:.3}, claims recovered {:.4})",
             sh.orders_placed,
             sh.shipped,
             sh.cancelled_before_shipping,
             sh.waiting_at_shop,
             sh.placed_to_packed_hours_mean,
+            sh.return_rate * 100.0,
+            sh.mean_rating,
             sh.cost_per_order,
             sh.fulfilment_labour_per_order,
             sh.packaging_per_order,
             sh.shipping_price_per_order,
+            sh.returns_shipping_per_order,
             sh.claims_recovered_per_order
         );
     }

@@ -114,6 +114,9 @@ pub fn write_run(dir: &Path, out: &RunOutput) -> Result<()> {
     write_atomic(&dir.join("cost_breakdown.csv"), &csv_bytes(&costs)?)?;
     write_atomic(&dir.join("nodes.csv"), &csv_bytes(&out.nodes)?)?;
     write_atomic(&dir.join("lanes.csv"), &csv_bytes(&out.lanes)?)?;
+    if !out.shops.is_empty() {
+        write_atomic(&dir.join("shop.csv"), &csv_bytes(&out.shops)?)?;
+    }
     let hist: Vec<HistRow> = out
         .transit_bins
         .iter()

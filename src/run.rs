@@ -159,6 +159,10 @@ pub struct ShopSummary {
     pub shipping_price_per_order: f64,
     /// Compensation received for damaged and lost parcels (subtracted).
     pub claims_recovered_per_order: f64,
+    /// Shipping paid for returns and exchanges (each a parcel at the shop price).
+    pub returns_shipping_per_order: f64,
+    pub return_rate: f64,
+    pub mean_rating: f64,
     pub cost_per_order: f64,
     #[serde(flatten)]
     pub counts: crate::ops::shop::ShopCounts,
@@ -166,7 +170,7 @@ pub struct ShopSummary {
 
 fn shop_summary(sc: &Scenario, m: &Carrier, claims_per_parcel: f64) -> Option<ShopSummary> {
     let shops = m.shops.as_ref()?;
-    let c = &shops.counts;
+    let c = &shops.totals();
     let shipped = c.shipped as f64;
     let cancelled = c.cancelled_address + c.cancelled_stockout + c.cancelled_payment;
     let placed = c.orders_placed as f64;
@@ -174,6 +178,7 @@ fn shop_summary(sc: &Scenario, m: &Carrier, claims_per_parcel: f64) -> Option<Sh
     let per = |x: f64| ratio(x, shipped);
     let (lab, pack, defect) = (per(labour), per(c.packaging_yuan), per(c.defects_yuan));
     let price = sc.operating_model.shop_price;
+    let returns_shipping = per((c.returns + c.exchanges) as f64 * price);
     Some(ShopSummary {
         orders_placed: c.orders_placed,
         shipped: c.shipped,
@@ -192,7 +197,10 @@ fn shop_summary(sc: &Scenario, m: &Carrier, claims_per_parcel: f64) -> Option<Sh
         defect_replacement_per_order: defect,
         shipping_price_per_order: price,
         claims_recovered_per_order: claims_per_parcel,
-        cost_per_order: lab + pack + defect + price - claims_per_parcel,
+        returns_shipping_per_order: returns_shipping,
+        return_rate: ratio(c.returns as f64, c.ratings as f64),
+        mean_rating: ratio(c.rating_sum, c.ratings as f64),
+        cost_per_order: lab + pack + defect + price + returns_shipping - claims_per_parcel,
         counts: c.clone(),
     })
 }
@@ -278,6 +286,55 @@ pub struct NodeRow {
     pub cost_per_parcel_yuan: f64,
 }
 
+/// One row of `shop.csv`: one shop (the shops sending from one outlet), measured window.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShopRow {
+    pub outlet: String,
+    pub orders_placed: u64,
+    pub shipped: u64,
+    pub cancelled: u64,
+    pub returns: u64,
+    pub exchanges: u64,
+    pub mean_rating: f64,
+    pub placed_to_packed_hours_mean: f64,
+    pub labour_per_order: f64,
+    pub packaging_per_order: f64,
+    pub cost_per_order: f64,
+}
+
+fn shop_rows(sc: &Scenario, net: &Network, m: &Carrier) -> Vec<ShopRow> {
+    let Some(shops) = &m.shops else {
+        return Vec::new();
+    };
+    let price = sc.operating_model.shop_price;
+    (0..net.outlets.len())
+        .filter(|&k| shops.active(k))
+        .map(|k| {
+            let c = &shops.floors[k].counts;
+            let shipped = c.shipped as f64;
+            let labour = ratio(shops.labour_per_shop_day() * sc.days as f64, shipped);
+            let packaging = ratio(c.packaging_yuan, shipped);
+            let other = ratio(
+                c.defects_yuan + (c.returns + c.exchanges) as f64 * price,
+                shipped,
+            );
+            ShopRow {
+                outlet: net.nodes[net.outlets[k] as usize].id.clone(),
+                orders_placed: c.orders_placed,
+                shipped: c.shipped,
+                cancelled: c.cancelled_address + c.cancelled_stockout + c.cancelled_payment,
+                returns: c.returns,
+                exchanges: c.exchanges,
+                mean_rating: ratio(c.rating_sum, c.ratings as f64),
+                placed_to_packed_hours_mean: ratio(c.placed_to_packed_hours, shipped),
+                labour_per_order: labour,
+                packaging_per_order: packaging,
+                cost_per_order: labour + packaging + other + price,
+            }
+        })
+        .collect()
+}
+
 /// One row of `lanes.csv`.
 #[derive(Debug, Clone, Serialize)]
 pub struct LaneRow {
@@ -313,6 +370,7 @@ pub struct RunOutput {
     pub summary: Summary,
     pub nodes: Vec<NodeRow>,
     pub lanes: Vec<LaneRow>,
+    pub shops: Vec<ShopRow>,
     pub traces: Vec<Trace>,
     pub info: RunInfo,
     /// Node ids, for naming trace rows.
@@ -607,6 +665,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     };
     Ok(RunOutput {
         summary,
+        shops: shop_rows(sc, net, m),
         nodes,
         lanes,
         traces: m.traces.values().cloned().collect(),
@@ -635,7 +694,7 @@ fn check_books(m: &Carrier) -> Result<()> {
         )));
     }
     if let Some(shops) = &m.shops {
-        let c = &shops.counts;
+        let c = &shops.totals();
         let ended = c.shipped
             + c.cancelled_address
             + c.cancelled_stockout

@@ -95,6 +95,24 @@ pub struct Shop {
     /// the probability that a sort damages the parcel). Q1-Q4.
     #[serde(default = "d_packaging")]
     pub packaging: Vec<Packaging>,
+    /// Extra return probability when the parcel arrived damaged, or late (-). Assumption.
+    #[serde(default = "d_ret_damaged")]
+    pub return_if_damaged: f64,
+    #[serde(default = "d_ret_late")]
+    pub return_if_late: f64,
+    /// Time a customer takes to hand a return to the outlet (h). Assumption.
+    #[serde(default = "d_ret_delay")]
+    pub return_delay_hours: f64,
+    /// Share of returns that are exchanges: a new parcel goes out when the return is back.
+    #[serde(default = "d_exchange")]
+    pub exchange_share: f64,
+    /// A customer's rating is 5 less these penalties (late, damaged, returned), at least 1.
+    #[serde(default = "d_pen_late")]
+    pub rating_penalty_late: f64,
+    #[serde(default = "d_pen_damaged")]
+    pub rating_penalty_damaged: f64,
+    #[serde(default = "d_pen_return")]
+    pub rating_penalty_return: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -106,6 +124,9 @@ pub struct Packaging {
     pub cost: f64,
     /// Damage probability multiplier (-): 1 = no protection.
     pub protection: f64,
+    /// Share of delivered orders of this category sent back (-). Q17 (fashion far higher).
+    #[serde(default = "d_return_rate")]
+    pub return_rate: f64,
 }
 
 /// Franchise (加盟: outlets are independent businesses paid per parcel) or direct-operated
@@ -709,6 +730,30 @@ fn d_waybill_fee() -> f64 {
 fn d_delivery_fee() -> f64 {
     1.5
 }
+fn d_return_rate() -> f64 {
+    0.03
+}
+fn d_ret_damaged() -> f64 {
+    0.6
+}
+fn d_ret_late() -> f64 {
+    0.05
+}
+fn d_ret_delay() -> f64 {
+    24.0
+}
+fn d_exchange() -> f64 {
+    0.3
+}
+fn d_pen_late() -> f64 {
+    1.0
+}
+fn d_pen_damaged() -> f64 {
+    2.0
+}
+fn d_pen_return() -> f64 {
+    0.5
+}
 fn d_addr_err() -> f64 {
     0.02
 }
@@ -761,12 +806,14 @@ fn d_packaging() -> Vec<Packaging> {
             share: 0.7,
             cost: 0.1,
             protection: 1.0,
+            return_rate: 0.03,
         },
         Packaging {
             name: "carton".into(),
             share: 0.3,
             cost: 1.0,
             protection: 0.3,
+            return_rate: 0.03,
         },
     ]
 }
@@ -1229,6 +1276,9 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
             ("shop.stockout_cancel_share", shop.stockout_cancel_share),
             ("shop.payment_failure_rate", shop.payment_failure_rate),
             ("shop.defect_rate", shop.defect_rate),
+            ("shop.return_if_damaged", shop.return_if_damaged),
+            ("shop.return_if_late", shop.return_if_late),
+            ("shop.exchange_share", shop.exchange_share),
         ] {
             probability(f, v)?;
         }
@@ -1243,6 +1293,10 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
             ("shop.restock_hours", shop.restock_hours),
             ("shop.wage_per_hour", shop.wage_per_hour),
             ("shop.defect_cost", shop.defect_cost),
+            ("shop.return_delay_hours", shop.return_delay_hours),
+            ("shop.rating_penalty_late", shop.rating_penalty_late),
+            ("shop.rating_penalty_damaged", shop.rating_penalty_damaged),
+            ("shop.rating_penalty_return", shop.rating_penalty_return),
         ] {
             non_negative(f, v)?;
         }
@@ -1277,6 +1331,7 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
             non_negative(&format!("shop.packaging[{i}].share"), p.share)?;
             non_negative(&format!("shop.packaging[{i}].cost"), p.cost)?;
             non_negative(&format!("shop.packaging[{i}].protection"), p.protection)?;
+            probability(&format!("shop.packaging[{i}].return_rate"), p.return_rate)?;
         }
     }
     if sc.org.span_of_control.is_nan() || sc.org.span_of_control < 2.0 {

@@ -88,3 +88,47 @@ fn a_later_cut_off_shortens_the_shops_time() {
         early.order_to_pickup_hours_mean
     );
 }
+
+#[test]
+fn returns_travel_back_through_the_network_and_exchanges_go_out_again() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let text = std::fs::read_to_string(root.join("shop_yiwu.toml"))
+        .unwrap()
+        .replace("\"two_yuan/", &format!("\"{}/two_yuan/", root.display()));
+    let tmp = tempfile::tempdir().unwrap();
+    let lane_into = |returns: &str| {
+        let path = tmp.path().join(format!("r{returns}.toml"));
+        let edited = text
+            .replace(
+                "defect_cost = 15",
+                "defect_cost = 15\nreturn_if_damaged = 0.0\nreturn_if_late = 0.0",
+            )
+            .replace("\ncost = ", &format!("\nreturn_rate = {returns}\ncost = "));
+        std::fs::write(&path, edited).unwrap();
+        let l = load(&path).unwrap();
+        let out = run(&l.scenario, &l.network, &l.sha256, &RunOptions::default()).unwrap();
+        // Hangzhou's customers only receive: anything on their way out is a return.
+        let back = out
+            .lanes
+            .iter()
+            .find(|r| r.from == "Hangzhou-O1" && r.to == "Hangzhou-C")
+            .unwrap()
+            .parcels;
+        (back, out.summary)
+    };
+    let (none_back, none) = lane_into("0.0");
+    let (some_back, some) = lane_into("0.2");
+    assert_eq!(none_back, 0);
+    assert!(some_back > 20, "{some_back}");
+    let sh = some.shop.unwrap();
+    assert!(
+        sh.counts.returns > 500 && sh.counts.exchanges > 100,
+        "{} {}",
+        sh.counts.returns,
+        sh.counts.exchanges
+    );
+    assert!(sh.returns_shipping_per_order > none.shop.as_ref().unwrap().returns_shipping_per_order);
+    assert!(sh.mean_rating < none.shop.unwrap().mean_rating);
+    // The carrier carried more parcels for the same orders.
+    assert!(some.parcels_generated > none.parcels_generated);
+}

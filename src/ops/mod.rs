@@ -50,6 +50,11 @@ pub struct Parcel {
     pub damaged: bool,
     /// Damage probability multiplier of its packaging (1 without a shop model).
     pub protection: f32,
+    /// Order, return or exchange; packaging type (index), for the shop.
+    pub kind: shop::Kind,
+    pub packaging: u8,
+    /// An exchange is due when this return arrives.
+    pub exchange_due: bool,
     pub cost: CostVec,
 }
 
@@ -144,6 +149,9 @@ impl LaneState {
 #[derive(Debug, Default)]
 pub struct OutletState {
     queue: VecDeque<u32>,
+    /// Returns and exchanges waiting to be handed to this outlet: (ready at, parcel to
+    /// make: destination outlet, packaging, kind, exchange due).
+    reverse: Vec<(SimTime, u32, u8, shop::Kind, bool)>,
     attempts_today: u32,
     /// Outlet-days: the outlet's own costs, courier salaries (direct model), and the
     /// outlet's share of the day's management overhead.
@@ -587,6 +595,9 @@ impl<'a> Carrier<'a> {
             traced,
             damaged: false,
             protection: 1.0,
+            kind: shop::Kind::Order,
+            packaging: 0,
+            exchange_due: false,
             cost: CostVec::default(),
         };
         if traced {
@@ -681,6 +692,41 @@ impl<'a> Carrier<'a> {
         }
     }
 
+    /// What follows a signature when the shop is modelled: an order may be rated and sent
+    /// back (a real parcel to the shop's outlet), and a return that asked for an exchange
+    /// brings a new parcel out to the customer.
+    fn after_delivery(&mut self, slot: u32, k: usize, when: SimTime, late: bool) {
+        let Some(shops) = &mut self.shops else {
+            return;
+        };
+        let p = &self.parcels[slot as usize];
+        match p.kind {
+            shop::Kind::Order => {
+                let measured = self.cfg.in_window(p.picked);
+                let shop = self.outlet_pos[p.origin as usize] as usize;
+                let after = shops.signed(shop, p.packaging, late, p.damaged, measured);
+                if after.returns {
+                    let ready = when + shops.return_delay();
+                    let back = (
+                        ready,
+                        p.origin,
+                        p.packaging,
+                        shop::Kind::Return,
+                        after.exchange,
+                    );
+                    self.outlets[k].reverse.push(back);
+                }
+            }
+            shop::Kind::Return if p.exchange_due => {
+                // The shop sends the replacement out from its own outlet.
+                let shop_outlet = self.outlet_pos[p.dest as usize] as usize;
+                let out = (when, p.origin, p.packaging, shop::Kind::Exchange, false);
+                self.outlets[shop_outlet].reverse.push(out);
+            }
+            _ => {}
+        }
+    }
+
     /// Asks for a surge crew at centre `pos` when its backlog is too long; the approval
     /// takes a decision delay per management layer.
     fn check_backlog(&mut self, pos: usize, now: SimTime, s: &mut Scheduler<Event>) {
@@ -745,11 +791,33 @@ impl<'a> Carrier<'a> {
                     }));
                 }
             }
+            // Returns and exchanges handed over at this outlet since the last wave.
+            let due = {
+                let r = &mut self.outlets[k].reverse;
+                r.sort_by_key(|x| x.0);
+                let n = r.partition_point(|x| x.0 <= now);
+                r.drain(..n).collect::<Vec<_>>()
+            };
+            let reverse = due.iter().map(|&(t, dest, packaging, kind, exchange)| {
+                let order = Order {
+                    placed: t,
+                    dest_outlet: dest,
+                    weight_kg: 0.5,
+                };
+                (order, packaging, kind, exchange)
+            });
+            let forward = handover
+                .iter()
+                .map(|so| (so.order, so.packaging, shop::Kind::Order, false));
             let lane = net.nodes[outlet as usize].lane_out;
-            for so in &handover {
-                let slot = self.new_parcel(outlet, &so.order, now);
+            for (order, packaging, kind, exchange) in forward.chain(reverse).collect::<Vec<_>>() {
+                let slot = self.new_parcel(outlet, &order, now);
                 if let Some(shops) = &self.shops {
-                    self.parcels[slot as usize].protection = shops.protection(so.packaging) as f32;
+                    let p = &mut self.parcels[slot as usize];
+                    p.protection = shops.protection(packaging) as f32;
+                    p.packaging = packaging;
+                    p.kind = kind;
+                    p.exchange_due = exchange;
                 }
                 self.charge(now, slot, Activity::Waybill, self.cfg.waybill);
                 self.charge(now, slot, Activity::Pickup, self.cfg.pickup_fee);
@@ -986,6 +1054,7 @@ impl<'a> Carrier<'a> {
                     }
                     self.step(slot, when, "signed", || node.id.clone());
                     self.end_journey(slot, now, late);
+                    self.after_delivery(slot, k, when, late);
                     if self.parcels[slot as usize].open == 0 {
                         self.finish(slot);
                     }

@@ -14,6 +14,21 @@ use rand_distr::Distribution;
 use rand_distr::weighted::WeightedIndex;
 use serde::Serialize;
 
+/// What a parcel carries: a shop's order, a customer's return, or an exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    #[default]
+    Order,
+    Return,
+    Exchange,
+}
+
+/// What the customer does once the parcel is signed for.
+pub struct AfterDelivery {
+    pub returns: bool,
+    pub exchange: bool,
+}
+
 /// Why an order ended before shipping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cancel {
@@ -48,11 +63,18 @@ pub struct ShopCounts {
     pub defects_yuan: f64,
     /// Hours from order placed to packed, summed over shipped orders.
     pub placed_to_packed_hours: f64,
+    /// After delivery: returns sent back, exchanges sent out, and customers' ratings.
+    pub returns: u64,
+    pub exchanges: u64,
+    pub ratings: u64,
+    pub rating_sum: f64,
 }
 
 /// One shop per origin outlet: its packing station and orders not yet handed over.
 pub struct ShopFloor {
     pub station: Sorter,
+    /// This shop's counts (measured window).
+    pub counts: ShopCounts,
     /// Whether any orders originate here (idle shops are not staffed).
     active: bool,
     /// Orders released later than the current wave (corrections, restock).
@@ -68,7 +90,6 @@ pub struct Shops {
     packaging: WeightedIndex<f64>,
     rng: Rng,
     pub floors: Vec<ShopFloor>,
-    pub counts: ShopCounts,
     window: (SimTime, SimTime),
 }
 
@@ -100,6 +121,7 @@ impl Shops {
             floors: active
                 .iter()
                 .map(|&active| ShopFloor {
+                    counts: ShopCounts::default(),
                     active,
                     station: Sorter::new(
                         cfg.packers,
@@ -110,7 +132,6 @@ impl Shops {
                     packed: Vec::new(),
                 })
                 .collect(),
-            counts: ShopCounts::default(),
             cfg: cfg.clone(),
             window,
         }
@@ -120,6 +141,50 @@ impl Shops {
         t >= self.window.0 && t < self.window.1
     }
 
+    /// A customer signs for an order at `when`: rates it and may send it back (and ask for
+    /// an exchange). Draws come from the shop's stream; counted when `measured`.
+    pub fn signed(
+        &mut self,
+        shop: usize,
+        packaging: u8,
+        late: bool,
+        damaged: bool,
+        measured: bool,
+    ) -> AfterDelivery {
+        let c = &self.cfg;
+        let (u_ret, u_ex): (f64, f64) = (self.rng.random(), self.rng.random());
+        let p = c.packaging[packaging as usize].return_rate
+            + if damaged { c.return_if_damaged } else { 0.0 }
+            + if late { c.return_if_late } else { 0.0 };
+        let returns = u_ret < p.min(1.0);
+        let exchange = returns && u_ex < c.exchange_share;
+        if measured {
+            let rating = 5.0
+                - if late { c.rating_penalty_late } else { 0.0 }
+                - if damaged {
+                    c.rating_penalty_damaged
+                } else {
+                    0.0
+                }
+                - if returns {
+                    c.rating_penalty_return
+                } else {
+                    0.0
+                };
+            let k = &mut self.floors[shop].counts;
+            k.ratings += 1;
+            k.rating_sum += rating.max(1.0);
+            k.returns += u64::from(returns);
+            k.exchanges += u64::from(exchange);
+        }
+        AfterDelivery { returns, exchange }
+    }
+
+    /// Time a customer takes to hand a return over.
+    pub fn return_delay(&self) -> SimTime {
+        SimTime::from_hours(self.cfg.return_delay_hours)
+    }
+
     /// Protection factor of a packaging type (multiplies the damage probability).
     pub fn protection(&self, packaging: u8) -> f64 {
         self.cfg.packaging[packaging as usize].protection
@@ -127,7 +192,7 @@ impl Shops {
 
     /// Confirmation, stock and payment of one new order: the order with the time it can
     /// be packed, or why it was cancelled.
-    fn admit(&mut self, order: Order) -> Result<ShopOrder, Cancel> {
+    fn admit(&mut self, k: usize, order: Order) -> Result<ShopOrder, Cancel> {
         let c = &self.cfg;
         let measured = self.measured(order.placed);
         let (u_err, u_fix, u_stock, u_what, u_pay): (f64, f64, f64, f64, f64) = (
@@ -139,7 +204,7 @@ impl Shops {
         );
         let packaging = self.packaging.sample(&mut self.rng) as u8;
         let mut release = order.placed;
-        let count = &mut self.counts;
+        let count = &mut self.floors[k].counts;
         if measured {
             count.orders_placed += 1;
         }
@@ -170,14 +235,51 @@ impl Shops {
         })
     }
 
-    fn cancel(&mut self, order: &Order, why: Cancel) {
+    fn cancel(&mut self, k: usize, order: &Order, why: Cancel) {
         if self.measured(order.placed) {
+            let c = &mut self.floors[k].counts;
             match why {
-                Cancel::Address => self.counts.cancelled_address += 1,
-                Cancel::Stockout => self.counts.cancelled_stockout += 1,
-                Cancel::Payment => self.counts.cancelled_payment += 1,
+                Cancel::Address => c.cancelled_address += 1,
+                Cancel::Stockout => c.cancelled_stockout += 1,
+                Cancel::Payment => c.cancelled_payment += 1,
             }
         }
+    }
+
+    /// Counts over all shops.
+    pub fn totals(&self) -> ShopCounts {
+        let mut t = ShopCounts::default();
+        for f in &self.floors {
+            let c = &f.counts;
+            t.orders_placed += c.orders_placed;
+            t.shipped += c.shipped;
+            t.cancelled_address += c.cancelled_address;
+            t.cancelled_stockout += c.cancelled_stockout;
+            t.cancelled_payment += c.cancelled_payment;
+            t.corrected += c.corrected;
+            t.waited_for_restock += c.waited_for_restock;
+            t.switched_product += c.switched_product;
+            t.defects_replaced += c.defects_replaced;
+            t.packaging_yuan += c.packaging_yuan;
+            t.defects_yuan += c.defects_yuan;
+            t.placed_to_packed_hours += c.placed_to_packed_hours;
+            t.returns += c.returns;
+            t.exchanges += c.exchanges;
+            t.ratings += c.ratings;
+            t.rating_sum += c.rating_sum;
+        }
+        t
+    }
+
+    /// Whether shop `k` ships anything (is staffed).
+    pub fn active(&self, k: usize) -> bool {
+        self.floors[k].active
+    }
+
+    /// Packing labour of one staffed shop per day (yuan).
+    pub fn labour_per_shop_day(&self) -> f64 {
+        let hours: f64 = self.cfg.pack_shifts.iter().map(|s| s.hours).sum();
+        self.cfg.packers as f64 * hours * self.cfg.wage_per_hour
     }
 
     /// A pickup wave at outlet `k` at `now`: the new `orders` go through the shop, and
@@ -185,9 +287,9 @@ impl Shops {
     pub fn wave(&mut self, k: usize, now: SimTime, orders: &[Order], out: &mut Vec<ShopOrder>) {
         out.clear();
         for o in orders {
-            match self.admit(*o) {
+            match self.admit(k, *o) {
                 Ok(so) => self.floors[k].held.push(so),
-                Err(why) => self.cancel(o, why),
+                Err(why) => self.cancel(k, o, why),
             }
         }
         // Pack, in release order, every order that could have reached the station by now.
@@ -207,18 +309,21 @@ impl Shops {
             };
             floor.packed.push((packed.done, so));
             if self.rng.random::<f64>() < self.cfg.defect_rate && self.measured(so.order.placed) {
-                self.counts.defects_replaced += 1;
-                self.counts.defects_yuan += self.cfg.defect_cost;
+                let c = &mut self.floors[k].counts;
+                c.defects_replaced += 1;
+                c.defects_yuan += self.cfg.defect_cost;
             }
         }
+        let window = self.window;
         let floor = &mut self.floors[k];
         floor.packed.sort_by_key(|p| p.0);
         let n = floor.packed.partition_point(|p| p.0 <= now);
         for (done, so) in floor.packed.drain(..n) {
-            if so.order.placed >= self.window.0 && so.order.placed < self.window.1 {
-                self.counts.shipped += 1;
-                self.counts.packaging_yuan += self.cfg.packaging[so.packaging as usize].cost;
-                self.counts.placed_to_packed_hours += (done - so.order.placed).hours();
+            if so.order.placed >= window.0 && so.order.placed < window.1 {
+                let c = &mut floor.counts;
+                c.shipped += 1;
+                c.packaging_yuan += self.cfg.packaging[so.packaging as usize].cost;
+                c.placed_to_packed_hours += (done - so.order.placed).hours();
             }
             out.push(so);
         }
@@ -240,8 +345,6 @@ impl Shops {
 
     /// Packing labour per day: every packer of a shop that ships is paid for every shift.
     pub fn labour_yuan_per_day(&self) -> f64 {
-        let hours: f64 = self.cfg.pack_shifts.iter().map(|s| s.hours).sum();
-        let shops = self.floors.iter().filter(|f| f.active).count();
-        shops as f64 * self.cfg.packers as f64 * hours * self.cfg.wage_per_hour
+        self.floors.iter().filter(|f| f.active).count() as f64 * self.labour_per_shop_day()
     }
 }
