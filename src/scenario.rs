@@ -61,12 +61,20 @@ pub struct Shop {
     /// Share of wrong orders cancelled instead of corrected (-). Assumption.
     #[serde(default = "d_err_cancel")]
     pub error_cancel_share: f64,
-    /// Share of orders whose product is out of stock (-). Assumption.
-    #[serde(default = "d_stockout")]
-    pub stockout_rate: f64,
-    /// Time to restock (h). Assumption.
-    #[serde(default = "d_restock")]
-    pub restock_hours: f64,
+    /// Products each shop sells, equally popular (count). Assumption.
+    #[serde(default = "d_products")]
+    pub products: u32,
+    /// Stock of each product at the start, the reorder point at which a replenishment is
+    /// ordered, and the quantity ordered (units). Assumption.
+    #[serde(default = "d_initial_stock")]
+    pub initial_stock: i64,
+    #[serde(default = "d_reorder_point")]
+    pub reorder_point: i64,
+    #[serde(default = "d_order_quantity")]
+    pub order_quantity: i64,
+    /// Replenishment lead time (h). Assumption.
+    #[serde(default = "d_lead_time")]
+    pub lead_time_hours: f64,
     /// Of stock-outs: share of customers switching product (ships at once) and share
     /// cancelling; the rest wait for the restock (-). Assumption.
     #[serde(default = "d_switch")]
@@ -763,10 +771,19 @@ fn d_correction() -> f64 {
 fn d_err_cancel() -> f64 {
     0.2
 }
-fn d_stockout() -> f64 {
-    0.03
+fn d_products() -> u32 {
+    50
 }
-fn d_restock() -> f64 {
+fn d_initial_stock() -> i64 {
+    200
+}
+fn d_reorder_point() -> i64 {
+    80
+}
+fn d_order_quantity() -> i64 {
+    150
+}
+fn d_lead_time() -> f64 {
     48.0
 }
 fn d_switch() -> f64 {
@@ -1271,7 +1288,6 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         for (f, v) in [
             ("shop.address_error_rate", shop.address_error_rate),
             ("shop.error_cancel_share", shop.error_cancel_share),
-            ("shop.stockout_rate", shop.stockout_rate),
             ("shop.stockout_switch_share", shop.stockout_switch_share),
             ("shop.stockout_cancel_share", shop.stockout_cancel_share),
             ("shop.payment_failure_rate", shop.payment_failure_rate),
@@ -1290,7 +1306,7 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         }
         for (f, v) in [
             ("shop.correction_hours", shop.correction_hours),
-            ("shop.restock_hours", shop.restock_hours),
+            ("shop.lead_time_hours", shop.lead_time_hours),
             ("shop.wage_per_hour", shop.wage_per_hour),
             ("shop.defect_cost", shop.defect_cost),
             ("shop.return_delay_hours", shop.return_delay_hours),
@@ -1301,6 +1317,15 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
             non_negative(f, v)?;
         }
         positive("shop.pack_minutes", shop.pack_minutes)?;
+        if shop.products == 0 {
+            return Err(src.error("shop.products", "must be at least 1"));
+        }
+        if shop.initial_stock < 0 || shop.reorder_point < 0 {
+            return Err(src.error("shop.reorder_point", "stock levels cannot be negative"));
+        }
+        if shop.order_quantity <= 0 {
+            return Err(src.error("shop.order_quantity", "must be at least 1"));
+        }
         if shop.packers == 0 {
             return Err(src.error("shop.packers", "must be at least 1"));
         }

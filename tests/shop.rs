@@ -41,9 +41,19 @@ fn every_order_ends_in_exactly_one_state() {
 #[test]
 fn more_stock_outs_mean_longer_waits_and_more_cancellations() {
     let normal = shop(|t| t);
-    let short = shop(|t| t.replace("stockout_rate = 0.03", "stockout_rate = 0.3"));
+    // Reordering later and in smaller lots leaves the shelves empty more often.
+    let short = shop(|t| {
+        t.replace("reorder_point = 80", "reorder_point = 10")
+            .replace("order_quantity = 150", "order_quantity = 60")
+            .replace("initial_stock = 200", "initial_stock = 60")
+    });
     let (a, b) = (normal.shop.unwrap(), short.shop.unwrap());
-    assert!(b.counts.cancelled_stockout > 3 * a.counts.cancelled_stockout);
+    assert!(
+        b.counts.cancelled_stockout > 3 * a.counts.cancelled_stockout,
+        "{} vs {}",
+        b.counts.cancelled_stockout,
+        a.counts.cancelled_stockout
+    );
     assert!(
         b.placed_to_packed_hours_mean > a.placed_to_packed_hours_mean + 2.0,
         "{} vs {} ({} waited)",

@@ -75,6 +75,10 @@ pub struct ShopFloor {
     pub station: Sorter,
     /// This shop's counts (measured window).
     pub counts: ShopCounts,
+    /// Units on hand per product (negative: orders waiting for the replenishment), and the
+    /// replenishment on its way (arrival, quantity).
+    stock: Vec<i64>,
+    on_order: Vec<Option<(SimTime, i64)>>,
     /// Whether any orders originate here (idle shops are not staffed).
     active: bool,
     /// Orders released later than the current wave (corrections, restock).
@@ -122,6 +126,8 @@ impl Shops {
                 .iter()
                 .map(|&active| ShopFloor {
                     counts: ShopCounts::default(),
+                    stock: vec![cfg.initial_stock; cfg.products as usize],
+                    on_order: vec![None; cfg.products as usize],
                     active,
                     station: Sorter::new(
                         cfg.packers,
@@ -195,16 +201,17 @@ impl Shops {
     fn admit(&mut self, k: usize, order: Order) -> Result<ShopOrder, Cancel> {
         let c = &self.cfg;
         let measured = self.measured(order.placed);
-        let (u_err, u_fix, u_stock, u_what, u_pay): (f64, f64, f64, f64, f64) = (
-            self.rng.random(),
+        let (u_err, u_fix, u_what, u_pay): (f64, f64, f64, f64) = (
             self.rng.random(),
             self.rng.random(),
             self.rng.random(),
             self.rng.random(),
         );
+        let product = self.rng.random_range(0..c.products as usize);
         let packaging = self.packaging.sample(&mut self.rng) as u8;
         let mut release = order.placed;
-        let count = &mut self.floors[k].counts;
+        let floor = &mut self.floors[k];
+        let count = &mut floor.counts;
         if measured {
             count.orders_placed += 1;
         }
@@ -215,15 +222,30 @@ impl Shops {
             release = release + SimTime::from_hours(c.correction_hours);
             count.corrected += u64::from(measured);
         }
-        if u_stock < c.stockout_rate {
-            if u_what < c.stockout_cancel_share {
-                return Err(Cancel::Stockout);
-            } else if u_what < c.stockout_cancel_share + c.stockout_switch_share {
-                count.switched_product += u64::from(measured);
-            } else {
-                release = release + SimTime::from_hours(c.restock_hours);
-                count.waited_for_restock += u64::from(measured);
-            }
+        // Inventory: a replenishment that has arrived is put on the shelf first.
+        if let Some((arrives, qty)) = floor.on_order[product]
+            && arrives <= order.placed
+        {
+            floor.stock[product] += qty;
+            floor.on_order[product] = None;
+        }
+        let lead = SimTime::from_hours(c.lead_time_hours);
+        if floor.stock[product] > 0 {
+            floor.stock[product] -= 1;
+        } else if u_what < c.stockout_cancel_share {
+            return Err(Cancel::Stockout);
+        } else if u_what < c.stockout_cancel_share + c.stockout_switch_share {
+            count.switched_product += u64::from(measured);
+        } else {
+            // Waits for the replenishment (ordered now if none is on its way).
+            let (arrives, _) =
+                *floor.on_order[product].get_or_insert((order.placed + lead, c.order_quantity));
+            release = release.max(arrives);
+            floor.stock[product] -= 1;
+            count.waited_for_restock += u64::from(measured);
+        }
+        if floor.stock[product] <= c.reorder_point && floor.on_order[product].is_none() {
+            floor.on_order[product] = Some((order.placed + lead, c.order_quantity));
         }
         if u_pay < c.payment_failure_rate {
             return Err(Cancel::Payment);
@@ -286,7 +308,10 @@ impl Shops {
     /// every order packed by now is handed over (in `out`, in packing order).
     pub fn wave(&mut self, k: usize, now: SimTime, orders: &[Order], out: &mut Vec<ShopOrder>) {
         out.clear();
-        for o in orders {
+        // Stock is taken in the order customers placed their orders.
+        let mut orders = orders.to_vec();
+        orders.sort_by_key(|o| o.placed);
+        for o in &orders {
             match self.admit(k, *o) {
                 Ok(so) => self.floors[k].held.push(so),
                 Err(why) => self.cancel(k, o, why),
