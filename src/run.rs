@@ -163,6 +163,9 @@ pub struct ShopSummary {
     pub returns_shipping_per_order: f64,
     pub return_rate: f64,
     pub mean_rating: f64,
+    /// Complaints about returns per million shipped orders, and their handling cost.
+    pub return_complaints_per_million: f64,
+    pub complaint_handling_per_order: f64,
     pub cost_per_order: f64,
     #[serde(flatten)]
     pub counts: crate::ops::shop::ShopCounts,
@@ -200,7 +203,10 @@ fn shop_summary(sc: &Scenario, m: &Carrier, claims_per_parcel: f64) -> Option<Sh
         returns_shipping_per_order: returns_shipping,
         return_rate: ratio(c.returns as f64, c.ratings as f64),
         mean_rating: ratio(c.rating_sum, c.ratings as f64),
-        cost_per_order: lab + pack + defect + price + returns_shipping - claims_per_parcel,
+        return_complaints_per_million: per(c.complaints_returns as f64 * 1e6),
+        complaint_handling_per_order: per(c.complaints_yuan),
+        cost_per_order: lab + pack + defect + price + returns_shipping + per(c.complaints_yuan)
+            - claims_per_parcel,
         counts: c.clone(),
     })
 }
@@ -315,7 +321,7 @@ fn shop_rows(sc: &Scenario, net: &Network, m: &Carrier) -> Vec<ShopRow> {
             let labour = ratio(shops.labour_per_shop_day() * sc.days as f64, shipped);
             let packaging = ratio(c.packaging_yuan, shipped);
             let other = ratio(
-                c.defects_yuan + (c.returns + c.exchanges) as f64 * price,
+                c.defects_yuan + (c.returns + c.exchanges) as f64 * price + c.complaints_yuan,
                 shipped,
             );
             ShopRow {

@@ -114,6 +114,12 @@ pub struct Shop {
     /// Share of returns that are exchanges: a new parcel goes out when the return is back.
     #[serde(default = "d_exchange")]
     pub exchange_share: f64,
+    /// Probability that a return (the hassle of sending it back) brings a complaint to the
+    /// shop, and the staff time to handle one (-, yuan). Assumption.
+    #[serde(default = "d_c_return")]
+    pub complaint_if_returned: f64,
+    #[serde(default = "d_shop_complaint_cost")]
+    pub complaint_cost: f64,
     /// A customer's rating is 5 less these penalties (late, damaged, returned), at least 1.
     #[serde(default = "d_pen_late")]
     pub rating_penalty_late: f64,
@@ -630,6 +636,15 @@ pub struct Delivery {
     /// Probability that one delivery attempt fails (-). Assumption.
     #[serde(default = "d_fail")]
     pub failure_rate: f64,
+    /// Share of failed attempts left at a pick-up station instead of retried next wave (-),
+    /// the hours until the customer collects, and the station's fee per parcel (yuan).
+    /// Assumption (Cainiao stations, L21).
+    #[serde(default)]
+    pub station_share: f64,
+    #[serde(default = "d_collect")]
+    pub station_collect_hours: f64,
+    #[serde(default = "d_station_fee")]
+    pub station_fee: f64,
     /// On time means signed within this many hours of pickup (h). Q15 (72-hour rate).
     #[serde(default = "d_promise")]
     pub promise_hours: f64,
@@ -752,6 +767,12 @@ fn d_ret_delay() -> f64 {
 }
 fn d_exchange() -> f64 {
     0.3
+}
+fn d_c_return() -> f64 {
+    0.05
+}
+fn d_shop_complaint_cost() -> f64 {
+    20.0
 }
 fn d_pen_late() -> f64 {
     1.0
@@ -941,6 +962,12 @@ fn d_courier_speed() -> f64 {
 }
 fn d_fail() -> f64 {
     0.05
+}
+fn d_collect() -> f64 {
+    8.0
+}
+fn d_station_fee() -> f64 {
+    0.3
 }
 fn d_promise() -> f64 {
     72.0
@@ -1295,6 +1322,7 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
             ("shop.return_if_damaged", shop.return_if_damaged),
             ("shop.return_if_late", shop.return_if_late),
             ("shop.exchange_share", shop.exchange_share),
+            ("shop.complaint_if_returned", shop.complaint_if_returned),
         ] {
             probability(f, v)?;
         }
@@ -1310,6 +1338,7 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
             ("shop.wage_per_hour", shop.wage_per_hour),
             ("shop.defect_cost", shop.defect_cost),
             ("shop.return_delay_hours", shop.return_delay_hours),
+            ("shop.complaint_cost", shop.complaint_cost),
             ("shop.rating_penalty_late", shop.rating_penalty_late),
             ("shop.rating_penalty_damaged", shop.rating_penalty_damaged),
             ("shop.rating_penalty_return", shop.rating_penalty_return),

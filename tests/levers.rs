@@ -123,3 +123,17 @@ fn direct_operation_pays_couriers_by_the_day_and_needs_more_managers() {
     assert!((margins - franchise.operating_model.system_margin).abs() < 1e-9);
     assert!(direct.operating_model.franchise.is_none());
 }
+
+#[test]
+fn pick_up_stations_replace_second_attempts() {
+    let retry = small("", "");
+    let station = small(
+        "",
+        "[operations.delivery]\nstation_share = 1.0\nfailure_rate = 0.2",
+    );
+    let retry_more = small("", "[operations.delivery]\nfailure_rate = 0.2");
+    // Every failed attempt ends at a station: one attempt per parcel, a fee instead.
+    assert!((station.delivery_attempts_per_parcel - 1.0).abs() < 1e-12);
+    assert!(retry_more.delivery_attempts_per_parcel > 1.1);
+    assert!(retry.delivery_attempts_per_parcel < retry_more.delivery_attempts_per_parcel);
+}

@@ -203,6 +203,10 @@ pub struct Config {
     pub pickup_fee: Money,
     pub outlet_day: Money,
     pub courier_pay: Money,
+    /// Failed attempts left at a pick-up station: share, collection delay, fee.
+    pub station_share: f64,
+    pub station_collect: SimTime,
+    pub station_fee: Money,
     /// Direct model: a courier's pay per day, busy or idle.
     pub courier_wage_day: Money,
     pub courier_per_km: f64,
@@ -334,6 +338,9 @@ impl<'a> Carrier<'a> {
                 true => Money::ZERO,
                 false => Money::from_yuan(c.courier_pay_per_delivery),
             },
+            station_share: o.delivery.station_share,
+            station_collect: SimTime::from_hours(o.delivery.station_collect_hours),
+            station_fee: Money::from_yuan(o.delivery.station_fee),
             courier_wage_day: match direct {
                 true => Money::from_yuan(sc.operating_model.courier_daily_wage),
                 false => Money::ZERO,
@@ -1034,10 +1041,24 @@ impl<'a> Carrier<'a> {
                     p.attempts += 1;
                     let when = now + SimTime::from_hours(tour_h * (i + 1) as f64 / m as f64);
                     let fails = self.fail_rng.random::<f64>() < self.outlets[k].failure_rate;
-                    if fails || when > self.cfg.horizon {
+                    let mut when = when;
+                    if fails {
+                        // (No draw when stations are off, so other runs' draws stay the same.)
+                        let to_station = self.cfg.station_share > 0.0
+                            && self.fail_rng.random::<f64>() < self.cfg.station_share;
                         self.step(slot, when.min(self.cfg.horizon), "attempt_failed", || {
                             node.id.clone()
                         });
+                        if !to_station || when > self.cfg.horizon {
+                            failed.push(slot);
+                            continue;
+                        }
+                        // Left at a pick-up station; the customer collects it later.
+                        self.step(slot, when, "left_at_station", || node.id.clone());
+                        self.charge(now, slot, Activity::LastMile, self.cfg.station_fee);
+                        self.outlets[k].spent += self.cfg.station_fee;
+                        when = when + self.cfg.station_collect;
+                    } else if when > self.cfg.horizon {
                         failed.push(slot);
                         continue;
                     }

@@ -68,6 +68,9 @@ pub struct ShopCounts {
     pub exchanges: u64,
     pub ratings: u64,
     pub rating_sum: f64,
+    /// Complaints to the shop about the return experience, and their handling cost.
+    pub complaints_returns: u64,
+    pub complaints_yuan: f64,
 }
 
 /// One shop per origin outlet: its packing station and orders not yet handed over.
@@ -158,7 +161,8 @@ impl Shops {
         measured: bool,
     ) -> AfterDelivery {
         let c = &self.cfg;
-        let (u_ret, u_ex): (f64, f64) = (self.rng.random(), self.rng.random());
+        let (u_ret, u_ex, u_c): (f64, f64, f64) =
+            (self.rng.random(), self.rng.random(), self.rng.random());
         let p = c.packaging[packaging as usize].return_rate
             + if damaged { c.return_if_damaged } else { 0.0 }
             + if late { c.return_if_late } else { 0.0 };
@@ -182,6 +186,10 @@ impl Shops {
             k.rating_sum += rating.max(1.0);
             k.returns += u64::from(returns);
             k.exchanges += u64::from(exchange);
+            if returns && u_c < c.complaint_if_returned {
+                k.complaints_returns += 1;
+                k.complaints_yuan += c.complaint_cost;
+            }
         }
         AfterDelivery { returns, exchange }
     }
@@ -289,6 +297,8 @@ impl Shops {
             t.exchanges += c.exchanges;
             t.ratings += c.ratings;
             t.rating_sum += c.rating_sum;
+            t.complaints_returns += c.complaints_returns;
+            t.complaints_yuan += c.complaints_yuan;
         }
         t
     }
