@@ -155,8 +155,10 @@ pub struct ShopSummary {
     pub fulfilment_labour_per_order: f64,
     pub packaging_per_order: f64,
     pub defect_replacement_per_order: f64,
-    /// The price paid to the carrier (the shop price of `[operating_model]`).
+    /// Shipping paid per order (the network's shop price, or another carrier's price).
     pub shipping_price_per_order: f64,
+    /// Share of shipped orders sent with carriers other than the simulated network.
+    pub other_carriers_share: f64,
     /// Compensation received for damaged and lost parcels (subtracted).
     pub claims_recovered_per_order: f64,
     /// Shipping paid for returns and exchanges (each a parcel at the shop price).
@@ -180,8 +182,8 @@ fn shop_summary(sc: &Scenario, m: &Carrier, claims_per_parcel: f64) -> Option<Sh
     let labour = shops.labour_yuan_per_day() * sc.days as f64;
     let per = |x: f64| ratio(x, shipped);
     let (lab, pack, defect) = (per(labour), per(c.packaging_yuan), per(c.defects_yuan));
-    let price = sc.operating_model.shop_price;
-    let returns_shipping = per((c.returns + c.exchanges) as f64 * price);
+    let price = per(c.shipping_yuan);
+    let returns_shipping = per((c.returns + c.exchanges) as f64 * sc.operating_model.shop_price);
     Some(ShopSummary {
         orders_placed: c.orders_placed,
         shipped: c.shipped,
@@ -199,6 +201,7 @@ fn shop_summary(sc: &Scenario, m: &Carrier, claims_per_parcel: f64) -> Option<Sh
         packaging_per_order: pack,
         defect_replacement_per_order: defect,
         shipping_price_per_order: price,
+        other_carriers_share: per(c.shipped_other_carriers as f64),
         claims_recovered_per_order: claims_per_parcel,
         returns_shipping_per_order: returns_shipping,
         return_rate: ratio(c.returns as f64, c.ratings as f64),
@@ -321,7 +324,10 @@ fn shop_rows(sc: &Scenario, net: &Network, m: &Carrier) -> Vec<ShopRow> {
             let labour = ratio(shops.labour_per_shop_day() * sc.days as f64, shipped);
             let packaging = ratio(c.packaging_yuan, shipped);
             let other = ratio(
-                c.defects_yuan + (c.returns + c.exchanges) as f64 * price + c.complaints_yuan,
+                c.defects_yuan
+                    + (c.returns + c.exchanges) as f64 * price
+                    + c.complaints_yuan
+                    + c.shipping_yuan,
                 shipped,
             );
             ShopRow {
@@ -335,7 +341,7 @@ fn shop_rows(sc: &Scenario, net: &Network, m: &Carrier) -> Vec<ShopRow> {
                 placed_to_packed_hours_mean: ratio(c.placed_to_packed_hours, shipped),
                 labour_per_order: labour,
                 packaging_per_order: packaging,
-                cost_per_order: labour + packaging + other + price,
+                cost_per_order: labour + packaging + other,
             }
         })
         .collect()

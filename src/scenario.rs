@@ -120,6 +120,19 @@ pub struct Shop {
     pub complaint_if_returned: f64,
     #[serde(default = "d_shop_complaint_cost")]
     pub complaint_cost: f64,
+    /// How the shop picks a carrier per order: `network` (always the simulated network),
+    /// `shares` (at random by `share`), `cheapest` for the destination, or `fastest`.
+    #[serde(default)]
+    pub carrier_policy: CarrierPolicy,
+    /// The simulated network's expected door-to-door time (h) and share, for the policies.
+    #[serde(default = "d_network_hours")]
+    pub network_expected_hours: f64,
+    #[serde(default = "d_network_share")]
+    pub network_share: f64,
+    /// Other carriers the shop can use. They are not simulated: a price (fixed plus per
+    /// 1,000 km to the destination) and a door-to-door time.
+    #[serde(default)]
+    pub carriers: Vec<OtherCarrier>,
     /// A customer's rating is 5 less these penalties (late, damaged, returned), at least 1.
     #[serde(default = "d_pen_late")]
     pub rating_penalty_late: f64,
@@ -127,6 +140,32 @@ pub struct Shop {
     pub rating_penalty_damaged: f64,
     #[serde(default = "d_pen_return")]
     pub rating_penalty_return: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CarrierPolicy {
+    #[default]
+    Network,
+    Shares,
+    Cheapest,
+    Fastest,
+}
+
+/// A carrier other than the simulated network, seen from the shop.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherCarrier {
+    pub name: String,
+    /// Price per parcel (yuan) and extra per 1,000 km to the destination (yuan).
+    pub price: f64,
+    #[serde(default)]
+    pub price_per_1000km: f64,
+    /// Mean door-to-door time (h).
+    pub expected_hours: f64,
+    /// Weight under the `shares` policy.
+    #[serde(default)]
+    pub share: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -774,6 +813,12 @@ fn d_c_return() -> f64 {
 fn d_shop_complaint_cost() -> f64 {
     20.0
 }
+fn d_network_hours() -> f64 {
+    48.0
+}
+fn d_network_share() -> f64 {
+    1.0
+}
 fn d_pen_late() -> f64 {
     1.0
 }
@@ -1379,6 +1424,28 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
             return Err(src.error(
                 "shop.packaging",
                 "needs at least one packaging with a positive share",
+            ));
+        }
+        non_negative("shop.network_share", shop.network_share)?;
+        positive("shop.network_expected_hours", shop.network_expected_hours)?;
+        for (i, c) in shop.carriers.iter().enumerate() {
+            non_negative(&format!("shop.carriers[{i}].price"), c.price)?;
+            non_negative(
+                &format!("shop.carriers[{i}].price_per_1000km"),
+                c.price_per_1000km,
+            )?;
+            positive(
+                &format!("shop.carriers[{i}].expected_hours"),
+                c.expected_hours,
+            )?;
+            non_negative(&format!("shop.carriers[{i}].share"), c.share)?;
+        }
+        if shop.carrier_policy == CarrierPolicy::Shares
+            && shop.network_share + shop.carriers.iter().map(|c| c.share).sum::<f64>() <= 0.0
+        {
+            return Err(src.error(
+                "shop.carrier_policy",
+                "`shares` needs a positive share somewhere",
             ));
         }
         for (i, p) in shop.packaging.iter().enumerate() {

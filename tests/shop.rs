@@ -108,7 +108,12 @@ fn returns_travel_back_through_the_network_and_exchanges_go_out_again() {
     let tmp = tempfile::tempdir().unwrap();
     let lane_into = |returns: &str| {
         let path = tmp.path().join(format!("r{returns}.toml"));
+        // Every order goes with the network, so every return is visible on its lanes.
         let edited = text
+            .replace(
+                "carrier_policy = \"cheapest\"",
+                "carrier_policy = \"network\"",
+            )
             .replace(
                 "defect_cost = 15",
                 "defect_cost = 15\nreturn_if_damaged = 0.0\nreturn_if_late = 0.0",
@@ -141,4 +146,25 @@ fn returns_travel_back_through_the_network_and_exchanges_go_out_again() {
     assert!(sh.mean_rating < none.shop.unwrap().mean_rating);
     // The carrier carried more parcels for the same orders.
     assert!(some.parcels_generated > none.parcels_generated);
+}
+
+#[test]
+fn the_shop_gives_each_order_to_the_cheapest_carrier_for_its_destination() {
+    let cheapest = shop(|t| t);
+    let ours_only = shop(|t| {
+        t.replace(
+            "carrier_policy = \"cheapest\"",
+            "carrier_policy = \"network\"",
+        )
+    });
+    let (a, b) = (cheapest.shop.unwrap(), ours_only.shop.unwrap());
+    // Near destinations go to the rival, far ones stay with the network.
+    assert!(
+        a.other_carriers_share > 0.2 && a.other_carriers_share < 0.9,
+        "{}",
+        a.other_carriers_share
+    );
+    assert_eq!(b.other_carriers_share, 0.0);
+    assert!(a.shipping_price_per_order < b.shipping_price_per_order);
+    assert!(cheapest.parcels_generated < ours_only.parcels_generated);
 }

@@ -508,6 +508,7 @@ impl<'a> Carrier<'a> {
             shops: sc.shop.as_ref().map(|sh| {
                 shop::Shops::new(
                     sh,
+                    sc.operating_model.shop_price,
                     &active,
                     horizon_days as u64,
                     rng(seed, Stream::Shop, 0),
@@ -788,13 +789,19 @@ impl<'a> Carrier<'a> {
                 .draw(k, w, now, &mut self.demand_rng, &mut orders);
             // With a shop, orders are handed over once packed; without, at once.
             match &mut self.shops {
-                Some(shops) => shops.wave(k, now, &orders, &mut handover),
+                Some(shops) => {
+                    let zone = net.nodes[outlet as usize].zone;
+                    let km = |dest: u32| net.zones.distance_km[zone][net.nodes[dest as usize].zone];
+                    shops.wave(k, now, &orders, km, &mut handover)
+                }
                 None => {
                     handover.clear();
                     handover.extend(orders.iter().map(|&order| shop::ShopOrder {
                         order,
                         release: order.placed,
                         packaging: 0,
+                        carrier: 0,
+                        price: 0.0,
                     }));
                 }
             }

@@ -45,6 +45,10 @@ pub struct ShopOrder {
     pub release: SimTime,
     /// Packaging type (index into the scenario's list).
     pub packaging: u8,
+    /// Carrier: 0 is the simulated network, i > 0 the scenario's other carrier i − 1.
+    pub carrier: u8,
+    /// What the shop pays for shipping it (yuan).
+    pub price: f64,
 }
 
 /// Counts and money of the shop, over orders placed in the measured window.
@@ -71,6 +75,9 @@ pub struct ShopCounts {
     /// Complaints to the shop about the return experience, and their handling cost.
     pub complaints_returns: u64,
     pub complaints_yuan: f64,
+    /// Shipping paid for shipped orders, and orders shipped with other carriers.
+    pub shipping_yuan: f64,
+    pub shipped_other_carriers: u64,
 }
 
 /// One shop per origin outlet: its packing station and orders not yet handed over.
@@ -93,6 +100,8 @@ pub struct ShopFloor {
 /// The shops of all outlets.
 pub struct Shops {
     cfg: Shop,
+    /// The simulated network's price to the shop (yuan per parcel).
+    network_price: f64,
     calendar: Calendar,
     packaging: WeightedIndex<f64>,
     rng: Rng,
@@ -104,6 +113,7 @@ impl Shops {
     /// `active[k]`: whether orders originate at outlet `k`.
     pub fn new(
         cfg: &Shop,
+        network_price: f64,
         active: &[bool],
         days: u64,
         rng: Rng,
@@ -121,6 +131,7 @@ impl Shops {
             .collect();
         let mean_ms = cfg.pack_minutes * 60_000.0;
         Shops {
+            network_price,
             calendar: Calendar::daily(&shifts, days),
             packaging: WeightedIndex::new(cfg.packaging.iter().map(|p| p.share))
                 .expect("validated shares"),
@@ -206,7 +217,43 @@ impl Shops {
 
     /// Confirmation, stock and payment of one new order: the order with the time it can
     /// be packed, or why it was cancelled.
-    fn admit(&mut self, k: usize, order: Order) -> Result<ShopOrder, Cancel> {
+    /// The carrier for an order going `km` away, by the scenario's policy: (index, price).
+    fn choose_carrier(&mut self, km: f64) -> (u8, f64) {
+        use crate::scenario::CarrierPolicy;
+        let c = &self.cfg;
+        let price_of = |i: usize| match i {
+            0 => self.network_price,
+            i => {
+                let o = &c.carriers[i - 1];
+                o.price + o.price_per_1000km * km / 1000.0
+            }
+        };
+        let hours_of = |i: usize| match i {
+            0 => c.network_expected_hours,
+            i => c.carriers[i - 1].expected_hours,
+        };
+        let n = c.carriers.len() + 1;
+        let i = match c.carrier_policy {
+            CarrierPolicy::Network => 0,
+            CarrierPolicy::Cheapest => (0..n)
+                .min_by(|&a, &b| price_of(a).total_cmp(&price_of(b)))
+                .expect("the network"),
+            CarrierPolicy::Fastest => (0..n)
+                .min_by(|&a, &b| hours_of(a).total_cmp(&hours_of(b)))
+                .expect("the network"),
+            CarrierPolicy::Shares => {
+                let w: Vec<f64> = std::iter::once(c.network_share)
+                    .chain(c.carriers.iter().map(|o| o.share))
+                    .collect();
+                WeightedIndex::new(&w)
+                    .expect("validated shares")
+                    .sample(&mut self.rng)
+            }
+        };
+        (i as u8, price_of(i))
+    }
+
+    fn admit(&mut self, k: usize, order: Order, km: f64) -> Result<ShopOrder, Cancel> {
         let c = &self.cfg;
         let measured = self.measured(order.placed);
         let (u_err, u_fix, u_what, u_pay): (f64, f64, f64, f64) = (
@@ -217,6 +264,8 @@ impl Shops {
         );
         let product = self.rng.random_range(0..c.products as usize);
         let packaging = self.packaging.sample(&mut self.rng) as u8;
+        let (carrier, price) = self.choose_carrier(km);
+        let c = &self.cfg;
         let mut release = order.placed;
         let floor = &mut self.floors[k];
         let count = &mut floor.counts;
@@ -262,6 +311,8 @@ impl Shops {
             order,
             release,
             packaging,
+            carrier,
+            price,
         })
     }
 
@@ -299,6 +350,8 @@ impl Shops {
             t.rating_sum += c.rating_sum;
             t.complaints_returns += c.complaints_returns;
             t.complaints_yuan += c.complaints_yuan;
+            t.shipping_yuan += c.shipping_yuan;
+            t.shipped_other_carriers += c.shipped_other_carriers;
         }
         t
     }
@@ -316,13 +369,21 @@ impl Shops {
 
     /// A pickup wave at outlet `k` at `now`: the new `orders` go through the shop, and
     /// every order packed by now is handed over (in `out`, in packing order).
-    pub fn wave(&mut self, k: usize, now: SimTime, orders: &[Order], out: &mut Vec<ShopOrder>) {
+    /// `km(dest)`: road distance from this shop to a destination outlet.
+    pub fn wave(
+        &mut self,
+        k: usize,
+        now: SimTime,
+        orders: &[Order],
+        km: impl Fn(u32) -> f64,
+        out: &mut Vec<ShopOrder>,
+    ) {
         out.clear();
         // Stock is taken in the order customers placed their orders.
         let mut orders = orders.to_vec();
         orders.sort_by_key(|o| o.placed);
         for o in &orders {
-            match self.admit(k, *o) {
+            match self.admit(k, *o, km(o.dest_outlet)) {
                 Ok(so) => self.floors[k].held.push(so),
                 Err(why) => self.cancel(k, o, why),
             }
@@ -359,8 +420,13 @@ impl Shops {
                 c.shipped += 1;
                 c.packaging_yuan += self.cfg.packaging[so.packaging as usize].cost;
                 c.placed_to_packed_hours += (done - so.order.placed).hours();
+                c.shipping_yuan += so.price;
+                c.shipped_other_carriers += u64::from(so.carrier != 0);
             }
-            out.push(so);
+            // Other carriers take their parcels away; only the network's are simulated.
+            if so.carrier == 0 {
+                out.push(so);
+            }
         }
     }
 
