@@ -105,6 +105,10 @@ pub fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
     let out = plots_dir(dir)?;
     let mut written = render(&out, "transit_histogram", &run.histogram_chart())?;
     written.extend(render(&out, "cost_breakdown", &run.breakdown_chart())?);
+    if let Some((cost, time)) = run.shop_charts() {
+        written.extend(render(&out, "shop_cost", &cost)?);
+        written.extend(render(&out, "shop_time", &time)?);
+    }
     Ok(written)
 }
 
@@ -1475,6 +1479,25 @@ impl Chart for Service {
 struct RunSummary {
     scenario: String,
     cost_per_parcel_yuan: f64,
+    #[serde(default)]
+    order_to_pickup_hours_mean: f64,
+    #[serde(default)]
+    transit_hours_mean: f64,
+    shop: Option<ShopFigures>,
+}
+
+/// The parts of `summary.json`'s `shop` the shop charts need (yuan per shipped order, h).
+#[derive(Debug, Deserialize)]
+struct ShopFigures {
+    placed_to_packed_hours_mean: f64,
+    fulfilment_labour_per_order: f64,
+    packaging_per_order: f64,
+    defect_replacement_per_order: f64,
+    shipping_price_per_order: f64,
+    returns_shipping_per_order: f64,
+    complaint_handling_per_order: f64,
+    claims_recovered_per_order: f64,
+    cost_per_order: f64,
 }
 
 /// Width of the histogram bars (hours); the run writes 0.1 h bins, too fine to read.
@@ -1559,8 +1582,57 @@ impl RunData {
         }
     }
 
+    /// With a shop: its cost per shipped order by item (claims recovered are netted into
+    /// the title's total, not drawn below zero), and where an order's time goes.
+    fn shop_charts(&self) -> Option<(Breakdown, Breakdown)> {
+        let s = &self.summary;
+        let shop = s.shop.as_ref()?;
+        let cost = Breakdown {
+            unit: "yuan per shipped order",
+            title: format!(
+                "Shop cost per shipped order — {}: {:.3} yuan (after {:.4} claims recovered)",
+                s.scenario, shop.cost_per_order, shop.claims_recovered_per_order
+            ),
+            rows: vec![
+                ("packing labour".into(), shop.fulfilment_labour_per_order),
+                ("packaging".into(), shop.packaging_per_order),
+                ("defects replaced".into(), shop.defect_replacement_per_order),
+                ("shipping".into(), shop.shipping_price_per_order),
+                (
+                    "returns and exchanges".into(),
+                    shop.returns_shipping_per_order,
+                ),
+                (
+                    "complaint handling".into(),
+                    shop.complaint_handling_per_order,
+                ),
+            ],
+        };
+        let time = Breakdown {
+            unit: "hours",
+            title: format!("Where an order's time goes — {} (mean hours)", s.scenario),
+            rows: vec![
+                (
+                    "order placed → packed".into(),
+                    shop.placed_to_packed_hours_mean,
+                ),
+                (
+                    "order placed → picked up".into(),
+                    s.order_to_pickup_hours_mean,
+                ),
+                ("picked up → signed (carrier)".into(), s.transit_hours_mean),
+                (
+                    "order placed → signed".into(),
+                    s.order_to_pickup_hours_mean + s.transit_hours_mean,
+                ),
+            ],
+        };
+        Some((cost, time))
+    }
+
     fn breakdown_chart(&self) -> Breakdown {
         Breakdown {
+            unit: "yuan per delivered parcel",
             title: format!(
                 "Cost per parcel by activity — {}: total {:.3} yuan",
                 self.summary.scenario, self.summary.cost_per_parcel_yuan
@@ -1575,6 +1647,8 @@ impl RunData {
 /// Not a [`Panel`]: its y axis is categorical (activity names), not a number.
 struct Breakdown {
     title: String,
+    /// What the bars measure, with the unit.
+    unit: &'static str,
     rows: Vec<(String, f64)>,
 }
 
@@ -1611,7 +1685,7 @@ impl Chart for Breakdown {
             .x_label_area_size(70)
             .y_label_area_size(220)
             .build_cartesian_2d(x.range(), (0..segments - 1).into_segmented())?;
-        style_mesh(&mut chart.configure_mesh(), "yuan per delivered parcel", "")
+        style_mesh(&mut chart.configure_mesh(), self.unit, "")
             .disable_y_mesh()
             .y_labels(n.max(1))
             .x_label_formatter(&fmt_tick)

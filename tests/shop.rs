@@ -168,3 +168,22 @@ fn the_shop_gives_each_order_to_the_cheapest_carrier_for_its_destination() {
     assert!(a.shipping_price_per_order < b.shipping_price_per_order);
     assert!(cheapest.parcels_generated < ours_only.parcels_generated);
 }
+
+#[test]
+fn a_shop_run_draws_the_shops_cost_and_time_charts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let l = load(&root.join("shop_yiwu.toml")).unwrap();
+    let out = run(&l.scenario, &l.network, &l.sha256, &RunOptions::default()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    parcelsim::report::write_run(tmp.path(), &out).unwrap();
+    assert!(tmp.path().join("shop.csv").exists());
+    parcelsim::plot::plot_dir(tmp.path(), 2.0).unwrap();
+    for chart in ["shop_cost.png", "shop_time.png", "shop_cost.svg"] {
+        let len = std::fs::metadata(tmp.path().join("plots").join(chart))
+            .unwrap()
+            .len();
+        assert!(len > 5_000, "{chart}: {len} bytes");
+    }
+    let svg = std::fs::read_to_string(tmp.path().join("plots/shop_time.svg")).unwrap();
+    assert!(svg.contains("picked up"), "axis labels rendered");
+}
