@@ -151,6 +151,8 @@ pub struct ShopSummary {
     pub cancelled_share_by_reason: BTreeMap<&'static str, f64>,
     /// Orders still at the shop when the run ended.
     pub waiting_at_shop: u64,
+    /// Shipped orders whose parcel was still travelling when the run ended.
+    pub in_flight: u64,
     pub placed_to_packed_hours_mean: f64,
     pub fulfilment_labour_per_order: f64,
     pub packaging_per_order: f64,
@@ -196,6 +198,7 @@ fn shop_summary(sc: &Scenario, m: &Carrier, claims_per_parcel: f64) -> Option<Sh
         .into_iter()
         .collect(),
         waiting_at_shop: shops.waiting_measured(),
+        in_flight: m.orders_in_flight(),
         placed_to_packed_hours_mean: per(c.placed_to_packed_hours),
         fulfilment_labour_per_order: lab,
         packaging_per_order: pack,
@@ -716,6 +719,18 @@ fn check_books(m: &Carrier) -> Result<()> {
             return Err(Error::Bookkeeping(format!(
                 "orders placed {} != shipped + cancelled + waiting at the shop {}",
                 c.orders_placed, ended
+            )));
+        }
+        let fates = c.kept
+            + c.returned
+            + c.exchanged
+            + c.lost
+            + c.shipped_other_carriers
+            + m.orders_in_flight();
+        if c.shipped != fates {
+            return Err(Error::Bookkeeping(format!(
+                "orders shipped {} != kept + returned + exchanged + lost + other carriers + in flight {}",
+                c.shipped, fates
             )));
         }
     }

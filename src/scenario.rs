@@ -175,6 +175,9 @@ pub struct Packaging {
     pub share: f64,
     /// Material cost (yuan).
     pub cost: f64,
+    /// Weight the packaging adds to the parcel (kg). Assumption.
+    #[serde(default)]
+    pub weight_kg: f64,
     /// Damage probability multiplier (-): 1 = no protection.
     pub protection: f64,
     /// Share of delivered orders of this category sent back (-). Q17 (fashion far higher).
@@ -888,6 +891,7 @@ fn d_packaging() -> Vec<Packaging> {
             name: "poly_mailer".into(),
             share: 0.7,
             cost: 0.1,
+            weight_kg: 0.02,
             protection: 1.0,
             return_rate: 0.03,
         },
@@ -895,6 +899,7 @@ fn d_packaging() -> Vec<Packaging> {
             name: "carton".into(),
             share: 0.3,
             cost: 1.0,
+            weight_kg: 0.15,
             protection: 0.3,
             return_rate: 0.03,
         },
@@ -1451,6 +1456,7 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         for (i, p) in shop.packaging.iter().enumerate() {
             non_negative(&format!("shop.packaging[{i}].share"), p.share)?;
             non_negative(&format!("shop.packaging[{i}].cost"), p.cost)?;
+            non_negative(&format!("shop.packaging[{i}].weight_kg"), p.weight_kg)?;
             non_negative(&format!("shop.packaging[{i}].protection"), p.protection)?;
             probability(&format!("shop.packaging[{i}].return_rate"), p.return_rate)?;
         }

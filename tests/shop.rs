@@ -34,6 +34,13 @@ fn every_order_ends_in_exactly_one_state() {
             + sh.waiting_at_shop
     );
     assert!(c.cancelled_address > 0 && c.cancelled_stockout > 0 && c.cancelled_payment > 0);
+    // And every shipped order ended kept, returned, exchanged, lost, with another carrier,
+    // or is still travelling.
+    assert_eq!(
+        c.shipped,
+        c.kept + c.returned + c.exchanged + c.lost + c.shipped_other_carriers + sh.in_flight
+    );
+    assert!(c.kept > 0 && c.returned > 0 && c.exchanged > 0 && c.shipped_other_carriers > 0);
     // Only Yiwu sends: every parcel starts at a Yiwu outlet.
     assert!(sh.shipped > 0 && sh.cost_per_order > sh.shipping_price_per_order);
 }

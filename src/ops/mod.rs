@@ -710,7 +710,8 @@ impl<'a> Carrier<'a> {
         let p = &self.parcels[slot as usize];
         match p.kind {
             shop::Kind::Order => {
-                let measured = self.cfg.in_window(p.picked);
+                // Orders are counted by when they were placed, like the shop's other counts.
+                let measured = self.cfg.in_window(p.placed);
                 let shop = self.outlet_pos[p.origin as usize] as usize;
                 let after = shops.signed(shop, p.packaging, late, p.damaged, measured);
                 if after.returns {
@@ -829,6 +830,9 @@ impl<'a> Carrier<'a> {
                 if let Some(shops) = &self.shops {
                     let p = &mut self.parcels[slot as usize];
                     p.protection = shops.protection(packaging) as f32;
+                    if kind == shop::Kind::Order {
+                        p.weight_kg += shops.packaging_kg(packaging) as f32;
+                    }
                     p.packaging = packaging;
                     p.kind = kind;
                     p.exchange_due = exchange;
@@ -1003,6 +1007,13 @@ impl<'a> Carrier<'a> {
     fn lose(&mut self, slot: u32, now: SimTime) {
         self.step(slot, now, "lost", String::new);
         self.parcels[slot as usize].stage = Stage::Lost;
+        let p = &self.parcels[slot as usize];
+        if let Some(shops) = &mut self.shops
+            && p.kind == shop::Kind::Order
+        {
+            let measured = self.cfg.in_window(p.placed);
+            shops.lost(self.outlet_pos[p.origin as usize] as usize, measured);
+        }
         self.end_journey(slot, now, false);
         if self.parcels[slot as usize].open == 0 {
             self.finish(slot);
@@ -1274,6 +1285,17 @@ impl<'a> Carrier<'a> {
                 p.stage == Stage::InNetwork
                     && self.cfg.in_window(p.picked)
                     && end - p.picked > self.cfg.promise
+            })
+            .count() as u64
+    }
+
+    /// Orders placed in the window whose parcel is still travelling.
+    pub fn orders_in_flight(&self) -> u64 {
+        self.live()
+            .filter(|p| {
+                p.kind == shop::Kind::Order
+                    && p.stage == Stage::InNetwork
+                    && self.cfg.in_window(p.placed)
             })
             .count() as u64
     }

@@ -78,6 +78,12 @@ pub struct ShopCounts {
     /// Shipping paid for shipped orders, and orders shipped with other carriers.
     pub shipping_yuan: f64,
     pub shipped_other_carriers: u64,
+    /// How the orders shipped with the network ended: kept, sent back (refund), sent back
+    /// for an exchange, lost in transport (the rest are still in flight).
+    pub kept: u64,
+    pub returned: u64,
+    pub exchanged: u64,
+    pub lost: u64,
 }
 
 /// One shop per origin outlet: its packing station and orders not yet handed over.
@@ -197,6 +203,11 @@ impl Shops {
             k.rating_sum += rating.max(1.0);
             k.returns += u64::from(returns);
             k.exchanges += u64::from(exchange);
+            match (returns, exchange) {
+                (false, _) => k.kept += 1,
+                (true, false) => k.returned += 1,
+                (true, true) => k.exchanged += 1,
+            }
             if returns && u_c < c.complaint_if_returned {
                 k.complaints_returns += 1;
                 k.complaints_yuan += c.complaint_cost;
@@ -205,9 +216,21 @@ impl Shops {
         AfterDelivery { returns, exchange }
     }
 
+    /// An order's parcel was lost in transport.
+    pub fn lost(&mut self, shop: usize, measured: bool) {
+        if measured {
+            self.floors[shop].counts.lost += 1;
+        }
+    }
+
     /// Time a customer takes to hand a return over.
     pub fn return_delay(&self) -> SimTime {
         SimTime::from_hours(self.cfg.return_delay_hours)
+    }
+
+    /// Weight a packaging type adds (kg).
+    pub fn packaging_kg(&self, packaging: u8) -> f64 {
+        self.cfg.packaging[packaging as usize].weight_kg
     }
 
     /// Protection factor of a packaging type (multiplies the damage probability).
@@ -352,6 +375,10 @@ impl Shops {
             t.complaints_yuan += c.complaints_yuan;
             t.shipping_yuan += c.shipping_yuan;
             t.shipped_other_carriers += c.shipped_other_carriers;
+            t.kept += c.kept;
+            t.returned += c.returned;
+            t.exchanged += c.exchanged;
+            t.lost += c.lost;
         }
         t
     }
