@@ -1,5 +1,6 @@
-//! The sortation network: outlets (网点) and sortation centres (分拨中心) on a petgraph
-//! graph, lanes with vehicles and timetables, least-cost routing tables, and the
+//! The sortation network: outlets (网点) and sortation centres (分拨中心), lanes with
+//! vehicles and timetables, least-cost routing tables (shortest-path trees on a petgraph
+//! graph of the centres), and the
 //! generator that builds a network from a city list.
 //!
 //! Every outlet hangs off one home centre by a feeder lane each way; centres are joined
@@ -98,7 +99,6 @@ pub struct Network {
     pub next_lane: Vec<u32>,
     /// Demand zones (cities) with their distances.
     pub zones: Zones,
-    pub graph: DiGraph<u32, u32>,
     /// Planned parcels per day from centre to centre (`from_pos * centres + to_pos`).
     pub centre_flows: Vec<f64>,
 }
@@ -870,17 +870,6 @@ fn finish(
     lanes_field: &str,
     size_lanes: bool,
 ) -> Result<Network, InputError> {
-    let mut graph = DiGraph::<u32, u32>::new();
-    for i in 0..nodes.len() {
-        graph.add_node(i as u32);
-    }
-    for (li, l) in lanes.iter().enumerate() {
-        graph.add_edge(
-            NodeIndex::new(l.from as usize),
-            NodeIndex::new(l.to as usize),
-            li as u32,
-        );
-    }
     let next_lane = route(&nodes, &lanes, &centres, &sc.vehicles);
     let outlets: Vec<u32> = (0..nodes.len() as u32)
         .filter(|&i| nodes[i as usize].kind == NodeKind::Outlet)
@@ -1061,7 +1050,6 @@ fn finish(
         outlets,
         next_lane,
         zones,
-        graph,
         centre_flows: cc.iter().flatten().map(|share| share * daily).collect(),
     })
 }

@@ -179,7 +179,7 @@ fn shop_summary(sc: &Scenario, m: &Carrier, claims_per_parcel: f64) -> Option<Sh
     let shops = m.shops.as_ref()?;
     let c = &shops.totals();
     let shipped = c.shipped as f64;
-    let cancelled = c.cancelled_address + c.cancelled_stockout + c.cancelled_payment;
+    let cancelled = c.cancelled();
     let placed = c.orders_placed as f64;
     let labour = shops.labour_yuan_per_day() * sc.days as f64;
     let per = |x: f64| ratio(x, shipped);
@@ -337,7 +337,7 @@ fn shop_rows(sc: &Scenario, net: &Network, m: &Carrier) -> Vec<ShopRow> {
                 outlet: net.nodes[net.outlets[k] as usize].id.clone(),
                 orders_placed: c.orders_placed,
                 shipped: c.shipped,
-                cancelled: c.cancelled_address + c.cancelled_stockout + c.cancelled_payment,
+                cancelled: c.cancelled(),
                 returns: c.returns,
                 exchanges: c.exchanges,
                 mean_rating: ratio(c.rating_sum, c.ratings as f64),
@@ -710,11 +710,7 @@ fn check_books(m: &Carrier) -> Result<()> {
     }
     if let Some(shops) = &m.shops {
         let c = &shops.totals();
-        let ended = c.shipped
-            + c.cancelled_address
-            + c.cancelled_stockout
-            + c.cancelled_payment
-            + shops.waiting_measured();
+        let ended = c.shipped + c.cancelled() + shops.waiting_measured();
         if c.orders_placed != ended {
             return Err(Error::Bookkeeping(format!(
                 "orders placed {} != shipped + cancelled + waiting at the shop {}",

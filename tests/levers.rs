@@ -1,20 +1,16 @@
 //! Each lever on its own moves the outcome in the expected direction, for a reason that
 //! shows in the output. Runs use the same seed, so differences are not noise.
 
-use parcelsim::run::{RunOptions, Summary, load, run};
+mod common;
+
+use parcelsim::run::Summary;
 use std::path::Path;
 
 /// Runs `scenarios/small.toml` edited by `edit`.
 fn edited(edit: impl Fn(String) -> String) -> Summary {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("scenarios/small.toml")).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("s.toml");
-    std::fs::write(&path, edit(text)).unwrap();
-    let l = load(&path).unwrap();
-    run(&l.scenario, &l.network, &l.sha256, &RunOptions::default())
-        .unwrap()
-        .summary
+    common::run_text(&edit(text))
 }
 
 /// Runs `scenarios/small.toml` with `demand` lines added to `[demand]` and `extra` appended.

@@ -1,6 +1,8 @@
 //! The shop's side before handover: every order ends in exactly one state, and each
 //! mechanism moves the outcome the expected way.
 
+mod common;
+
 use parcelsim::run::{RunOptions, Summary, load, run};
 use std::path::Path;
 
@@ -10,13 +12,7 @@ fn shop(edit: impl Fn(String) -> String) -> Summary {
     let text = std::fs::read_to_string(root.join("shop_yiwu.toml"))
         .unwrap()
         .replace("\"two_yuan/", &format!("\"{}/two_yuan/", root.display()));
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("s.toml");
-    std::fs::write(&path, edit(text)).unwrap();
-    let l = load(&path).unwrap();
-    run(&l.scenario, &l.network, &l.sha256, &RunOptions::default())
-        .unwrap()
-        .summary
+    common::run_text(&edit(text))
 }
 
 #[test]

@@ -825,7 +825,7 @@ impl<'a> Carrier<'a> {
                 .iter()
                 .map(|so| (so.order, so.packaging, shop::Kind::Order, false));
             let lane = net.nodes[outlet as usize].lane_out;
-            for (order, packaging, kind, exchange) in forward.chain(reverse).collect::<Vec<_>>() {
+            for (order, packaging, kind, exchange) in forward.chain(reverse) {
                 let slot = self.new_parcel(outlet, &order, now);
                 if let Some(shops) = &self.shops {
                     let p = &mut self.parcels[slot as usize];

@@ -349,7 +349,16 @@ impl Shops {
             }
         }
     }
+}
 
+impl ShopCounts {
+    /// Orders cancelled before shipping, for any reason.
+    pub fn cancelled(&self) -> u64 {
+        self.cancelled_address + self.cancelled_stockout + self.cancelled_payment
+    }
+}
+
+impl Shops {
     /// Counts over all shops.
     pub fn totals(&self) -> ShopCounts {
         let mut t = ShopCounts::default();
