@@ -330,10 +330,6 @@ impl<const K: usize> PoolChain<K> {
         self.closed
     }
 
-    pub fn periods(&self) -> usize {
-        self.periods.len()
-    }
-
     /// Cost carried forward and not yet attributed to any parcel.
     pub fn unabsorbed(&self) -> Money {
         self.carried.iter().copied().sum()

@@ -32,10 +32,6 @@ impl SimTime {
         // `+ 0.5` then truncate: `f64::round` is a library call on baseline x86-64.
         SimTime((h * Self::MS_PER_HOUR as f64 + 0.5) as u64)
     }
-    #[inline]
-    pub fn from_secs(s: f64) -> SimTime {
-        SimTime((s * 1000.0 + 0.5) as u64)
-    }
     pub fn from_days(d: u64) -> SimTime {
         SimTime(d * Self::MS_PER_DAY)
     }

@@ -32,10 +32,6 @@ impl Histogram {
         self.max = self.max.max(x);
     }
 
-    pub fn count(&self) -> u64 {
-        self.n
-    }
-
     pub fn mean(&self) -> f64 {
         if self.n == 0 {
             0.0
