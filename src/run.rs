@@ -271,6 +271,7 @@ pub struct MoneySummary {
     /// Fixed costs of periods no parcel used, left over at the end.
     pub unabsorbed: f64,
     pub spent_by_activity: BTreeMap<&'static str, f64>,
+    pub spent_during_window_by_activity: BTreeMap<&'static str, f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -294,6 +295,8 @@ pub struct NodeRow {
     pub mean_queue: f64,
     pub max_queue: u64,
     pub mean_wait_hours: f64,
+    /// Resources this node paid for during the measured window (yuan), and per parcel
+    /// it handled in the window.
     pub cost_yuan: f64,
     pub cost_per_parcel_yuan: f64,
 }
@@ -364,6 +367,7 @@ pub struct LaneRow {
     pub vehicles_sent: u64,
     pub parcels: u64,
     pub fill_rate: f64,
+    /// Trips paid during the measured window (yuan), and per parcel carried in it.
     pub cost_yuan: f64,
     pub cost_per_parcel_yuan: f64,
 }
@@ -574,6 +578,16 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
             carried_by_parcels_in_flight: in_flight_cost.total().yuan(),
             unabsorbed: m.unabsorbed().yuan(),
             spent_by_activity: yuan_map(&m.spent, 1.0),
+            spent_during_window_by_activity: {
+                let mut w = CostVec::default();
+                for a in Activity::ALL {
+                    w.add(
+                        a,
+                        m.spent.get(a) - m.spent_warmup.get(a) - m.spent_after.get(a),
+                    );
+                }
+                yuan_map(&w, 1.0)
+            },
         },
         network: NetworkSummary {
             outlets: net.outlets.len(),
@@ -625,8 +639,8 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
             mean_queue: ratio(wait_h, measured_hours),
             max_queue: s.max_queue as u64,
             mean_wait_hours: ratio(wait_h, s.handled as f64),
-            cost_yuan: st.spent().yuan(),
-            cost_per_parcel_yuan: ratio(st.spent().yuan(), s.handled as f64),
+            cost_yuan: st.spent_window.yuan(),
+            cost_per_parcel_yuan: ratio(st.spent_window.yuan(), s.handled as f64),
         });
     }
     for (k, &id) in net.outlets.iter().enumerate() {
@@ -643,8 +657,8 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
             mean_queue: ratio(st.backlog_sum as f64, st.backlog_samples as f64),
             max_queue: st.max_backlog as u64,
             mean_wait_hours: 0.0,
-            cost_yuan: st.spent.yuan(),
-            cost_per_parcel_yuan: ratio(st.spent.yuan(), handled as f64),
+            cost_yuan: st.spent_window.yuan(),
+            cost_per_parcel_yuan: ratio(st.spent_window.yuan(), handled as f64),
         });
     }
     let lanes = net
@@ -663,8 +677,8 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
             vehicles_sent: st.vehicles,
             parcels: st.parcels,
             fill_rate: ratio(st.parcels as f64, st.capacity as f64),
-            cost_yuan: st.spent.yuan(),
-            cost_per_parcel_yuan: ratio(st.spent.yuan(), st.parcels as f64),
+            cost_yuan: st.spent_window.yuan(),
+            cost_per_parcel_yuan: ratio(st.spent_window.yuan(), st.parcels as f64),
         })
         .collect();
     let events = sim.sched.processed();

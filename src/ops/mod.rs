@@ -92,7 +92,8 @@ pub struct LaneState {
     pub vehicles: u64,
     pub parcels: u64,
     pub capacity: u64,
-    pub spent: Money,
+    /// Trips paid during the measured window.
+    pub spent_window: Money,
 }
 
 impl LaneState {
@@ -165,7 +166,8 @@ pub struct OutletState {
     pub backlog_sum: u64,
     pub backlog_samples: u64,
     pub max_backlog: usize,
-    pub spent: Money,
+    /// Resources the outlet paid for during the measured window.
+    pub spent_window: Money,
 }
 
 /// Per-centre state: the sorter and its cost periods.
@@ -180,12 +182,8 @@ pub struct CentreState {
     labour: PoolChain,
     /// Centre-days: sorter depreciation and floor rent.
     days: PoolChain<2>,
-}
-
-impl CentreState {
-    pub fn spent(&self) -> Money {
-        self.labour.spent + self.days.spent
-    }
+    /// Labour, equipment and floor space paid during the measured window.
+    pub spent_window: Money,
 }
 
 /// Rates and times fixed for the run.
@@ -404,6 +402,7 @@ impl<'a> Carrier<'a> {
                 surges: 0,
                 labour: PoolChain::new(calendar.intervals.len()),
                 days: PoolChain::new(days),
+                spent_window: Money::ZERO,
             })
             .collect();
         let mut outlet_pos = vec![NONE; net.nodes.len()];
@@ -840,7 +839,9 @@ impl<'a> Carrier<'a> {
                 self.charge(now, slot, Activity::Waybill, self.cfg.waybill);
                 self.charge(now, slot, Activity::Pickup, self.cfg.pickup_fee);
                 let o = &mut self.outlets[k];
-                o.spent += self.cfg.pickup_fee;
+                if self.cfg.in_window(now) {
+                    o.spent_window += self.cfg.pickup_fee;
+                }
                 let joined = u16::from(o.day_cost.join(day, slot));
                 self.parcels[slot as usize].open += joined;
                 if self.cfg.in_window(now) {
@@ -896,7 +897,9 @@ impl<'a> Carrier<'a> {
             st.parcels += n as u64;
             st.capacity += vehicles * cap;
         }
-        st.spent += cost;
+        if self.cfg.in_window(now) {
+            st.spent_window += cost;
+        }
         self.book(now, activity, cost);
         for (i, (&slot, share)) in load.iter().zip(cost::split(cost, n)).enumerate() {
             if let Some(&ahead) = load.get(i + PREFETCH_AHEAD) {
@@ -1052,7 +1055,9 @@ impl<'a> Carrier<'a> {
                 }
                 let route = Money::from_yuan(km * self.cfg.courier_per_km);
                 self.book(now, Activity::LastMile, route);
-                self.outlets[k].spent += route;
+                if self.cfg.in_window(now) {
+                    self.outlets[k].spent_window += route;
+                }
                 for (i, (&slot, share)) in stops.iter().zip(cost::split(route, m)).enumerate() {
                     let p = &mut self.parcels[slot as usize];
                     p.cost.add(Activity::LastMile, share);
@@ -1074,7 +1079,9 @@ impl<'a> Carrier<'a> {
                         // Left at a pick-up station; the customer collects it later.
                         self.step(slot, when, "left_at_station", || node.id.clone());
                         self.charge(now, slot, Activity::LastMile, self.cfg.station_fee);
-                        self.outlets[k].spent += self.cfg.station_fee;
+                        if self.cfg.in_window(now) {
+                            self.outlets[k].spent_window += self.cfg.station_fee;
+                        }
                         when = when + self.cfg.station_collect;
                     } else if when > self.cfg.horizon {
                         failed.push(slot);
@@ -1086,8 +1093,8 @@ impl<'a> Carrier<'a> {
                     p.stage = Stage::Delivered;
                     let late = when - p.picked > self.cfg.promise;
                     let o = &mut self.outlets[k];
-                    o.spent += self.cfg.courier_pay;
                     if self.cfg.in_window(now) {
+                        o.spent_window += self.cfg.courier_pay;
                         o.delivered += 1;
                         self.out.courier_pay += self.cfg.courier_pay;
                     }
@@ -1129,6 +1136,9 @@ impl<'a> Carrier<'a> {
                     }
                 });
             self.book(now, Activity::SortLabour, incurred);
+            if self.cfg.in_window(now) {
+                self.centres[pos].spent_window += incurred;
+            }
         }
         for slot in released {
             self.finish(slot);
@@ -1198,6 +1208,9 @@ impl<'a> Carrier<'a> {
                 });
             self.book(during, Activity::SortEquipment, eq);
             self.book(during, Activity::SortFacility, fa);
+            if self.cfg.in_window(during) {
+                self.centres[pos].spent_window += eq + fa;
+            }
         }
         // Management overhead: the network's, shared by outlets in proportion to the
         // parcels each handled that day, then over those parcels.
@@ -1231,10 +1244,10 @@ impl<'a> Carrier<'a> {
                     }
                 },
             );
-            o.spent += cost + wages;
             self.book(during, Activity::Outlet, cost);
             self.book(during, Activity::LastMile, wages);
             if self.cfg.in_window(during) {
+                self.outlets[k].spent_window += cost + wages;
                 self.out.courier_pay += wages;
             }
         }
