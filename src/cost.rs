@@ -50,7 +50,7 @@ impl Sum for Money {
 /// Activities of the cost taxonomy that the carrier's network incurs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Activity {
-    Waybill,
+    WaybillIt,
     Pickup,
     Outlet,
     Feeder,
@@ -68,7 +68,7 @@ pub const N_ACTIVITIES: usize = 12;
 
 impl Activity {
     pub const ALL: [Activity; N_ACTIVITIES] = [
-        Activity::Waybill,
+        Activity::WaybillIt,
         Activity::Pickup,
         Activity::Outlet,
         Activity::Feeder,
@@ -85,7 +85,7 @@ impl Activity {
     /// Name used in every output file.
     pub fn name(self) -> &'static str {
         match self {
-            Activity::Waybill => "waybill",
+            Activity::WaybillIt => "waybill_it",
             Activity::Pickup => "first_mile_pickup",
             Activity::Outlet => "outlet_handling",
             Activity::Feeder => "feeder",

@@ -1,6 +1,7 @@
 //! parcelsim: a discrete-event simulator of what it costs to carry an online shop's
 //! parcels through an express sortation network. See ARCHITECTURE.md for the codemap.
 
+pub mod accounts;
 pub mod compare;
 pub mod cost;
 pub mod demand;

@@ -405,20 +405,20 @@ fn print_summary(o: &RunOutput) {
         s.feeder_fill_rate * 100.0,
         s.delivery_attempts_per_parcel
     );
-    let om = &s.operating_model;
-    match &om.franchise {
-        Some(f) => println!(
-            "franchise: shop pays {:.2}; margins: origin outlet {:.3}, head office {:.3}, destination outlet {:.3} yuan/parcel",
-            om.shop_price,
-            f.origin_outlet_margin,
-            f.head_office_margin,
-            f.destination_outlet_margin
-        ),
-        None => println!(
-            "direct-operated: shop pays {:.2}; margin {:.3} yuan/parcel",
-            om.shop_price, om.system_margin
-        ),
-    }
+    let a = &s.accounts;
+    println!(
+        "accounts ({}; yuan/parcel): {}; chain margin {:.3}",
+        a.kind,
+        a.parties
+            .iter()
+            .map(|(p, x)| format!(
+                "{p} received {:.3}, paid {:.3}, resources {:.3}, margin {:.3}",
+                x.received, x.paid, x.resources, x.margin
+            ))
+            .collect::<Vec<_>>()
+            .join("; "),
+        a.chain_margin
+    );
     if let Some(sh) = &s.shop {
         println!(
             "shop: {} orders, {} shipped, {} cancelled before shipping, {} still at the shop; packed {:.1} h after ordering; {:.1}% returned, rating {:.2}; {:.3} yuan per shipped order (labour {:.3}, packaging {:.3}, shipping {:.2}, returns {:.3}, claims recovered {:.4})",

@@ -1,7 +1,8 @@
 //! One run: scenario → network → simulation → checked results. The bookkeeping of
 //! parcels and of money is verified at the end of every run; a failure is an error.
 
-use crate::cost::{Activity, CostVec};
+use crate::accounts::{Party, Transfer};
+use crate::cost::{Activity, CostVec, Money};
 use crate::engine::{SimTime, Simulation};
 use crate::error::{Error, Result};
 use crate::network::{LaneKind, Network};
@@ -72,7 +73,8 @@ pub struct Summary {
     pub truck_fill_rate: f64,
     pub feeder_fill_rate: f64,
     pub delivery_attempts_per_parcel: f64,
-    pub operating_model: ModelSummary,
+    /// Who pays whom and who pays for what: each party's account.
+    pub accounts: Accounts,
     /// The shop's side, when the scenario models it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shop: Option<ShopSummary>,
@@ -83,61 +85,77 @@ pub struct Summary {
     pub network: NetworkSummary,
 }
 
-/// Who pays what per delivered parcel (yuan). In a franchise network the shop pays the
-/// origin outlet, which pays head office transit and waybill fees; head office pays the
-/// destination outlet a delivery fee. Each party's margin is its receipts less the costs
-/// of the activities it runs; the margins add up to the shop price less the system cost.
+/// Each party's account per measured delivered parcel (yuan): receipts and payments of
+/// transfers, the resources it pays for, and its margin. Transfers add up to zero over the
+/// parties, so the carrier parties' margins add up to what the shop pays less the chain's
+/// resources (`cost_per_parcel_yuan`).
 #[derive(Debug, Clone, Serialize)]
-pub struct ModelSummary {
+pub struct Accounts {
     pub kind: &'static str,
-    pub shop_price: f64,
-    pub system_cost: f64,
-    pub system_margin: f64,
-    /// Franchise only (absent for a direct-operated network).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub franchise: Option<FranchiseFlows>,
+    /// Franchise: who pays the feeder vans.
+    pub feeder_paid_by: &'static str,
+    /// Transfers per parcel by kind (what was paid).
+    pub transfers: BTreeMap<&'static str, f64>,
+    pub parties: BTreeMap<&'static str, PartyAccount>,
+    /// The chain's resources per parcel, and the carrier parties' margins together.
+    pub chain_resources: f64,
+    pub chain_margin: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FranchiseFlows {
-    pub transit_fee: f64,
-    pub waybill_fee: f64,
-    pub delivery_fee: f64,
-    /// Pickup and half of outlet handling.
-    pub origin_outlet_cost: f64,
-    /// Waybill IT, feeder, sorting, line-haul, management, claims, complaints.
-    pub head_office_cost: f64,
-    /// Last mile and half of outlet handling.
-    pub destination_outlet_cost: f64,
-    pub origin_outlet_margin: f64,
-    pub head_office_margin: f64,
-    pub destination_outlet_margin: f64,
+pub struct PartyAccount {
+    pub received: f64,
+    pub paid: f64,
+    pub resources: f64,
+    pub margin: f64,
+    /// The resources it pays for, by activity.
+    pub resources_by_activity: BTreeMap<&'static str, f64>,
 }
 
-fn model_summary(sc: &Scenario, by: &BTreeMap<&'static str, f64>, total: f64) -> ModelSummary {
-    let om = &sc.operating_model;
-    let get = |a: Activity| by[a.name()];
-    let outlet = get(Activity::Outlet) / 2.0;
-    let origin = get(Activity::Pickup) + outlet;
-    let dest = get(Activity::LastMile) + outlet;
-    let hq = total - origin - dest;
-    let direct = om.kind == crate::scenario::ModelKind::Direct;
-    ModelSummary {
-        kind: if direct { "direct" } else { "franchise" },
-        shop_price: om.shop_price,
-        system_cost: total,
-        system_margin: om.shop_price - total,
-        franchise: (!direct).then_some(FranchiseFlows {
-            transit_fee: om.transit_fee,
-            waybill_fee: om.waybill_fee,
-            delivery_fee: om.delivery_fee,
-            origin_outlet_cost: origin,
-            head_office_cost: hq,
-            destination_outlet_cost: dest,
-            origin_outlet_margin: om.shop_price - om.transit_fee - om.waybill_fee - origin,
-            head_office_margin: om.transit_fee + om.waybill_fee - om.delivery_fee - hq,
-            destination_outlet_margin: om.delivery_fee - dest,
-        }),
+fn accounts(m: &Carrier, delivered: f64) -> Accounts {
+    let prices = &m.cfg.prices;
+    let l = &m.transfers_measured;
+    let per = |x: Money| ratio(x.yuan(), delivered);
+    let cost = &m.out.cost;
+    let parties: BTreeMap<&'static str, PartyAccount> = Party::ALL
+        .iter()
+        .filter(|&&p| !(prices.direct && p == Party::Outlets))
+        .map(|&p| {
+            let (r, paid) = l.received_and_paid(p);
+            let res = prices.resources_of(p, cost);
+            let by = Activity::ALL
+                .iter()
+                .filter(|&&a| prices.payer(a) == p && p != Party::Shop)
+                .map(|&a| (a.name(), per(cost.get(a))))
+                .collect();
+            let account = PartyAccount {
+                received: per(r),
+                paid: per(paid),
+                resources: if p == Party::Shop { 0.0 } else { per(res) },
+                margin: per(r) - per(paid) - if p == Party::Shop { 0.0 } else { per(res) },
+                resources_by_activity: by,
+            };
+            (p.name(), account)
+        })
+        .collect();
+    let chain_margin = parties
+        .iter()
+        .filter(|(k, _)| **k != Party::Shop.name())
+        .map(|(_, a)| a.margin)
+        .sum();
+    Accounts {
+        kind: if prices.direct { "direct" } else { "franchise" },
+        feeder_paid_by: match (prices.direct, prices.feeder_paid_by) {
+            (false, crate::scenario::Payer::Outlets) => "outlets",
+            _ => "head_office",
+        },
+        transfers: Transfer::ALL
+            .iter()
+            .map(|&k| (k.name(), per(l.paid(k))))
+            .collect(),
+        parties,
+        chain_resources: per(cost.total()),
+        chain_margin,
     }
 }
 
@@ -233,9 +251,9 @@ pub struct QualitySummary {
 /// The price of cheapness in staff terms.
 #[derive(Debug, Clone, Serialize)]
 pub struct WelfareSummary {
-    /// Hours a courier spends on delivery tours per day (h).
+    /// Hours a courier spends on pickup and delivery tours per day (h).
     pub courier_hours_per_day: f64,
-    /// Per-delivery pay over tour hours (yuan/h).
+    /// Courier pay (per parcel or per day, as the model says) over tour hours (yuan/h).
     pub courier_pay_per_hour: f64,
     pub deliveries_per_courier_day: f64,
     /// A sorter works one shift a day (h) at the wage (yuan/h).
@@ -512,11 +530,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         truck_fill_rate: lh(LaneKind::Linehaul),
         feeder_fill_rate: lh(LaneKind::Feeder),
         delivery_attempts_per_parcel: ratio(o.attempts as f64, delivered),
-        operating_model: model_summary(
-            sc,
-            &yuan_map(&o.cost, delivered.max(1.0)),
-            ratio(o.cost.total().yuan(), delivered),
-        ),
+        accounts: accounts(m, delivered),
         shop: shop_summary(sc, m, ratio(m.incidents.counts.claims_yuan, delivered)),
         quality: {
             let q = &m.incidents.counts;
@@ -765,9 +779,43 @@ fn check_books(m: &Carrier) -> Result<()> {
             (lhs - rhs).0
         )));
     }
+    // Transfers move money between parties: every kind adds up to zero, and the totals
+    // match the parcels they are paid for.
+    for (name, l) in [("", &m.transfers), ("measured ", &m.transfers_measured)] {
+        if let Some((kind, sum)) = l.unbalanced().first() {
+            return Err(Error::Bookkeeping(format!(
+                "{name}transfers of {kind} add up to {} micro-yuan over the parties, not 0",
+                sum.0
+            )));
+        }
+    }
+    let prices = &m.cfg.prices;
+    let expected = [
+        (
+            Transfer::ShopPrice,
+            prices.shop_price.0 * m.generated as i64,
+        ),
+        (
+            Transfer::DeliveryFee,
+            if prices.direct {
+                0
+            } else {
+                prices.delivery_fee.0 * delivered as i64
+            },
+        ),
+    ];
+    for (kind, want) in expected {
+        if m.transfers.paid(kind) != Money(want) {
+            return Err(Error::Bookkeeping(format!(
+                "{} paid {} micro-yuan, but the parcels call for {want}",
+                kind.name(),
+                m.transfers.paid(kind).0
+            )));
+        }
+    }
     // Activities whose costs are never pooled must balance one by one.
     for a in [
-        Activity::Waybill,
+        Activity::WaybillIt,
         Activity::Pickup,
         Activity::Feeder,
         Activity::Linehaul,

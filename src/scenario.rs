@@ -213,6 +213,25 @@ pub struct OperatingModel {
     /// Franchise: what head office pays the destination outlet per delivery (yuan). L5.
     #[serde(default = "d_delivery_fee")]
     pub delivery_fee: f64,
+    /// Franchise: who pays the feeder vans between outlets and centres. M7, N17 (outlets
+    /// buy feeder trucking). Direct: head office pays everything.
+    #[serde(default)]
+    pub feeder_paid_by: Payer,
+    /// Franchise: fines head office charges the outlets per complaint and per lost parcel
+    /// (yuan); transfers, not resources. L18 (anecdotal: 100 per late parcel, 500 per lost).
+    #[serde(default = "d_fine_complaint")]
+    pub fine_per_complaint: f64,
+    #[serde(default = "d_fine_lost")]
+    pub fine_per_lost: f64,
+}
+
+/// A party that pays for a resource.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Payer {
+    #[default]
+    Outlets,
+    HeadOffice,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -534,6 +553,14 @@ pub struct Pickup {
     /// (the wave time is the cut-off). D10 (pickup 13:00-19:00).
     #[serde(default = "d_pickup_waves")]
     pub waves: Vec<String>,
+    /// Pickup is a courier tour like delivery: parcels a shop hands over at one stop
+    /// (parcels), minutes at each stop, and seconds to scan each parcel. Assumptions (L25).
+    #[serde(default = "d_pickup_per_stop")]
+    pub parcels_per_stop: f64,
+    #[serde(default = "d_pickup_stop_minutes")]
+    pub stop_minutes: f64,
+    #[serde(default = "d_scan_seconds")]
+    pub seconds_per_parcel: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -699,12 +726,15 @@ pub struct Delivery {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Costs {
-    /// Waybill / IT fee per parcel (yuan). L9 (assumption, 0.1-0.5).
-    #[serde(default = "d_waybill")]
-    pub waybill: f64,
-    /// First-mile pickup cost per parcel (yuan). L23 (assumption).
-    #[serde(default = "d_pickup")]
-    pub pickup_per_parcel: f64,
+    /// What a waybill consumes: the thermal label and the IT behind it (yuan/parcel). A
+    /// resource; the waybill *fee* head office charges outlets is a transfer
+    /// (`operating_model.waybill_fee`). L24 (assumption).
+    #[serde(default = "d_waybill_it")]
+    pub waybill_it: f64,
+    /// Franchise: what an outlet pays a courier per parcel picked up (yuan/parcel); direct
+    /// couriers' pickup hours are part of their daily wage. L25 (assumption).
+    #[serde(default = "d_pickup_pay")]
+    pub courier_pay_per_pickup: f64,
     /// Outlet rent and staff per outlet per day (yuan/day). Assumption.
     #[serde(default = "d_outlet_day")]
     pub outlet_per_day: f64,
@@ -1073,11 +1103,26 @@ fn d_surge_lines() -> u32 {
 fn d_surge_hours() -> f64 {
     16.0
 }
-fn d_waybill() -> f64 {
-    0.3
+fn d_waybill_it() -> f64 {
+    0.05
 }
-fn d_pickup() -> f64 {
-    0.3
+fn d_pickup_pay() -> f64 {
+    0.1
+}
+fn d_pickup_per_stop() -> f64 {
+    20.0
+}
+fn d_pickup_stop_minutes() -> f64 {
+    10.0
+}
+fn d_scan_seconds() -> f64 {
+    3.0
+}
+fn d_fine_complaint() -> f64 {
+    100.0
+}
+fn d_fine_lost() -> f64 {
+    500.0
 }
 fn d_outlet_day() -> f64 {
     600.0
@@ -1358,8 +1403,28 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         ("operating_model.transit_fee", om.transit_fee),
         ("operating_model.waybill_fee", om.waybill_fee),
         ("operating_model.delivery_fee", om.delivery_fee),
+        ("operating_model.fine_per_complaint", om.fine_per_complaint),
+        ("operating_model.fine_per_lost", om.fine_per_lost),
+        (
+            "operations.pickup.stop_minutes",
+            sc.operations.pickup.stop_minutes,
+        ),
+        (
+            "operations.pickup.seconds_per_parcel",
+            sc.operations.pickup.seconds_per_parcel,
+        ),
     ] {
         non_negative(f, v)?;
+    }
+    let per_stop = sc.operations.pickup.parcels_per_stop;
+    if !per_stop.is_finite() || per_stop < 1.0 {
+        return Err(src.error(
+            "operations.pickup.parcels_per_stop",
+            format!(
+                "must be at least 1, got {}",
+                sc.operations.pickup.parcels_per_stop
+            ),
+        ));
     }
     if let Some(shop) = &sc.shop {
         for (f, v) in [
@@ -1675,8 +1740,8 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
 
     let c = &sc.costs;
     for (field, v) in [
-        ("costs.waybill", c.waybill),
-        ("costs.pickup_per_parcel", c.pickup_per_parcel),
+        ("costs.waybill_it", c.waybill_it),
+        ("costs.courier_pay_per_pickup", c.courier_pay_per_pickup),
         ("costs.outlet_per_day", c.outlet_per_day),
         ("costs.sorter_wage_per_hour", c.sorter_wage_per_hour),
         ("costs.sorter_line_capex", c.sorter_line_capex),

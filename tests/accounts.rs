@@ -26,7 +26,7 @@ fn node_and_lane_costs_add_up_to_the_window_resources() {
     let w = &s.money.spent_during_window_by_activity;
     // Spent at no node or lane: head office's IT, management, claims, complaints.
     let elsewhere: f64 = [
-        "waybill",
+        "waybill_it",
         "management_overhead",
         "claims",
         "complaint_handling",
@@ -57,4 +57,142 @@ fn node_and_lane_costs_add_up_to_the_window_resources() {
         (per_trip_parcel * legs / per_parcel - 1.0).abs() < 0.3,
         "{per_trip_parcel} × {legs} legs vs {per_parcel}"
     );
+}
+
+#[test]
+fn transfers_balance_and_the_margins_add_up_to_price_less_resources() {
+    let out = small(|t| t);
+    let s = &out.summary;
+    let a = &s.accounts;
+    // The headline is resources only: no fee is a cost.
+    assert!(!s.cost_by_activity.contains_key("waybill"));
+    assert!((s.cost_by_activity["waybill_it"] - 0.05).abs() < 0.01);
+    assert!((a.chain_resources - s.cost_per_parcel_yuan).abs() < 1e-9);
+    let net: f64 = a.parties.values().map(|p| p.received - p.paid).sum();
+    assert!(net.abs() < 1e-9, "transfers add up to {net}");
+    let shop = &a.parties["shop"];
+    // The shop pays 3 yuan (the default) for every measured parcel, lost ones included.
+    let lost_share =
+        (s.measured_parcels_picked_up as f64 / s.measured_parcels_delivered as f64).max(1.0);
+    assert!((shop.paid - 3.0 * lost_share).abs() < 1e-6, "{}", shop.paid);
+    assert!(
+        (a.chain_margin - (shop.paid - a.chain_resources)).abs() < 1e-9,
+        "margins {} vs price {} less resources {}",
+        a.chain_margin,
+        shop.paid,
+        a.chain_resources
+    );
+    let outlets = &a.parties["outlets"];
+    let hq = &a.parties["head_office"];
+    // The outlets receive the shop price and the delivery fee, and pay the waybill and
+    // transit fees (and fines); head office the other way round.
+    assert!((outlets.received - (shop.paid + a.transfers["delivery_fee"])).abs() < 1e-9);
+    assert!((hq.paid - a.transfers["delivery_fee"]).abs() < 1e-9);
+    assert!(
+        (hq.received
+            - (a.transfers["waybill_fee"] + a.transfers["transit_fee"] + a.transfers["fines"]))
+            .abs()
+            < 1e-9
+    );
+    // Resources are split between the parties without a remainder.
+    let res = outlets.resources + hq.resources;
+    assert!((res - a.chain_resources).abs() < 1e-9);
+    assert!(outlets.resources_by_activity.contains_key("last_mile"));
+    assert!(hq.resources_by_activity.contains_key("linehaul"));
+    // Who pays the feeder follows the operating model.
+    let hq_feeder =
+        small(|t| format!("{t}\n[operating_model]\nfeeder_paid_by = \"head_office\"\n"));
+    let b = &hq_feeder.summary.accounts;
+    assert!(
+        b.parties["head_office"]
+            .resources_by_activity
+            .contains_key("feeder")
+    );
+    assert!(b.parties["head_office"].resources > hq.resources);
+    assert_eq!(b.chain_resources, a.chain_resources);
+}
+
+#[test]
+fn pickup_is_a_courier_tour_cheaper_where_shops_hand_over_more_at_once() {
+    let pickup = |per_stop: u32, pay: f64| {
+        let out = small(|t| {
+            format!(
+                "{t}\n[operations.pickup]\nparcels_per_stop = {per_stop}\n[costs]\ncourier_pay_per_pickup = {pay}\n"
+            )
+        });
+        out.summary.cost_by_activity["first_mile_pickup"]
+    };
+    let (scattered, batched) = (pickup(2, 0.0), pickup(50, 0.0));
+    // Van kilometres only: more stops mean longer tours, by about √(stops) (BHH).
+    assert!(scattered > 2.0 * batched, "{scattered} vs {batched}");
+    assert!(batched > 0.0 && scattered < 0.5, "{scattered} vs {batched}");
+    // The franchise piece rate is paid on top, per parcel.
+    let paid = pickup(50, 0.1);
+    assert!((paid - batched - 0.1).abs() < 0.005, "{paid} vs {batched}");
+    // Salaried couriers pick up within their paid day: no piece rate.
+    let direct = small(|t| format!("{t}\n[operating_model]\nkind = \"direct\"\n"));
+    assert!(direct.summary.cost_by_activity["first_mile_pickup"] < paid - 0.09);
+}
+
+/// Loads `scenarios/small.toml` with `extra` appended; the input error's field and line.
+fn bad(extra: &str) -> (String, Option<usize>, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("scenarios/small.toml")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("s.toml");
+    std::fs::write(&path, format!("{text}\n{extra}\n")).unwrap();
+    match load(&path) {
+        Err(parcelsim::error::Error::Input(e)) => (e.field.unwrap_or_default(), e.line, e.message),
+        Err(e) => panic!("not an input error: {e}"),
+        Ok(_) => panic!("accepted: {extra}"),
+    }
+}
+
+#[test]
+fn bad_account_fields_are_located() {
+    let lines =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/small.toml"))
+            .unwrap()
+            .lines()
+            .count();
+    for (extra, field) in [
+        ("[costs]\nwaybill_it = -0.1", "costs.waybill_it"),
+        (
+            "[costs]\ncourier_pay_per_pickup = -1",
+            "costs.courier_pay_per_pickup",
+        ),
+        (
+            "[operations.pickup]\nparcels_per_stop = 0.5",
+            "operations.pickup.parcels_per_stop",
+        ),
+        (
+            "[operations.pickup]\nstop_minutes = -3",
+            "operations.pickup.stop_minutes",
+        ),
+        (
+            "[operations.pickup]\nseconds_per_parcel = nan",
+            "operations.pickup.seconds_per_parcel",
+        ),
+        (
+            "[operating_model]\nfine_per_complaint = -5",
+            "operating_model.fine_per_complaint",
+        ),
+        (
+            "[operating_model]\nfine_per_lost = inf",
+            "operating_model.fine_per_lost",
+        ),
+    ] {
+        let (f, line, msg) = bad(extra);
+        assert_eq!(f, field, "{extra}: {msg}");
+        assert_eq!(line, Some(lines + 3), "{extra}: {msg}");
+    }
+    let (_, line, msg) = bad("[operating_model]\nfeeder_paid_by = \"shop\"");
+    assert!(
+        msg.contains("feeder_paid_by") || msg.contains("unknown variant"),
+        "{msg}"
+    );
+    assert_eq!(line, Some(lines + 3));
+    // The old fee fields are gone: an old file fails loudly, not with a silent default.
+    let (_, _, msg) = bad("[costs]\nwaybill = 0.3");
+    assert!(msg.contains("waybill"), "{msg}");
 }

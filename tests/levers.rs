@@ -114,10 +114,9 @@ fn direct_operation_pays_couriers_by_the_day_and_needs_more_managers() {
     // their pay per working hour is higher.
     assert!(direct.cost_by_activity["last_mile"] > franchise.cost_by_activity["last_mile"]);
     assert!(direct.welfare.courier_pay_per_hour > franchise.welfare.courier_pay_per_hour);
-    let f = franchise.operating_model.franchise.as_ref().unwrap();
-    let margins = f.origin_outlet_margin + f.head_office_margin + f.destination_outlet_margin;
-    assert!((margins - franchise.operating_model.system_margin).abs() < 1e-9);
-    assert!(direct.operating_model.franchise.is_none());
+    // Franchise outlets are a party of their own; in a direct network head office is all.
+    assert!(franchise.accounts.parties.contains_key("outlets"));
+    assert!(!direct.accounts.parties.contains_key("outlets"));
 }
 
 #[test]

@@ -8,6 +8,7 @@ pub mod quality;
 pub mod shop;
 pub mod sorter;
 
+use crate::accounts::{Ledger, Prices};
 use crate::cost::{self, Activity, CostVec, Money, PREFETCH_AHEAD, PoolChain, prefetch};
 use crate::demand::{DemandModel, Order};
 use crate::engine::{Model, Scheduler, SimTime};
@@ -197,8 +198,13 @@ pub struct Config {
     pub days: u32,
     pub delivery_waves: Vec<SimTime>,
     pub promise: SimTime,
-    pub waybill: Money,
-    pub pickup_fee: Money,
+    pub waybill_it: Money,
+    /// Franchise: a courier's pay per parcel picked up.
+    pub pickup_pay: Money,
+    pub pickup_per_stop: f64,
+    pub pickup_stop_hours: f64,
+    pub scan_hours: f64,
+    pub prices: Prices,
     pub outlet_day: Money,
     pub courier_pay: Money,
     /// Failed attempts left at a pick-up station: share, collection delay, fee.
@@ -300,6 +306,9 @@ pub struct Carrier<'a> {
     pub spent_after: CostVec,
     /// Measured parcels not finished yet.
     pub measured_open: u64,
+    /// Transfers between the parties: all of them, and those of measured parcels.
+    pub transfers: Ledger,
+    pub transfers_measured: Ledger,
     pub out: Outcomes,
     orders: Vec<Order>,
     /// (fixed cost, cost per km, capacity) of each vehicle type.
@@ -329,8 +338,15 @@ impl<'a> Carrier<'a> {
             days: horizon_days,
             delivery_waves: times(&o.delivery.waves),
             promise: SimTime::from_hours(o.delivery.promise_hours),
-            waybill: Money::from_yuan(c.waybill),
-            pickup_fee: Money::from_yuan(c.pickup_per_parcel),
+            waybill_it: Money::from_yuan(c.waybill_it),
+            pickup_pay: match direct {
+                true => Money::ZERO,
+                false => Money::from_yuan(c.courier_pay_per_pickup),
+            },
+            pickup_per_stop: o.pickup.parcels_per_stop,
+            pickup_stop_hours: o.pickup.stop_minutes / 60.0,
+            scan_hours: o.pickup.seconds_per_parcel / 3600.0,
+            prices: Prices::new(&sc.operating_model),
             outlet_day: Money::from_yuan(c.outlet_per_day),
             courier_pay: match direct {
                 true => Money::ZERO,
@@ -483,6 +499,8 @@ impl<'a> Carrier<'a> {
             spent_warmup: CostVec::default(),
             spent_after: CostVec::default(),
             measured_open: 0,
+            transfers: Ledger::default(),
+            transfers_measured: Ledger::default(),
             out: Outcomes {
                 delivered: 0,
                 cost: CostVec::default(),
@@ -550,6 +568,15 @@ impl<'a> Carrier<'a> {
     }
 
     // -------------------------------------------------------------- bookkeeping helpers
+
+    /// Books the transfers `f` makes for parcel `slot` (also as a measured parcel's).
+    #[inline]
+    fn transfer(&mut self, slot: u32, f: impl Fn(&Prices, &mut Ledger)) {
+        f(&self.cfg.prices, &mut self.transfers);
+        if self.cfg.in_window(self.parcels[slot as usize].picked) {
+            f(&self.cfg.prices, &mut self.transfers_measured);
+        }
+    }
 
     /// Charges `m` of activity `a` now, onto parcel `slot`.
     #[inline]
@@ -697,6 +724,11 @@ impl<'a> Carrier<'a> {
         if outcome.complaint > Money::ZERO {
             self.charge(now, slot, Activity::Complaints, outcome.complaint);
         }
+        let lost = self.parcels[slot as usize].stage == Stage::Lost;
+        let complaint = outcome.complained;
+        if complaint || lost {
+            self.transfer(slot, |p, l| p.fined(l, complaint, lost));
+        }
     }
 
     /// What follows a signature when the shop is modelled: an order may be rated and sent
@@ -783,6 +815,7 @@ impl<'a> Carrier<'a> {
         let day = now.day() as usize;
         let mut orders = std::mem::take(&mut self.orders);
         let mut handover = std::mem::take(&mut self.handover);
+        let mut picked = Vec::new();
         for k in 0..net.outlets.len() {
             let outlet = net.outlets[k];
             self.demand
@@ -836,12 +869,10 @@ impl<'a> Carrier<'a> {
                     p.kind = kind;
                     p.exchange_due = exchange;
                 }
-                self.charge(now, slot, Activity::Waybill, self.cfg.waybill);
-                self.charge(now, slot, Activity::Pickup, self.cfg.pickup_fee);
+                self.charge(now, slot, Activity::WaybillIt, self.cfg.waybill_it);
+                self.transfer(slot, |p, l| p.picked_up(l));
+                picked.push(slot);
                 let o = &mut self.outlets[k];
-                if self.cfg.in_window(now) {
-                    o.spent_window += self.cfg.pickup_fee;
-                }
                 let joined = u16::from(o.day_cost.join(day, slot));
                 self.parcels[slot as usize].open += joined;
                 if self.cfg.in_window(now) {
@@ -852,9 +883,47 @@ impl<'a> Carrier<'a> {
                 });
                 self.lanes[lane as usize].ready.push_back(slot);
             }
+            self.pickup_tours(k, &picked, now);
+            picked.clear();
         }
         self.orders = orders;
         self.handover = handover;
+    }
+
+    /// The couriers of outlet `k` collect `picked` from the shops of its area: tours like
+    /// delivery (stops of several parcels each, route by drop density), the van's
+    /// kilometres shared by the parcels, and the couriers paid by the operating model's
+    /// scheme (franchise: per parcel; direct: their daily wage already covers it).
+    fn pickup_tours(&mut self, k: usize, picked: &[u32], now: SimTime) {
+        if picked.is_empty() {
+            return;
+        }
+        let node = &self.net.nodes[self.net.outlets[k] as usize];
+        let n = picked.len();
+        let stops = (n as f64 / self.cfg.pickup_per_stop).ceil().max(1.0) as usize;
+        let couriers = (node.couriers as usize).min(stops).max(1);
+        let district = node.area_km2 / couriers as f64;
+        let mut km = 0.0;
+        for c in 0..couriers {
+            let m = stops / couriers + usize::from(c < stops % couriers);
+            km += cost::tour_km(m, district);
+        }
+        let hours = km / self.cfg.courier_speed
+            + stops as f64 * self.cfg.pickup_stop_hours
+            + n as f64 * self.cfg.scan_hours;
+        let route = Money::from_yuan(km * self.cfg.courier_per_km);
+        let pay = Money(self.cfg.pickup_pay.0 * n as i64);
+        self.book(now, Activity::Pickup, route + pay);
+        if self.cfg.in_window(now) {
+            self.outlets[k].spent_window += route + pay;
+            self.out.courier_hours += hours;
+            self.out.courier_pay += pay;
+        }
+        for (&slot, share) in picked.iter().zip(cost::split(route, n)) {
+            self.parcels[slot as usize]
+                .cost
+                .add(Activity::Pickup, share + self.cfg.pickup_pay);
+        }
     }
 
     /// Loads what is ready on `lane` (at most `max_vehicles` vehicles; with `full_only`,
@@ -1088,6 +1157,7 @@ impl<'a> Carrier<'a> {
                         continue;
                     }
                     self.charge(now, slot, Activity::LastMile, self.cfg.courier_pay);
+                    self.transfer(slot, |p, l| p.delivered(l));
                     let p = &mut self.parcels[slot as usize];
                     p.signed = when;
                     p.stage = Stage::Delivered;

@@ -34,6 +34,8 @@ pub struct Incidents {
 pub struct Outcome {
     pub claim: Money,
     pub complaint: Money,
+    /// Whether a complaint was made (its handling may cost nothing).
+    pub complained: bool,
 }
 
 impl Incidents {
@@ -101,6 +103,7 @@ impl Incidents {
         }
         Outcome {
             claim,
+            complained: complains,
             complaint: if complains {
                 self.complaint
             } else {
