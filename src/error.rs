@@ -44,6 +44,9 @@ pub enum Error {
     Bookkeeping(String),
     #[error("{0}")]
     Usage(String),
+    /// The network cannot carry the scenario's load: a result, not a cost.
+    #[error("{0}")]
+    Overload(String),
     /// A sweep finished but some of its runs failed (recorded in runs.csv).
     #[error("{0} runs failed; their errors are in runs.csv")]
     RunsFailed(usize),

@@ -188,6 +188,7 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             match e {
                 Error::Input(_) | Error::Usage(_) => ExitCode::from(2),
+                Error::Overload(_) => ExitCode::from(3),
                 _ => ExitCode::FAILURE,
             }
         }
@@ -312,6 +313,10 @@ fn execute(cli: Cli) -> Result<()> {
             report::write_run(&dir, &output)?;
             if !quiet {
                 print_summary(&output);
+            }
+            let s = &output.summary;
+            if let Some(w) = s.steady_state.warning(s.warmup_days) {
+                eprintln!("warning: {w}");
             }
             println!("run written to {}", dir.display());
             Ok(())

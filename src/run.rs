@@ -81,6 +81,7 @@ pub struct Summary {
     pub quality: QualitySummary,
     pub welfare: WelfareSummary,
     pub org: OrgSummary,
+    pub steady_state: SteadyState,
     pub money: MoneySummary,
     pub network: NetworkSummary,
 }
@@ -259,6 +260,75 @@ pub struct WelfareSummary {
     /// A sorter works one shift a day (h) at the wage (yuan/h).
     pub sorter_hours_per_day: f64,
     pub sorter_pay_per_hour: f64,
+}
+
+/// Whether the measured window started in steady state: MSER truncation points of two
+/// daily series over the whole run (demand goes on through the drain). A truncation day
+/// after `warmup_days` means the network was still filling when measuring began.
+#[derive(Debug, Clone, Serialize)]
+pub struct SteadyState {
+    pub method: &'static str,
+    /// Mean parcels in the network over each complete day (hourly samples).
+    pub daily_in_network: Vec<f64>,
+    /// Parcels sorted per complete day, all centres together.
+    pub daily_sorted: Vec<u64>,
+    pub truncation_day_in_network: usize,
+    pub truncation_day_sorted: usize,
+    /// How far the first measured day lies from the mean after the truncation point
+    /// (relative; 0 when the truncation point is within the warm-up).
+    pub window_start_gap_in_network: f64,
+    pub window_start_gap_sorted: f64,
+    /// Both series settled by the window's start: the truncation point lies within the
+    /// warm-up, or the first measured day is within 5 % of the settled mean.
+    pub steady_at_window_start: bool,
+}
+
+impl SteadyState {
+    fn new(hourly_in_network: &[u64], sorted_by_day: &[u64], warmup_days: u32) -> SteadyState {
+        let daily_in_network: Vec<f64> = hourly_in_network
+            .chunks_exact(24)
+            .map(|d| d.iter().sum::<u64>() as f64 / 24.0)
+            .collect();
+        let days = daily_in_network.len();
+        let daily_sorted = sorted_by_day[..days.min(sorted_by_day.len())].to_vec();
+        let sorted_f: Vec<f64> = daily_sorted.iter().map(|&x| x as f64).collect();
+        let a = crate::metrics::mser(&daily_in_network);
+        let b = crate::metrics::mser(&sorted_f);
+        let w = warmup_days as usize;
+        let gap = |x: &[f64], d: usize| {
+            if d <= w || w >= x.len() {
+                return 0.0;
+            }
+            let settled = x[d..].iter().sum::<f64>() / (x.len() - d) as f64;
+            (x[w] - settled).abs() / settled.max(1.0)
+        };
+        let (ga, gb) = (gap(&daily_in_network, a), gap(&sorted_f, b));
+        SteadyState {
+            method: "MSER on daily means (24 hourly samples of parcels in the network; parcels sorted per day)",
+            daily_in_network,
+            daily_sorted,
+            truncation_day_in_network: a,
+            truncation_day_sorted: b,
+            window_start_gap_in_network: ga,
+            window_start_gap_sorted: gb,
+            steady_at_window_start: ga <= 0.05 && gb <= 0.05,
+        }
+    }
+
+    /// A warning for the terminal when the window did not start in steady state.
+    pub fn warning(&self, warmup_days: u32) -> Option<String> {
+        (!self.steady_at_window_start).then(|| {
+            format!(
+                "the measured window starts before steady state: MSER puts the end of the warm-up at day {} (parcels in the network, first measured day {:.0} % off the settled mean) and day {} (parcels sorted, {:.0} % off), after the {} warm-up days; set warmup_days = {} or more",
+                self.truncation_day_in_network,
+                self.window_start_gap_in_network * 100.0,
+                self.truncation_day_sorted,
+                self.window_start_gap_sorted * 100.0,
+                warmup_days,
+                self.truncation_day_in_network.max(self.truncation_day_sorted)
+            )
+        })
+    }
 }
 
 /// Management structure as simulated.
@@ -454,6 +524,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     };
     let t1 = Instant::now();
     let mut peak_slots = 0;
+    let mut hourly_in_network = Vec::new();
     let mut t = SimTime::ZERO;
     let window_end = sim.model.cfg.window_end;
     // Run until the measured parcels have arrived and the measured orders have left the shop.
@@ -463,6 +534,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     while t < horizon && (t < window_end || busy(&sim.model)) {
         t = (t + SimTime::from_hours(1.0)).min(horizon);
         sim.run_until(t);
+        hourly_in_network.push(sim.model.in_network);
         peak_slots = peak_slots.max(sim.model.parcels.len());
         if let Some(pb) = &bar {
             let rate = sim.model.generated as f64 / t1.elapsed().as_secs_f64().max(1e-9);
@@ -482,6 +554,8 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     let simulate_s = t1.elapsed().as_secs_f64();
     let m = &sim.model;
     check_books(m)?;
+    let steady = SteadyState::new(&hourly_in_network, &m.sorted_by_day, sc.warmup_days);
+    overload(m, net, t, &steady)?;
 
     let (in_flight, in_flight_cost) = m.in_flight();
     let overdue = m.measured_overdue(t);
@@ -574,6 +648,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
                 sorter_pay_per_hour: sc.costs.sorter_wage_per_hour,
             }
         },
+        steady_state: steady,
         org: OrgSummary {
             layers: sc.org.layers,
             front_line_staff: m.front_line_staff,
@@ -716,6 +791,80 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         node_ids: net.nodes.iter().map(|n| n.id.clone()).collect(),
         transit_bins: o.transit_h.bins().collect(),
     })
+}
+
+/// A network that cannot carry its load is not a cost: most measured parcels still in
+/// flight when the drain ran out, or parcels piling up day after day since the window
+/// began, end the run with the places where they pile up.
+fn overload(m: &Carrier, net: &Network, end: SimTime, steady: &SteadyState) -> Result<()> {
+    let stuck = m.measured_open as f64 > 0.5 * m.generated_measured as f64;
+    let x = &steady.daily_in_network;
+    let from = (m.cfg.warmup.hours() / 24.0) as usize;
+    // Growing, and already holding more parcels than the promise allows: by Little's law
+    // a network that delivers within the promise holds at most a day's parcels times the
+    // promise in days.
+    let per_day = m.generated as f64 / (end.hours() / 24.0).max(1.0);
+    let allowed = per_day * m.cfg.promise.hours() / 24.0;
+    let growing = x.len() >= from + 3
+        && x[from..].windows(2).all(|w| w[1] > w[0])
+        && x[x.len() - 1] > allowed;
+    if !stuck && !growing {
+        return Ok(());
+    }
+    let why = if stuck {
+        format!(
+            "{} of the {} parcels picked up in the measured window were still in the network when the drain ran out",
+            m.measured_open, m.generated_measured
+        )
+    } else {
+        let days: Vec<String> = x[from..].iter().map(|v| format!("{v:.0}")).collect();
+        format!(
+            "parcels in the network grew every day after the warm-up (daily means {}), past the {allowed:.0} that {per_day:.0} parcels a day delivered within the promise would keep there",
+            days.join(", ")
+        )
+    };
+    let mut places: Vec<(usize, String)> = Vec::new();
+    for (pos, &c) in net.centres.iter().enumerate() {
+        let n = m.centres[pos].sorter.backlog_at(end);
+        places.push((
+            n,
+            format!(
+                "centre {}: {n} parcels waiting to be sorted",
+                net.nodes[c as usize].id
+            ),
+        ));
+    }
+    for (k, &o) in net.outlets.iter().enumerate() {
+        let n = m.outlets[k].backlog();
+        places.push((
+            n,
+            format!(
+                "outlet {}: {n} parcels waiting for delivery",
+                net.nodes[o as usize].id
+            ),
+        ));
+    }
+    for (li, l) in net.lanes.iter().enumerate() {
+        let n = m.lanes[li].waiting();
+        places.push((
+            n,
+            format!(
+                "lane {}>{}: {n} parcels waiting for a vehicle",
+                net.nodes[l.from as usize].id, net.nodes[l.to as usize].id
+            ),
+        ));
+    }
+    places.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let worst: Vec<String> = places
+        .into_iter()
+        .take(5)
+        .filter(|p| p.0 > 0)
+        .map(|p| p.1)
+        .collect();
+    Err(Error::Overload(format!(
+        "the network cannot carry this load: {why}. Bottlenecks: {}",
+        worst.join("; ")
+    )))
 }
 
 /// Parcels and money must both balance exactly.

@@ -196,3 +196,53 @@ fn bad_account_fields_are_located() {
     let (_, _, msg) = bad("[costs]\nwaybill = 0.3");
     assert!(msg.contains("waybill"), "{msg}");
 }
+
+#[test]
+fn a_short_warm_up_is_flagged_and_enough_warm_up_is_steady() {
+    let cold = small(|t| t.replace("warmup_days = 2", "warmup_days = 0"));
+    let st = &cold.summary.steady_state;
+    assert!(!st.steady_at_window_start);
+    assert!(st.truncation_day_in_network >= 1, "{st:?}");
+    // The pipeline fills: the first day holds far fewer parcels than the settled ones.
+    assert!(
+        st.daily_in_network[0] < 0.5 * st.daily_in_network[2],
+        "{st:?}"
+    );
+    assert!(st.warning(0).unwrap().contains("warmup_days"));
+    let warm = small(|t| t);
+    let st = &warm.summary.steady_state;
+    assert!(st.steady_at_window_start, "{st:?}");
+    assert!(st.warning(2).is_none());
+}
+
+#[test]
+fn an_overloaded_network_is_an_error_naming_its_bottlenecks_not_a_cost() {
+    // The small network at 200,000 parcels a day: the old runs reported a cost here.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("scenarios/small.toml"))
+        .unwrap()
+        .replace("daily_parcels = 5000", "daily_parcels = 200000")
+        .replace("warmup_days = 2", "warmup_days = 1\ndrain_days = 2")
+        .replace("days = 2\n", "days = 1\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = tmp.path().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+        .args([
+            "run",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("the network cannot carry this load"), "{err}");
+    assert!(err.contains("Bottlenecks: "), "{err}");
+    // A centre, outlet or lane of the scenario is named.
+    assert!(err.contains("-C") || err.contains("-O"), "{err}");
+    assert!(!out.exists(), "no run folder for an overloaded run");
+}

@@ -97,6 +97,13 @@ pub struct LaneState {
     pub spent_window: Money,
 }
 
+impl OutletState {
+    /// Parcels waiting for a delivery attempt.
+    pub fn backlog(&self) -> usize {
+        self.queue.len()
+    }
+}
+
 impl LaneState {
     /// Parcel `slot` will be ready to load at `t`.
     #[inline]
@@ -108,7 +115,8 @@ impl LaneState {
         }
     }
 
-    fn waiting(&self) -> usize {
+    /// Parcels waiting for this lane (being sorted for it, or ready to load).
+    pub fn waiting(&self) -> usize {
         self.ready.len() + self.later.len() + self.later_heap.len()
     }
 
@@ -306,6 +314,8 @@ pub struct Carrier<'a> {
     pub spent_after: CostVec,
     /// Measured parcels not finished yet.
     pub measured_open: u64,
+    /// Parcels sorted (all centres) per day of the run, by the day sorting started.
+    pub sorted_by_day: Vec<u64>,
     /// Transfers between the parties: all of them, and those of measured parcels.
     pub transfers: Ledger,
     pub transfers_measured: Ledger,
@@ -499,6 +509,7 @@ impl<'a> Carrier<'a> {
             spent_warmup: CostVec::default(),
             spent_after: CostVec::default(),
             measured_open: 0,
+            sorted_by_day: vec![0; days + 1],
             transfers: Ledger::default(),
             transfers_measured: Ledger::default(),
             out: Outcomes {
@@ -1025,6 +1036,9 @@ impl<'a> Carrier<'a> {
                         continue;
                     };
                     let day = sorted.start.day() as usize;
+                    if let Some(n) = self.sorted_by_day.get_mut(day) {
+                        *n += 1;
+                    }
                     let mut joined = 0;
                     joined += u16::from(c.labour.join(sorted.interval, slot));
                     joined += u16::from(c.days.join(day, slot));

@@ -142,6 +142,11 @@ impl Sorter {
         }
     }
 
+    /// Parcels that have arrived but not started sorting by `t` (nothing is dropped).
+    pub fn backlog_at(&self, t: SimTime) -> usize {
+        self.waiting.iter().filter(|&&s| s > t.0).count()
+    }
+
     /// Parcels waiting (not yet started) at time `t`; `t` must not go backwards.
     pub fn queue_at(&mut self, t: SimTime) -> usize {
         while self.waiting.front().is_some_and(|&s| s <= t.0) {
