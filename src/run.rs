@@ -82,6 +82,7 @@ pub struct Summary {
     pub welfare: WelfareSummary,
     pub org: OrgSummary,
     pub steady_state: SteadyState,
+    pub sorting: SortingSummary,
     pub money: MoneySummary,
     pub network: NetworkSummary,
 }
@@ -262,6 +263,17 @@ pub struct WelfareSummary {
     pub sorter_pay_per_hour: f64,
 }
 
+/// Sorting labour as staffed (measured window, all centres).
+#[derive(Debug, Clone, Serialize)]
+pub struct SortingSummary {
+    pub staffing: &'static str,
+    pub paid_worker_hours: f64,
+    /// Share of paid worker-hours on lines that stood idle.
+    pub idle_paid_share: f64,
+    pub parcels_per_paid_worker_hour: f64,
+    pub call_ins: u64,
+}
+
 /// Whether the measured window started in steady state: MSER truncation points of two
 /// daily series over the whole run (demand goes on through the drain). A truncation day
 /// after `warmup_days` means the network was still filling when measuring began.
@@ -387,6 +399,15 @@ pub struct NodeRow {
     /// it handled in the window.
     pub cost_yuan: f64,
     pub cost_per_parcel_yuan: f64,
+    /// Centres, measured window: worker-hours paid (roster, temporary and surge crews)
+    /// and those paid while their line stood idle; parcels per line-hour the line is
+    /// built for, achieved per paid line-hour, and per paid worker-hour; temporary call-ins.
+    pub paid_worker_hours: f64,
+    pub idle_paid_worker_hours: f64,
+    pub planned_per_line_hour: f64,
+    pub achieved_per_line_hour: f64,
+    pub parcels_per_paid_worker_hour: f64,
+    pub call_ins: u32,
 }
 
 /// One row of `shop.csv`: one shop (the shops sending from one outlet), measured window.
@@ -649,6 +670,24 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
             }
         },
         steady_state: steady,
+        sorting: {
+            let (mut paid, mut busy, mut handled, mut calls) = (0.0, 0.0, 0u64, 0u64);
+            for (pos, &c) in net.centres.iter().enumerate() {
+                let w = net.nodes[c as usize].tech.workers_per_line;
+                let st = &m.centres[pos];
+                paid += st.paid_line_hours * w;
+                busy += st.sorter.busy_ms as f64 / 3.6e6 * w;
+                handled += st.sorter.handled;
+                calls += st.call_ins as u64;
+            }
+            SortingSummary {
+                staffing: sc.operations.sorting.staffing.name(),
+                paid_worker_hours: paid,
+                idle_paid_share: ratio((paid - busy).max(0.0), paid),
+                parcels_per_paid_worker_hour: ratio(handled as f64, paid),
+                call_ins: calls,
+            }
+        },
         org: OrgSummary {
             layers: sc.org.layers,
             front_line_staff: m.front_line_staff,
@@ -718,6 +757,8 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
             .sum::<f64>()
             * sc.days as f64;
         let wait_h = s.wait_ms as f64 / 3.6e6;
+        let paid_wh = st.paid_line_hours * n.tech.workers_per_line;
+        let busy_wh = s.busy_ms as f64 / 3.6e6 * n.tech.workers_per_line;
         nodes.push(NodeRow {
             node: n.id.clone(),
             kind: "centre",
@@ -730,6 +771,12 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
             mean_wait_hours: ratio(wait_h, s.handled as f64),
             cost_yuan: st.spent_window.yuan(),
             cost_per_parcel_yuan: ratio(st.spent_window.yuan(), s.handled as f64),
+            paid_worker_hours: paid_wh,
+            idle_paid_worker_hours: (paid_wh - busy_wh).max(0.0),
+            planned_per_line_hour: n.tech.throughput_per_line,
+            achieved_per_line_hour: ratio(s.handled as f64, st.paid_line_hours),
+            parcels_per_paid_worker_hour: ratio(s.handled as f64, paid_wh),
+            call_ins: st.call_ins,
         });
     }
     for (k, &id) in net.outlets.iter().enumerate() {
@@ -748,6 +795,12 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
             mean_wait_hours: 0.0,
             cost_yuan: st.spent_window.yuan(),
             cost_per_parcel_yuan: ratio(st.spent_window.yuan(), handled as f64),
+            paid_worker_hours: 0.0,
+            idle_paid_worker_hours: 0.0,
+            planned_per_line_hour: 0.0,
+            achieved_per_line_hour: 0.0,
+            parcels_per_paid_worker_hour: 0.0,
+            call_ins: 0,
         });
     }
     let lanes = net

@@ -610,6 +610,47 @@ pub struct Sorting {
     /// The manual alternative to the automated lines above.
     #[serde(default)]
     pub manual: ManualSorting,
+    /// How lines are staffed: `fixed_shifts` (a whole crew on every line for every shift
+    /// hour), `rostered` (lines staffed hour by hour from the expected arrivals at the
+    /// centre) or `flexible` (a core of `core_share` of the roster, topped up by
+    /// temporary workers the queue calls in).
+    #[serde(default)]
+    pub staffing: Staffing,
+    /// Flexible: core crew as a share of the planned roster (-). Assumption.
+    #[serde(default = "d_core_share")]
+    pub core_share: f64,
+    /// Flexible: temporary workers are called when the queue exceeds this many hours of
+    /// the staffed lines' throughput (h), arrive after `temp_call_in_hours`, stay
+    /// `temp_block_hours` and cost `1 + temp_premium` times the wage. L22 (peak temporary
+    /// hires), S15 (temporary hub wage); delay, block and premium are assumptions.
+    #[serde(default = "d_temp_trigger")]
+    pub temp_trigger_hours: f64,
+    #[serde(default = "d_temp_call_in")]
+    pub temp_call_in_hours: f64,
+    #[serde(default = "d_temp_block")]
+    pub temp_block_hours: f64,
+    #[serde(default = "d_temp_premium")]
+    pub temp_premium: f64,
+}
+
+/// How sorter lines are staffed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Staffing {
+    #[default]
+    FixedShifts,
+    Rostered,
+    Flexible,
+}
+
+impl Staffing {
+    pub fn name(self) -> &'static str {
+        match self {
+            Staffing::FixedShifts => "fixed_shifts",
+            Staffing::Rostered => "rostered",
+            Staffing::Flexible => "flexible",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -1102,6 +1143,21 @@ fn d_surge_lines() -> u32 {
 }
 fn d_surge_hours() -> f64 {
     16.0
+}
+fn d_core_share() -> f64 {
+    0.6
+}
+fn d_temp_trigger() -> f64 {
+    1.0
+}
+fn d_temp_call_in() -> f64 {
+    1.0
+}
+fn d_temp_block() -> f64 {
+    4.0
+}
+fn d_temp_premium() -> f64 {
+    0.2
 }
 fn d_waybill_it() -> f64 {
     0.05
@@ -1674,6 +1730,23 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         "operations.sorting.automate_above_daily",
         o.sorting.automate_above_daily,
     )?;
+    let so = &o.sorting;
+    if !(so.core_share > 0.0 && so.core_share <= 1.0) {
+        return Err(src.error(
+            "operations.sorting.core_share",
+            format!("must be in (0, 1], got {}", so.core_share),
+        ));
+    }
+    positive(
+        "operations.sorting.temp_trigger_hours",
+        so.temp_trigger_hours,
+    )?;
+    non_negative(
+        "operations.sorting.temp_call_in_hours",
+        so.temp_call_in_hours,
+    )?;
+    positive("operations.sorting.temp_block_hours", so.temp_block_hours)?;
+    non_negative("operations.sorting.temp_premium", so.temp_premium)?;
     let man = &o.sorting.manual;
     positive(
         "operations.sorting.manual.throughput_per_line",

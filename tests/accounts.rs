@@ -246,3 +246,117 @@ fn an_overloaded_network_is_an_error_naming_its_bottlenecks_not_a_cost() {
     assert!(err.contains("-C") || err.contains("-O"), "{err}");
     assert!(!out.exists(), "no run folder for an overloaded run");
 }
+
+/// The small network with ten slow sorting teams per centre, staffed by `staffing`.
+fn staffed(staffing: &str, demand: &str) -> RunOutput {
+    small(|t| {
+        t.replace("lines = 1\n", "lines = 10\n")
+            .replace(
+                "automation = \"manual\"",
+                &format!("automation = \"manual\"\nstaffing = \"{staffing}\""),
+            )
+            .replace(
+                "daily_parcels = 5000",
+                &format!("daily_parcels = 5000\n{demand}"),
+            )
+            + "\n[operations.sorting.manual]\nthroughput_per_line = 300\n"
+    })
+}
+
+#[test]
+fn rosters_follow_the_arrivals_and_cut_idle_paid_hours() {
+    let fixed = staffed("fixed_shifts", "");
+    let rostered = staffed("rostered", "");
+    let flexible = staffed("flexible", "");
+    let (f, r, x) = (
+        &fixed.summary.sorting,
+        &rostered.summary.sorting,
+        &flexible.summary.sorting,
+    );
+    // Ten teams for twelve hours at three centres, 12 workers each, two measured days.
+    assert!(
+        (f.paid_worker_hours - 10.0 * 12.0 * 3.0 * 12.0 * 2.0).abs() < 1e-6,
+        "{f:?}"
+    );
+    assert!(f.idle_paid_share > 0.85, "{f:?}");
+    // A roster planned from the timetabled arrivals pays a fraction of that, and much
+    // less of it idle; productivity per paid hour rises accordingly.
+    assert!(
+        r.paid_worker_hours < 0.3 * f.paid_worker_hours,
+        "{r:?} vs {f:?}"
+    );
+    assert!(
+        r.idle_paid_share < f.idle_paid_share - 0.2,
+        "{r:?} vs {f:?}"
+    );
+    assert!(r.parcels_per_paid_worker_hour > 3.0 * f.parcels_per_paid_worker_hour);
+    let cost = |o: &RunOutput| o.summary.cost_by_activity["sorting_labour"];
+    assert!(cost(&rostered) < 0.3 * cost(&fixed));
+    // A flexible core calls temporary crews in when the queue grows.
+    assert!(x.call_ins > 0, "{x:?}");
+    assert!(x.paid_worker_hours < 0.4 * f.paid_worker_hours, "{x:?}");
+    // Fewer hands at the peaks: parcels wait longer, but none is lost to it.
+    assert!(rostered.summary.transit_hours_mean >= fixed.summary.transit_hours_mean);
+    assert_eq!(
+        rostered.summary.measured_parcels_delivered,
+        rostered.summary.measured_parcels_picked_up
+    );
+    // nodes.csv: paid and idle worker-hours per centre add up to the summary's.
+    let paid: f64 = rostered.nodes.iter().map(|n| n.paid_worker_hours).sum();
+    assert!((paid - r.paid_worker_hours).abs() < 1e-6);
+    for n in rostered.nodes.iter().filter(|n| n.kind == "centre") {
+        assert!(n.idle_paid_worker_hours < n.paid_worker_hours);
+        assert_eq!(n.planned_per_line_hour, 300.0);
+        assert!(n.achieved_per_line_hour > 0.0 && n.achieved_per_line_hour <= 300.0);
+    }
+}
+
+#[test]
+fn bad_staffing_fields_are_located() {
+    for (extra, field) in [
+        (
+            "[operations.sorting]\ncore_share = 0",
+            "operations.sorting.core_share",
+        ),
+        (
+            "[operations.sorting]\ncore_share = 1.5",
+            "operations.sorting.core_share",
+        ),
+        (
+            "[operations.sorting]\ntemp_trigger_hours = 0",
+            "operations.sorting.temp_trigger_hours",
+        ),
+        (
+            "[operations.sorting]\ntemp_call_in_hours = -1",
+            "operations.sorting.temp_call_in_hours",
+        ),
+        (
+            "[operations.sorting]\ntemp_block_hours = nan",
+            "operations.sorting.temp_block_hours",
+        ),
+        (
+            "[operations.sorting]\ntemp_premium = -0.5",
+            "operations.sorting.temp_premium",
+        ),
+    ] {
+        // small.toml has an [operations.sorting] table already: edit it in place.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(root.join("scenarios/small.toml")).unwrap();
+        let line = extra.lines().nth(1).unwrap();
+        let edited = text.replace(
+            "[operations.sorting]\n",
+            &format!("[operations.sorting]\n{line}\n"),
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("s.toml");
+        std::fs::write(&path, &edited).unwrap();
+        let want = edited.lines().position(|l| l == line).unwrap() + 1;
+        match load(&path) {
+            Err(parcelsim::error::Error::Input(e)) => {
+                assert_eq!(e.field.as_deref(), Some(field), "{e}");
+                assert_eq!(e.line, Some(want), "{e}");
+            }
+            _ => panic!("accepted: {extra}"),
+        }
+    }
+}

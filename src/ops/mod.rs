@@ -7,6 +7,7 @@
 pub mod quality;
 pub mod shop;
 pub mod sorter;
+pub mod staffing;
 
 use crate::accounts::{Ledger, Prices};
 use crate::cost::{self, Activity, CostVec, Money, PREFETCH_AHEAD, PoolChain, prefetch};
@@ -78,6 +79,8 @@ pub enum Event {
     DayEnd(u32),
     /// A surge crew request of centre `pos` comes back approved.
     Surge(u32),
+    /// Temporary workers called by centre `pos` arrive (flexible staffing).
+    CallIn(u32),
 }
 
 /// Per-lane state and statistics.
@@ -193,6 +196,18 @@ pub struct CentreState {
     days: PoolChain<2>,
     /// Labour, equipment and floor space paid during the measured window.
     pub spent_window: Money,
+    /// Physical lines, the lines staffed in each hour of the day, and the core of them
+    /// staffed in every open hour (the sorter's permanent lines).
+    pub lines: u32,
+    pub staffed: [u32; 24],
+    core: u32,
+    /// Flexible staffing: temporary workers are on their way, or here until then.
+    temp_pending: bool,
+    temp_until: SimTime,
+    /// Call-ins during the window, and line-hours paid during it (roster, temporary and
+    /// surge crews).
+    pub call_ins: u32,
+    pub paid_line_hours: f64,
 }
 
 /// Rates and times fixed for the run.
@@ -235,6 +250,11 @@ pub struct Config {
     pub surge_delay: SimTime,
     pub surge_lines: u32,
     pub surge_length: SimTime,
+    pub staffing: crate::scenario::Staffing,
+    pub temp_trigger_hours: f64,
+    pub temp_call_in: SimTime,
+    pub temp_block: SimTime,
+    pub temp_premium: f64,
 }
 
 impl Config {
@@ -383,6 +403,11 @@ impl<'a> Carrier<'a> {
             surge_delay: SimTime::from_hours(sc.org.layers as f64 * sc.org.decision_delay_hours),
             surge_lines: sc.org.surge_lines,
             surge_length: SimTime::from_hours(sc.org.surge_hours),
+            staffing: o.sorting.staffing,
+            temp_trigger_hours: o.sorting.temp_trigger_hours,
+            temp_call_in: SimTime::from_hours(o.sorting.temp_call_in_hours),
+            temp_block: SimTime::from_hours(o.sorting.temp_block_hours),
+            temp_premium: o.sorting.temp_premium,
         };
         let shifts: Vec<(SimTime, SimTime)> = o
             .sorting
@@ -411,12 +436,45 @@ impl<'a> Carrier<'a> {
             &times(&o.pickup.waves),
         );
         let days = horizon_days as usize;
+        let open = staffing::open_hours(&o.sorting.shifts);
+        let slack = sc
+            .network
+            .generate
+            .as_ref()
+            .map_or(0.3, |g| g.planning_slack);
         let centres = net
             .centres
             .iter()
-            .map(|&cid| CentreState {
+            .map(|&cid| {
+                let n = &net.nodes[cid as usize];
+                let arrivals = staffing::arrival_profile(net, cid);
+                let planned =
+                    staffing::roster(&arrivals, &open, n.tech.throughput_per_line, slack, n.lines);
+                let staffed = staffing::staffed(
+                    o.sorting.staffing,
+                    o.sorting.core_share,
+                    n.lines,
+                    &open,
+                    &planned,
+                );
+                let core = (0..24)
+                    .filter(|&h| open[h] > 0.0)
+                    .map(|h| staffed[h])
+                    .min()
+                    .unwrap_or(1)
+                    .max(1);
+                (cid, staffed, core)
+            })
+            .map(|(cid, staffed, core)| CentreState {
+                lines: net.nodes[cid as usize].lines,
+                staffed,
+                core,
+                temp_pending: false,
+                temp_until: SimTime::ZERO,
+                call_ins: 0,
+                paid_line_hours: 0.0,
                 sorter: Sorter::new(
-                    net.nodes[cid as usize].lines,
+                    core,
                     ServiceTime::new(
                         o.sorting.service,
                         3_600_000.0 / net.nodes[cid as usize].tech.throughput_per_line,
@@ -465,7 +523,7 @@ impl<'a> Carrier<'a> {
         } else {
             (4.0 * trace as f64 / expected.max(1.0)).min(1.0)
         };
-        Carrier {
+        let mut carrier = Carrier {
             net,
             cfg,
             demand,
@@ -548,7 +606,27 @@ impl<'a> Carrier<'a> {
             managers,
             front_line_staff,
             management_day: Money::from_yuan(managers * sc.org.manager_cost_per_day),
+        };
+        carrier.roster_day(0);
+        carrier
+    }
+
+    /// Puts the roster's lines above each centre's core on duty for day `day`.
+    fn roster_day(&mut self, day: u64) {
+        if day >= self.cfg.days as u64 {
+            return;
         }
+        for c in &mut self.centres {
+            for (from, until) in staffing::extra_lines(&c.staffed, c.core, day) {
+                c.sorter.add_temporary(1, from, until);
+            }
+        }
+    }
+
+    /// Lines staffed at `t` by the roster (temporary and surge crews not counted).
+    fn staffed_at(&self, pos: usize, t: SimTime) -> u32 {
+        let h = ((t.0 / SimTime::MS_PER_HOUR) % 24) as usize;
+        self.centres[pos].staffed[h].max(1)
     }
 
     /// Schedules the recurring events of the whole run.
@@ -781,17 +859,62 @@ impl<'a> Carrier<'a> {
     /// Asks for a surge crew at centre `pos` when its backlog is too long; the approval
     /// takes a decision delay per management layer.
     fn check_backlog(&mut self, pos: usize, now: SimTime, s: &mut Scheduler<Event>) {
+        let staffed = self.staffed_at(pos, now);
+        let flexible = self.cfg.staffing == crate::scenario::Staffing::Flexible;
         let c = &mut self.centres[pos];
+        let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
+        let per_hour = staffed as f64 * tech.throughput_per_line;
+        let backlog_h = c.sorter.queue_at(now) as f64 / per_hour;
+        if flexible
+            && !c.temp_pending
+            && now >= c.temp_until
+            && backlog_h > self.cfg.temp_trigger_hours
+        {
+            c.temp_pending = true;
+            s.schedule_in(self.cfg.temp_call_in, Event::CallIn(pos as u32));
+        }
         if c.surge_pending || now < c.surge_until {
             return;
         }
-        let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
-        let per_hour = c.sorter.lines() as f64 * tech.throughput_per_line;
-        let backlog_h = c.sorter.queue_at(now) as f64 / per_hour;
         if backlog_h > self.cfg.surge_trigger_hours {
             c.surge_pending = true;
             s.schedule_in(self.cfg.surge_delay, Event::Surge(pos as u32));
         }
+    }
+
+    /// Temporary workers arrive at centre `pos`: enough crews to clear its queue within
+    /// their block, on lines the roster leaves idle, paid the block at the wage plus the
+    /// agency's premium.
+    fn call_in(&mut self, pos: usize, now: SimTime) {
+        let staffed = self.staffed_at(pos, now);
+        let c = &mut self.centres[pos];
+        c.temp_pending = false;
+        let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
+        let block = self.cfg.temp_block;
+        let queue = c.sorter.queue_at(now) as f64;
+        let want = (queue / (tech.throughput_per_line * block.hours())).ceil() as u32;
+        let k = want.min(c.lines.saturating_sub(staffed));
+        if k == 0 {
+            return;
+        }
+        let until = now + block;
+        c.temp_until = until;
+        c.sorter.add_temporary(k, now, until);
+        if self.cfg.in_window(now) {
+            c.call_ins += 1;
+            c.paid_line_hours += k as f64 * block.hours();
+        }
+        let cost = cost::shift_labour(
+            k,
+            tech.workers_per_line,
+            block.hours(),
+            self.cfg.wage * (1.0 + self.cfg.temp_premium),
+        );
+        let interval = self
+            .calendar
+            .next_working(now)
+            .map_or(usize::MAX, |(_, i)| i);
+        c.labour.add(interval, [cost]);
     }
 
     /// A surge crew arrives at centre `pos`: extra lines for a while, paid in full.
@@ -804,6 +927,9 @@ impl<'a> Carrier<'a> {
             c.surges += 1;
         }
         c.sorter.add_temporary(self.cfg.surge_lines, now, until);
+        if self.cfg.in_window(now) {
+            c.paid_line_hours += self.cfg.surge_lines as f64 * self.cfg.surge_length.hours();
+        }
         let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
         let cost = cost::shift_labour(
             self.cfg.surge_lines,
@@ -1200,17 +1326,22 @@ impl<'a> Carrier<'a> {
     }
 
     fn shift_end(&mut self, i: usize, now: SimTime) {
-        let (start, end) = self.calendar.intervals[i];
-        self.close_shift(i, (end - start).hours(), now);
+        let (_, end) = self.calendar.intervals[i];
+        self.close_shift(i, end, now);
     }
 
-    /// Closes shift instance `i` at every centre, paying `hours` of it.
-    fn close_shift(&mut self, i: usize, hours: f64, now: SimTime) {
+    /// Closes shift instance `i` at every centre, paying the rostered line-hours of it
+    /// until `until`.
+    fn close_shift(&mut self, i: usize, until: SimTime, now: SimTime) {
+        let (start, _) = self.calendar.intervals[i];
         let mut released = Vec::new();
         for pos in 0..self.centres.len() {
-            let lines = self.centres[pos].sorter.lines();
+            let line_hours = staffing::line_hours(&self.centres[pos].staffed, start, until);
+            if self.cfg.in_window(now) {
+                self.centres[pos].paid_line_hours += line_hours;
+            }
             let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
-            let cost = cost::shift_labour(lines, tech.workers_per_line, hours, self.cfg.wage);
+            let cost = cost::shift_labour(1, tech.workers_per_line, line_hours, self.cfg.wage);
             let parcels = &mut self.parcels;
             let incurred = self.centres[pos]
                 .labour
@@ -1238,7 +1369,7 @@ impl<'a> Carrier<'a> {
                 if start > t {
                     break;
                 }
-                self.close_shift(i, (end.min(t) - start).hours(), t);
+                self.close_shift(i, end.min(t), t);
             }
         }
         let day = SimTime::from_days(1);
@@ -1257,6 +1388,7 @@ impl<'a> Carrier<'a> {
     }
 
     fn day_end(&mut self, d: usize, now: SimTime) {
+        self.roster_day(d as u64 + 1);
         // The day's costs are booked in the day they belong to.
         self.close_day(d, 1.0, now - SimTime(1));
         for o in &mut self.outlets {
@@ -1269,7 +1401,7 @@ impl<'a> Carrier<'a> {
         let part = |m: Money| Money::from_yuan(m.yuan() * fraction);
         let mut released = Vec::new();
         for pos in 0..self.centres.len() {
-            let lines = self.centres[pos].sorter.lines();
+            let lines = self.centres[pos].lines;
             let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
             let eq = part(cost::equipment_per_day(
                 lines,
@@ -1423,6 +1555,7 @@ impl Model for Carrier<'_> {
             Event::ShiftEnd(i) => self.shift_end(i as usize, now),
             Event::DayEnd(d) => self.day_end(d as usize, now),
             Event::Surge(pos) => self.surge(pos as usize, now),
+            Event::CallIn(pos) => self.call_in(pos as usize, now),
         }
     }
 }

@@ -1,0 +1,204 @@
+//! How a centre's sorter lines are staffed hour by hour: a whole crew for every shift
+//! hour (`fixed_shifts`), a roster planned from the expected arrivals at the centre
+//! (`rostered`), or a smaller core roster topped up by temporary workers the queue calls
+//! in (`flexible`). The arrivals come from the timetables and planned flows of the lanes
+//! into the centre, never from the simulation itself.
+
+use crate::engine::SimTime;
+use crate::network::Network;
+use crate::scenario::{Shift, Staffing, parse_time_of_day};
+
+/// Share of each hour of the day (0..24) that falls in a sorting shift.
+pub fn open_hours(shifts: &[Shift]) -> [f64; 24] {
+    let mut open = [0.0; 24];
+    for s in shifts {
+        let start = parse_time_of_day(&s.start).expect("validated").hours();
+        let end = start + s.hours;
+        for (h, o) in open.iter_mut().enumerate() {
+            // The hour may be covered today or, for shifts past midnight, tomorrow.
+            for day in [0.0, 24.0] {
+                let (a, b) = (h as f64 + day, h as f64 + day + 1.0);
+                *o += (b.min(end) - a.max(start)).max(0.0);
+            }
+        }
+    }
+    open.map(|o: f64| o.min(1.0))
+}
+
+/// Parcels expected to reach the centre at node `centre` in each hour of the day: every
+/// lane into it brings its planned daily flow, split evenly over its departures, one
+/// travel time after each departure.
+pub fn arrival_profile(net: &Network, centre: u32) -> [f64; 24] {
+    let mut a = [0.0; 24];
+    for l in net.lanes.iter().filter(|l| l.to == centre) {
+        if l.departures.is_empty() {
+            continue;
+        }
+        let per = l.planned_daily / l.departures.len() as f64;
+        for &d in &l.departures {
+            let at = (d + l.travel).0 % SimTime::MS_PER_DAY;
+            a[(at / SimTime::MS_PER_HOUR) as usize] += per;
+        }
+    }
+    a
+}
+
+/// Lines to staff in each hour so that the expected arrivals (times `1 + slack`) are
+/// sorted as they come, a backlog carried into the next open hour; at least one line in
+/// every open hour, at most `max_lines`. Two days are planned so that parcels arriving
+/// while the centre is closed are waiting when it opens.
+pub fn roster(
+    arrivals: &[f64; 24],
+    open: &[f64; 24],
+    per_line_hour: f64,
+    slack: f64,
+    max_lines: u32,
+) -> [u32; 24] {
+    let mut n = [0u32; 24];
+    let mut backlog = 0.0;
+    for pass in 0..2 {
+        for h in 0..24 {
+            backlog += arrivals[h] * (1.0 + slack);
+            if open[h] <= 0.0 {
+                continue;
+            }
+            let capacity = per_line_hour * open[h];
+            let need = (backlog / capacity)
+                .ceil()
+                .clamp(1.0, max_lines.max(1) as f64) as u32;
+            backlog = (backlog - need as f64 * capacity).max(0.0);
+            if pass == 1 {
+                n[h] = need;
+            }
+        }
+    }
+    n
+}
+
+/// The lines a centre staffs in each hour of the day under `staffing`: all `lines` in
+/// every shift hour (fixed shifts), the planned roster, or the core share of it.
+pub fn staffed(
+    staffing: Staffing,
+    core_share: f64,
+    lines: u32,
+    open: &[f64; 24],
+    planned: &[u32; 24],
+) -> [u32; 24] {
+    let mut s = [0u32; 24];
+    for h in 0..24 {
+        if open[h] <= 0.0 {
+            continue;
+        }
+        s[h] = match staffing {
+            Staffing::FixedShifts => lines,
+            Staffing::Rostered => planned[h],
+            Staffing::Flexible => ((planned[h] as f64 * core_share).floor() as u32).max(1),
+        }
+        .clamp(1, lines.max(1));
+    }
+    s
+}
+
+/// Line-hours staffed by the roster `staffed` between `from` and `to`.
+pub fn line_hours(staffed: &[u32; 24], from: SimTime, to: SimTime) -> f64 {
+    let mut total = 0.0;
+    let mut t = from.0;
+    while t < to.0 {
+        let next_hour = (t / SimTime::MS_PER_HOUR + 1) * SimTime::MS_PER_HOUR;
+        let end = next_hour.min(to.0);
+        let h = ((t / SimTime::MS_PER_HOUR) % 24) as usize;
+        total += staffed[h] as f64 * (end - t) as f64 / SimTime::MS_PER_HOUR as f64;
+        t = end;
+    }
+    total
+}
+
+/// The extra lines above `core` that the roster staffs on day `day`: (from, until) for
+/// each run of consecutive hours, one entry per line.
+pub fn extra_lines(staffed: &[u32; 24], core: u32, day: u64) -> Vec<(SimTime, SimTime)> {
+    let base = day * SimTime::MS_PER_DAY;
+    let top = staffed.iter().copied().max().unwrap_or(0);
+    let mut out = Vec::new();
+    for j in core..top {
+        let mut h = 0;
+        while h < 24 {
+            if staffed[h] > j {
+                let start = h;
+                while h < 24 && staffed[h] > j {
+                    h += 1;
+                }
+                out.push((
+                    SimTime(base + start as u64 * SimTime::MS_PER_HOUR),
+                    SimTime(base + h as u64 * SimTime::MS_PER_HOUR),
+                ));
+            } else {
+                h += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shift(start: &str, hours: f64) -> Shift {
+        Shift {
+            start: start.into(),
+            hours,
+        }
+    }
+
+    #[test]
+    fn open_hours_wrap_past_midnight() {
+        let o = open_hours(&[shift("17:00", 12.0)]);
+        assert_eq!(o[16], 0.0);
+        assert_eq!(o[17], 1.0);
+        assert_eq!(o[4], 1.0);
+        assert_eq!(o[5], 0.0);
+        assert_eq!(o.iter().sum::<f64>(), 12.0);
+        let half = open_hours(&[shift("08:30", 2.0)]);
+        assert_eq!((half[8], half[9], half[10]), (0.5, 1.0, 0.5));
+    }
+
+    #[test]
+    fn a_peaky_profile_gets_a_peaky_roster() {
+        let open = open_hours(&[shift("18:00", 12.0)]);
+        let mut a = [0.0; 24];
+        a[20] = 9_000.0; // one truck wave
+        a[2] = 1_000.0;
+        let r = roster(&a, &open, 1_000.0, 0.0, 20);
+        assert_eq!(r[18], 1, "an open hour keeps one line");
+        assert_eq!(r[20], 9);
+        assert_eq!(r[2], 1);
+        // The cap holds, and what it cannot sort waits for the next hour.
+        let capped = roster(&a, &open, 1_000.0, 0.0, 5);
+        assert_eq!((capped[20], capped[21]), (5, 4));
+        let fixed = staffed(Staffing::FixedShifts, 0.7, 9, &open, &r);
+        let rost = staffed(Staffing::Rostered, 0.7, 9, &open, &r);
+        let flex = staffed(Staffing::Flexible, 0.7, 9, &open, &r);
+        assert_eq!(fixed.iter().sum::<u32>(), 9 * 12);
+        assert!(rost.iter().sum::<u32>() < 30);
+        assert_eq!(flex[20], 6);
+        assert!(flex.iter().zip(&rost).all(|(f, r)| f <= r));
+    }
+
+    #[test]
+    fn line_hours_and_extra_lines_follow_the_roster() {
+        let mut s = [0u32; 24];
+        s[20] = 3;
+        s[21] = 1;
+        s[22] = 2;
+        let h = SimTime::from_hours;
+        assert!((line_hours(&s, h(20.5), h(22.5)) - (1.5 + 1.0 + 1.0)).abs() < 1e-9);
+        assert!(
+            (line_hours(&s, h(44.0), h(45.0)) - 3.0).abs() < 1e-9,
+            "next day"
+        );
+        let x = extra_lines(&s, 1, 1);
+        assert_eq!(x.len(), 3);
+        assert!(x.contains(&(h(44.0), h(45.0))));
+        assert!(x.contains(&(h(46.0), h(47.0))));
+    }
+}
