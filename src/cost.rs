@@ -11,39 +11,75 @@ use std::iter::Sum;
 use std::ops::{Add, AddAssign, Sub};
 
 /// An amount of money in micro-yuan (10⁻⁶ yuan): integer so that splits and sums are exact.
+///
+/// Arithmetic is checked: an amount that does not fit (about ±9.2·10¹² yuan) becomes
+/// [`Money::OVERFLOW`], which every later operation keeps, like a NaN; a run whose books
+/// hold it fails instead of reporting a wrapped-around number.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Money(pub i64);
 
 impl Money {
     pub const ZERO: Money = Money(0);
+    /// The result of an overflow; sticky under `+`, `-`, sums, multiples and splits.
+    pub const OVERFLOW: Money = Money(i64::MIN);
     pub fn from_yuan(y: f64) -> Money {
-        Money((y * 1e6).round() as i64)
+        let m = (y * 1e6).round();
+        // Strictly inside the range: `i64::MIN` is the overflow marker.
+        if m.is_finite() && m > -9.2e18 && m < 9.2e18 {
+            Money(m as i64)
+        } else {
+            Money::OVERFLOW
+        }
     }
+    /// Yuan as a float; NaN for an overflow, so it can never pass for an amount.
     pub fn yuan(self) -> f64 {
-        self.0 as f64 / 1e6
+        if self.is_overflow() {
+            f64::NAN
+        } else {
+            self.0 as f64 / 1e6
+        }
+    }
+    pub fn is_overflow(self) -> bool {
+        self == Money::OVERFLOW
+    }
+    /// `n` times this amount, checked.
+    pub fn times(self, n: i64) -> Money {
+        if self.is_overflow() {
+            return self;
+        }
+        self.0.checked_mul(n).map_or(Money::OVERFLOW, Money)
     }
 }
 
 impl Add for Money {
     type Output = Money;
+    #[inline]
     fn add(self, r: Money) -> Money {
-        Money(self.0 + r.0)
+        if self.is_overflow() || r.is_overflow() {
+            return Money::OVERFLOW;
+        }
+        self.0.checked_add(r.0).map_or(Money::OVERFLOW, Money)
     }
 }
 impl AddAssign for Money {
+    #[inline]
     fn add_assign(&mut self, r: Money) {
-        self.0 += r.0;
+        *self = *self + r;
     }
 }
 impl Sub for Money {
     type Output = Money;
+    #[inline]
     fn sub(self, r: Money) -> Money {
-        Money(self.0 - r.0)
+        if self.is_overflow() || r.is_overflow() {
+            return Money::OVERFLOW;
+        }
+        self.0.checked_sub(r.0).map_or(Money::OVERFLOW, Money)
     }
 }
 impl Sum for Money {
     fn sum<I: Iterator<Item = Money>>(it: I) -> Money {
-        Money(it.map(|m| m.0).sum())
+        it.fold(Money::ZERO, |a, b| a + b)
     }
 }
 
@@ -127,8 +163,15 @@ impl CostVec {
 /// shares are one micro-yuan larger).
 pub fn split(total: Money, n: usize) -> impl Iterator<Item = Money> {
     let n = n.max(1) as i64;
+    let over = total.is_overflow();
     let (base, rem) = (total.0.div_euclid(n), total.0.rem_euclid(n));
-    (0..n).map(move |i| Money(base + i64::from(i < rem)))
+    (0..n).map(move |i| {
+        if over {
+            Money::OVERFLOW
+        } else {
+            Money(base + i64::from(i < rem))
+        }
+    })
 }
 
 // ------------------------------------------------------------------ cost functions
@@ -157,9 +200,12 @@ pub fn facility_per_day(lines: u32, m2_per_line: f64, rent_per_m2_month: f64) ->
 /// ⌊total·W_k/W⌋ − ⌊total·W_(k−1)/W⌋ with W_k the running sum, so the parts add up to
 /// `total`. All zero weights give nothing (the caller keeps the total).
 pub fn split_by(total: Money, weights: &[u64]) -> Vec<Money> {
-    let sum: u64 = weights.iter().sum();
+    let sum: u128 = weights.iter().map(|&w| w as u128).sum();
     if sum == 0 {
         return vec![Money::ZERO; weights.len()];
+    }
+    if total.is_overflow() {
+        return vec![Money::OVERFLOW; weights.len()];
     }
     let mut acc: u128 = 0;
     let mut prev: i128 = 0;

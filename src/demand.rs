@@ -175,10 +175,15 @@ impl DemandModel {
             1.0
         };
         let mean = self.outlet_daily[k] * win.share * peak;
-        if mean <= 0.0 {
+        // Validation bounds the mean (volume, peak multiplier); a mean the distribution
+        // still refuses draws nothing rather than stopping the run.
+        let Ok(poisson) = Poisson::new(mean) else {
+            return;
+        };
+        if mean.is_nan() || mean <= 0.0 {
             return;
         }
-        let n = Poisson::new(mean).expect("positive mean").sample(rng) as usize;
+        let n = poisson.sample(rng) as usize;
         // The window may reach back before time zero on the first day.
         let start = cutoff_at.0 as i64 - win.length.0 as i64;
         let origin_zone = self.outlet_zone[k];

@@ -5,9 +5,33 @@ use parcelsim::compare;
 use parcelsim::error::{Error, Result};
 use parcelsim::report;
 use parcelsim::run::{self, RunOptions, RunOutput};
+use parcelsim::sweep::spec::SweepLimits;
+use parcelsim::workload::Limits;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// Prints a line on stdout. A closed stdout (`parcelsim sweep … | head`) is not an error:
+/// the printed lines are a courtesy, the files are the result, so the command goes on
+/// quietly and finishes its files and charts.
+macro_rules! say {
+    () => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout());
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// [`say!`] without the newline.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
 
 #[derive(Parser)]
 #[command(
@@ -18,6 +42,10 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Memory one run may use, e.g. 512M or 16G (default: four fifths of the machine's).
+    /// A scenario whose estimated memory is larger is refused before it starts.
+    #[arg(long, global = true, value_parser = parcelsim::workload::parse_memory)]
+    max_memory: Option<f64>,
 }
 
 #[derive(Subcommand)]
@@ -69,6 +97,9 @@ enum Command {
         /// Reference price drawn on the cost curve (yuan per parcel).
         #[arg(long, default_value_t = 2.0)]
         price: f64,
+        /// Start a sweep larger than 10,000 runs or estimated to take more than an hour.
+        #[arg(long)]
+        yes: bool,
     },
     /// Combine shard folders of one sweep into the files a single machine would write.
     Merge {
@@ -78,6 +109,12 @@ enum Command {
         /// Folder for the combined sweep.
         #[arg(long)]
         out: PathBuf,
+        /// Write into a non-empty --out folder.
+        #[arg(long)]
+        force: bool,
+        /// Merge even when runs are missing (or a folder is given twice).
+        #[arg(long)]
+        partial: bool,
         /// Do not draw the charts.
         #[arg(long)]
         no_plot: bool,
@@ -155,7 +192,7 @@ impl Replicated {
 /// Draws a folder's charts and says where they went.
 fn plot(dir: &std::path::Path, price: f64) -> Result<()> {
     let files = parcelsim::plot::plot_dir(dir, price)?;
-    println!(
+    say!(
         "{} charts written to {}",
         files.len(),
         dir.join("plots").display()
@@ -180,12 +217,24 @@ fn parse_shard(s: &str) -> std::result::Result<(usize, usize), String> {
     Ok((k, n))
 }
 
+/// Most parcels `run --trace` follows.
+const MAX_TRACE: usize = 100_000;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            // On a terminal an input error shows its line with a marker under the value;
+            // elsewhere (logs, pipes, tests) the one-line plain form.
+            let shown = match &e {
+                Error::Input(ie) if std::io::stderr().is_terminal() => ie.snippet(true),
+                _ => None,
+            };
+            match shown {
+                Some(s) => eprintln!("{s}"),
+                None => eprintln!("error: {e}"),
+            }
             match e {
                 Error::Input(_) | Error::Usage(_) => ExitCode::from(2),
                 Error::Overload(_) => ExitCode::from(3),
@@ -196,6 +245,10 @@ fn main() -> ExitCode {
 }
 
 fn execute(cli: Cli) -> Result<()> {
+    let limits = match cli.max_memory {
+        Some(max_memory) => Limits { max_memory },
+        None => Limits::default(),
+    };
     match cli.command {
         Command::Sweep {
             sweep: file,
@@ -206,13 +259,22 @@ fn execute(cli: Cli) -> Result<()> {
             force,
             no_plot,
             price,
+            yes,
         } => {
-            let (dir, failed) = sweep(file, out, threads, resume, shard, force)?;
+            let (dir, failed) = sweep(
+                file,
+                out,
+                threads,
+                resume,
+                shard,
+                force,
+                &SweepLimits { limits, yes },
+            )?;
             if !no_plot {
                 plot(&dir, price)?;
             }
             if failed > 0 {
-                return Err(Error::RunsFailed(failed));
+                return Err(Error::RunsFailed(failed, "runs.csv"));
             }
             Ok(())
         }
@@ -220,11 +282,13 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Merge {
             dirs,
             out,
+            force,
+            partial,
             no_plot,
             price,
         } => {
-            let r = parcelsim::sweep::merge(&dirs, &out)?;
-            println!(
+            let r = parcelsim::sweep::merge(&dirs, &out, force, partial)?;
+            say!(
                 "merged {} of {} runs ({} failed) into {}",
                 r.skipped,
                 r.total,
@@ -251,10 +315,16 @@ fn execute(cli: Cli) -> Result<()> {
                 let _ = std::fs::remove_dir(&dir);
             })?;
             result.write(&dir)?;
-            print!("{}", result.table());
+            say_raw!("{}", result.table());
             plot(&dir, price)?;
-            println!("comparison written to {}", dir.display());
-            Ok(())
+            say!("comparison written to {}", dir.display());
+            match result.info.failed_runs.len() {
+                0 => Ok(()),
+                n => Err(Error::RunsFailed(
+                    n,
+                    "compare.json (their replications are left out)",
+                )),
+            }
         }
         Command::Explain {
             from,
@@ -268,16 +338,22 @@ fn execute(cli: Cli) -> Result<()> {
                 let _ = std::fs::remove_dir(&dir);
             })?;
             result.write(&dir)?;
-            print!("{}", result.table());
+            say_raw!("{}", result.table());
             // A waterfall has no price line; the price argument is not used.
             plot(&dir, 2.0)?;
-            println!("explanation written to {}", dir.display());
-            Ok(())
+            say!("explanation written to {}", dir.display());
+            match result.info.failed_runs.len() {
+                0 => Ok(()),
+                n => Err(Error::RunsFailed(
+                    n,
+                    "explain.json (their replications are left out)",
+                )),
+            }
         }
         Command::Validate { scenario } => {
-            let l = run::load(&scenario)?;
+            let l = run::load_with(&scenario, &limits)?;
             let n = &l.network;
-            println!(
+            say!(
                 "{}: valid ({} outlets, {} centres, {} lanes)",
                 scenario.display(),
                 n.outlets.len(),
@@ -294,8 +370,23 @@ fn execute(cli: Cli) -> Result<()> {
             trace,
             quiet,
         } => {
-            let l = run::load(&scenario)?;
-            let dir = report::fresh_dir(out.as_deref(), force, &l.scenario.name, "run")?;
+            if trace > MAX_TRACE {
+                return Err(Error::Usage(format!(
+                    "--trace {trace}: at most {MAX_TRACE} parcels can be traced"
+                )));
+            }
+            let l = run::load_with(&scenario, &limits)?;
+            // With --force the run is written into a fresh folder beside --out that
+            // replaces it only when complete: no old file survives, and a run killed
+            // midway leaves the old folder as it was.
+            let target = match (&out, force) {
+                (Some(dir), true) => Some(dir.clone()),
+                _ => None,
+            };
+            let dir = match &target {
+                Some(t) => report::staging_dir(t)?,
+                None => report::fresh_dir(out.as_deref(), force, &l.scenario.name, "run")?,
+            };
             let opts = RunOptions {
                 seed,
                 trace,
@@ -310,7 +401,19 @@ fn execute(cli: Cli) -> Result<()> {
                     return Err(e);
                 }
             };
-            report::write_run(&dir, &output)?;
+            let written = report::write_run(&dir, &output);
+            let dir = match (written, target) {
+                (Ok(()), Some(t)) => {
+                    report::replace_dir(&dir, &t)?;
+                    t
+                }
+                (Ok(()), None) => dir,
+                (Err(e), Some(_)) => {
+                    let _ = std::fs::remove_dir_all(&dir);
+                    return Err(e);
+                }
+                (Err(e), None) => return Err(e),
+            };
             if !quiet {
                 print_summary(&output);
             }
@@ -318,7 +421,7 @@ fn execute(cli: Cli) -> Result<()> {
             if let Some(w) = s.steady_state.warning(s.warmup_days) {
                 eprintln!("warning: {w}");
             }
-            println!("run written to {}", dir.display());
+            say!("run written to {}", dir.display());
             Ok(())
         }
     }
@@ -331,8 +434,9 @@ fn sweep(
     resume: bool,
     shard: Option<(usize, usize)>,
     force: bool,
+    limits: &SweepLimits,
 ) -> Result<(PathBuf, usize)> {
-    let sw = parcelsim::sweep::spec::load(&file)?;
+    let sw = parcelsim::sweep::spec::load_with(&file, limits, threads)?;
     let dir = if resume {
         let dir = out.expect("clap: --resume requires --out");
         if !dir.join("sweep.json").exists() {
@@ -347,12 +451,13 @@ fn sweep(
     };
     let opts = parcelsim::sweep::SweepOptions {
         threads,
+        limits: limits.limits,
         resume,
         shard,
         progress: std::io::stderr().is_terminal(),
     };
     let r = parcelsim::sweep::run_sweep(&sw, &dir, &opts)?;
-    println!(
+    say!(
         "sweep {}: {} runs done now, {} already done, {} of {} failed; written to {}",
         sw.name,
         r.ran,
@@ -366,22 +471,32 @@ fn sweep(
 
 fn print_summary(o: &RunOutput) {
     let s = &o.summary;
-    println!(
+    say!(
         "scenario {} (seed {}): {} measured days after {} warm-up days",
-        s.scenario, s.seed, s.days_measured, s.warmup_days
+        s.scenario,
+        s.seed,
+        s.days_measured,
+        s.warmup_days
     );
-    println!(
+    say!(
         "parcels: {} generated, {} delivered, {} lost, {} in flight at the end",
-        s.parcels_generated, s.parcels_delivered, s.parcels_lost, s.parcels_in_flight
+        s.parcels_generated,
+        s.parcels_delivered,
+        s.parcels_lost,
+        s.parcels_in_flight
     );
-    println!(
+    say!(
         "measured: {} picked up in the window, {} of them delivered ({:.1} days simulated)",
-        s.measured_parcels_picked_up, s.measured_parcels_delivered, s.days_simulated
+        s.measured_parcels_picked_up,
+        s.measured_parcels_delivered,
+        s.days_simulated
     );
-    println!();
-    println!(
+    say!();
+    say!(
         "{:<22} {:>12} {:>8}",
-        "cost by activity", "yuan/parcel", "share"
+        "cost by activity",
+        "yuan/parcel",
+        "share"
     );
     for (a, v) in &s.cost_by_activity {
         let share = if s.cost_per_parcel_yuan > 0.0 {
@@ -389,14 +504,16 @@ fn print_summary(o: &RunOutput) {
         } else {
             0.0
         };
-        println!("{:<22} {:>12.4} {:>7.1}%", a, v, share * 100.0);
+        say!("{:<22} {:>12.4} {:>7.1}%", a, v, share * 100.0);
     }
-    println!(
+    say!(
         "{:<22} {:>12.4} {:>7.1}%",
-        "total", s.cost_per_parcel_yuan, 100.0
+        "total",
+        s.cost_per_parcel_yuan,
+        100.0
     );
-    println!();
-    println!(
+    say!();
+    say!(
         "transit hours: mean {:.1}, p50 {:.1}, p95 {:.1}; on time ({} h): {:.1}%",
         s.transit_hours_mean,
         s.transit_hours_p50,
@@ -404,14 +521,14 @@ fn print_summary(o: &RunOutput) {
         s.promise_hours,
         s.on_time_rate * 100.0
     );
-    println!(
+    say!(
         "truck fill rate {:.1}%, feeder fill rate {:.1}%, attempts per parcel {:.3}",
         s.truck_fill_rate * 100.0,
         s.feeder_fill_rate * 100.0,
         s.delivery_attempts_per_parcel
     );
     let a = &s.accounts;
-    println!(
+    say!(
         "accounts ({}; yuan/parcel): {}; chain margin {:.3}",
         a.kind,
         a.parties
@@ -425,7 +542,7 @@ fn print_summary(o: &RunOutput) {
         a.chain_margin
     );
     if let Some(sh) = &s.shop {
-        println!(
+        say!(
             "shop: {} orders, {} shipped, {} cancelled before shipping, {} still at the shop; packed {:.1} h after ordering; {:.1}% returned, rating {:.2}; {:.3} yuan per shipped order (labour {:.3}, packaging {:.3}, shipping {:.2}, returns {:.3}, claims recovered {:.4})",
             sh.orders_placed,
             sh.shipped,
@@ -443,7 +560,7 @@ fn print_summary(o: &RunOutput) {
         );
     }
     let q = &s.quality;
-    println!(
+    say!(
         "service: {:.2}% late, {:.0} damaged and {:.0} lost per million, {:.1} complaints per million, claims {:.4} yuan/parcel",
         q.late_rate * 100.0,
         q.damaged_per_million,
@@ -452,7 +569,7 @@ fn print_summary(o: &RunOutput) {
         q.claims_yuan_per_parcel
     );
     let w = &s.welfare;
-    println!(
+    say!(
         "staff: couriers {:.1} h/day on tours, {:.0} deliveries/day, {:.1} yuan/h; sorters {:.1} h/day at {:.1} yuan/h; {} managers over {:.0} staff in {} layers",
         w.courier_hours_per_day,
         w.deliveries_per_courier_day,
@@ -464,13 +581,14 @@ fn print_summary(o: &RunOutput) {
         s.org.layers
     );
     if s.other_revenue_per_parcel_yuan > 0.0 {
-        println!(
+        say!(
             "other revenue {:.4} yuan/parcel (not netted above): net cost {:.4} yuan/parcel",
-            s.other_revenue_per_parcel_yuan, s.net_cost_per_parcel_yuan
+            s.other_revenue_per_parcel_yuan,
+            s.net_cost_per_parcel_yuan
         );
     }
     let m = &s.money;
-    println!(
+    say!(
         "money: spent {:.0} yuan = measured parcels {:.0} + parcels outside the window {:.0} + in flight {:.0} + unabsorbed {:.0}",
         m.spent_total,
         m.attributed_to_delivered,
@@ -478,7 +596,7 @@ fn print_summary(o: &RunOutput) {
         m.carried_by_parcels_in_flight,
         m.unabsorbed
     );
-    println!(
+    say!(
         "simulated {} events in {:.2} s ({:.2} M parcels/s)",
         o.info.events,
         o.info.simulate_s,

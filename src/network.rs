@@ -9,7 +9,7 @@
 
 use crate::demand::{Zones, od_shares};
 use crate::engine::SimTime;
-use crate::error::InputError;
+use crate::error::{InputError, show_num, show_text};
 use crate::scenario::{
     CentrePlacement, Generate, LaneSpec, NodeKind, NodeSpec, Scenario, Source, Topology,
     parse_time_of_day,
@@ -252,21 +252,29 @@ fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
             return Err(origin.error(src, "id", "is empty".into()));
         }
         if index.insert(spec.id.clone(), nodes.len() as u32).is_some() {
-            return Err(origin.error(src, "id", format!("node `{}` is defined twice", spec.id)));
+            return Err(origin.error(
+                src,
+                "id",
+                format!("node `{}` is defined twice", show_text(&spec.id)),
+            ));
         }
         let weight = spec.weight.unwrap_or(1.0);
         if !(weight.is_finite() && weight >= 0.0) {
             return Err(origin.error(
                 src,
                 "weight",
-                format!("must be zero or positive, got {weight}"),
+                format!("must be zero or positive, got {}", show_num(weight)),
             ));
         }
         let area = spec
             .area_km2
             .unwrap_or(sc.operations.delivery.default_area_km2);
         if !(area.is_finite() && area > 0.0) {
-            return Err(origin.error(src, "area_km2", format!("must be positive, got {area}")));
+            return Err(origin.error(
+                src,
+                "area_km2",
+                format!("must be positive, got {}", show_num(area)),
+            ));
         }
         if spec.couriers == Some(0) {
             return Err(origin.error(src, "couriers", "must be at least 1".into()));
@@ -290,16 +298,28 @@ fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
 
     let ops = &sc.operations;
     let mut lanes = Vec::new();
+    let mut seen = std::collections::HashMap::new();
     for (spec, origin) in &lane_specs {
         let find = |field: &str, id: &str| {
-            index
-                .get(id)
-                .copied()
-                .ok_or_else(|| origin.error(src, field, format!("unknown node `{id}`")))
+            index.get(id).copied().ok_or_else(|| {
+                origin.error(src, field, format!("unknown node `{}`", show_text(id)))
+            })
         };
         let (from, to) = (find("from", &spec.from)?, find("to", &spec.to)?);
         if from == to {
             return Err(origin.error(src, "to", "a lane must join two different nodes".into()));
+        }
+        if let Some(first) = seen.insert((from, to), lanes.len()) {
+            return Err(origin.error(
+                src,
+                "to",
+                format!(
+                    "the lane `{}` → `{}` is given twice (first as lane {}); one lane per direction",
+                    show_text(&spec.from),
+                    show_text(&spec.to),
+                    first + 1
+                ),
+            ));
         }
         let (kf, kt) = (nodes[from as usize].kind, nodes[to as usize].kind);
         let kind = match (kf, kt) {
@@ -317,7 +337,7 @@ fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
             return Err(origin.error(
                 src,
                 "distance_km",
-                format!("must be positive, got {}", spec.distance_km),
+                format!("must be positive, got {}", show_num(spec.distance_km)),
             ));
         }
         let speed = match kind {
@@ -326,7 +346,11 @@ fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
         };
         let hours = match spec.hours {
             Some(h) if !(h.is_finite() && h > 0.0) => {
-                return Err(origin.error(src, "hours", format!("must be positive, got {h}")));
+                return Err(origin.error(
+                    src,
+                    "hours",
+                    format!("must be positive, got {}", show_num(h)),
+                ));
             }
             Some(h) => h,
             None => spec.distance_km / speed,
@@ -336,7 +360,13 @@ fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
                 .vehicles
                 .iter()
                 .position(|v| &v.name == name)
-                .ok_or_else(|| origin.error(src, "vehicle", format!("unknown vehicle `{name}`")))?,
+                .ok_or_else(|| {
+                    origin.error(
+                        src,
+                        "vehicle",
+                        format!("unknown vehicle `{}`", show_text(name)),
+                    )
+                })?,
             None => default_vehicle(sc, kind),
         };
         if spec.max_vehicles == Some(0) {
@@ -463,9 +493,19 @@ fn parse_times(items: &[String]) -> Result<Vec<SimTime>, String> {
     if items.is_empty() {
         return Err("needs at least one departure time".into());
     }
+    if items.len() > crate::scenario::MAX_TIMES {
+        return Err(format!(
+            "has {} departure times; at most {}",
+            items.len(),
+            crate::scenario::MAX_TIMES
+        ));
+    }
     let mut out = Vec::with_capacity(items.len());
     for t in items {
-        out.push(parse_time_of_day(t).ok_or_else(|| format!("`{t}` is not a time of day HH:MM"))?);
+        out.push(
+            parse_time_of_day(t)
+                .ok_or_else(|| format!("`{}` is not a time of day HH:MM", show_text(t)))?,
+        );
     }
     out.sort();
     out.dedup();

@@ -1053,6 +1053,8 @@ struct Sweep {
     points: Vec<SweepPoint>,
     /// Cost activities found in the header (`cost_<activity>_yuan_mean`), in header order.
     activities: Vec<String>,
+    /// Labels of a text x parameter, in the order of their positions 0, 1, 2...
+    x_labels: Vec<String>,
 }
 
 impl Sweep {
@@ -1074,12 +1076,34 @@ impl Sweep {
             .iter()
             .map(|p| table.column(&p.path))
             .collect::<Result<Vec<_>>>()?;
+        // A text parameter on the x axis (say `manual`, `automated`) is drawn at positions
+        // 0, 1, 2... in value order, named in the axis description.
+        let mut x_labels: Vec<String> = table
+            .rows
+            .iter()
+            .map(|row| table.cell(row, param_cols[0]).to_string())
+            .filter(|c| !c.is_empty() && finite(c).is_none())
+            .collect();
+        if !x_labels.is_empty() {
+            x_labels = table
+                .rows
+                .iter()
+                .map(|row| table.cell(row, param_cols[0]).to_string())
+                .collect();
+            x_labels.sort_by(|a, b| value_order(a, b));
+            x_labels.dedup();
+        }
         let mut points = Vec::new();
         for (i, row) in table.rows.iter().enumerate() {
             if table.count(row, runs_ok)? == 0 {
                 continue;
             }
-            let x = table.number(row, param_cols[0])?;
+            let x = if x_labels.is_empty() {
+                table.number(row, param_cols[0])?
+            } else {
+                let cell = table.cell(row, param_cols[0]);
+                x_labels.iter().position(|l| l == cell).unwrap_or(0) as f64
+            };
             if file.parameters[0].log && x <= 0.0 {
                 return Err(table.cell_error(
                     row,
@@ -1117,6 +1141,7 @@ impl Sweep {
             table,
             points,
             activities,
+            x_labels,
         })
     }
 
@@ -1128,7 +1153,15 @@ impl Sweep {
     /// Description of the x axis: the parameter path, marked when the scale is logarithmic.
     fn x_desc(&self) -> String {
         let p = self.x_parameter();
-        if p.log {
+        if !self.x_labels.is_empty() {
+            let named: Vec<String> = self
+                .x_labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("{i} = {l}"))
+                .collect();
+            format!("{} ({})", p.path, named.join(", "))
+        } else if p.log {
             format!("{} (log scale)", p.path)
         } else {
             p.path.clone()

@@ -576,7 +576,10 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     let m = &sim.model;
     check_books(m)?;
     let steady = SteadyState::new(&hourly_in_network, &m.sorted_by_day, sc.warmup_days);
+    // An overloaded network names its bottlenecks; otherwise a run that measured nothing
+    // says so.
     overload(m, net, t, &steady)?;
+    check_measured(sc, m)?;
 
     let (in_flight, in_flight_cost) = m.in_flight();
     let overdue = m.measured_overdue(t);
@@ -920,9 +923,49 @@ fn overload(m: &Carrier, net: &Network, end: SimTime, steady: &SteadyState) -> R
     )))
 }
 
+/// A run that measured nothing is a failure, not a cost of zero.
+fn check_measured(sc: &Scenario, m: &Carrier) -> Result<()> {
+    if m.generated_measured == 0 {
+        return Err(Error::Run(format!(
+            "no parcel was picked up in the measured window ({} generated in the whole run); \
+             raise demand.daily_parcels or days",
+            m.generated
+        )));
+    }
+    if m.out.delivered == 0 {
+        return Err(Error::Run(format!(
+            "none of the {} parcels picked up in the measured window was delivered within \
+             drain_days = {} days after it; check the network's times and capacities",
+            m.generated_measured, sc.drain_days
+        )));
+    }
+    Ok(())
+}
+
 /// Parcels and money must both balance exactly.
 fn check_books(m: &Carrier) -> Result<()> {
     let (in_flight, in_flight_cost) = m.in_flight();
+    for a in Activity::ALL {
+        if m.spent.get(a).is_overflow() || m.out.cost.get(a).is_overflow() {
+            return Err(Error::Run(format!(
+                "money overflow: {} amounts exceed what the exact books hold (about 9.2e12 \
+                 yuan); lower the cost rates or the volume",
+                a.name()
+            )));
+        }
+    }
+    if m.spent.total().is_overflow()
+        || m.unabsorbed().is_overflow()
+        || in_flight_cost.total().is_overflow()
+        || m.out.outside_cost.total().is_overflow()
+        || m.out.cost.total().is_overflow()
+    {
+        return Err(Error::Run(
+            "money overflow: the run's total exceeds what the exact books hold (about 9.2e12 \
+             yuan); lower the cost rates or the volume"
+                .into(),
+        ));
+    }
     let o = &m.out;
     let delivered = o.delivered + o.outside_delivered;
     let lost = o.lost + o.outside_lost;
@@ -1053,11 +1096,17 @@ pub struct Loaded {
 }
 
 /// Reads, validates and builds a scenario: every input error is found here, before any
-/// output is written.
+/// output is written. The run's workload is checked against the default limits.
 pub fn load(path: &std::path::Path) -> Result<Loaded> {
+    load_with(path, &crate::workload::Limits::default())
+}
+
+/// [`load`] with the workload checked against `limits`.
+pub fn load_with(path: &std::path::Path, limits: &crate::workload::Limits) -> Result<Loaded> {
     use sha2::Digest;
     let (scenario, source) = crate::scenario::load(path)?;
     let network = crate::network::build(&scenario, &source)?;
+    crate::workload::check(&scenario, &source, &network, limits)?;
     let sha256 = format!("{:x}", sha2::Sha256::digest(source.text.as_bytes()));
     Ok(Loaded {
         scenario,

@@ -5,7 +5,7 @@
 //! turns it into a typed model. Errors carry the file, line and dotted field path.
 
 use crate::engine::SimTime;
-use crate::error::{InputError, line_of};
+use crate::error::{InputError, line_of, show_num, show_text};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -1295,26 +1295,136 @@ pub fn load(path: &Path) -> Result<(Scenario, Source), InputError> {
 
 /// Parses TOML into a scenario; syntax errors and unknown fields come with their line.
 pub fn parse(src: &Source) -> Result<Scenario, InputError> {
-    toml::from_str::<Scenario>(&src.text).map_err(|e| {
-        let msg = e.message().trim().to_string();
-        InputError {
-            file: src.path.clone(),
-            line: e.span().map(|s| line_of(&src.text, s.start)),
-            field: field_from_message(&msg),
-            message: msg,
-        }
-    })
+    toml::from_str::<Scenario>(&src.text).map_err(|e| toml_error(&src.path, &src.text, &e))
 }
 
-/// Unknown-field and missing-field messages name the field in backticks.
-fn field_from_message(msg: &str) -> Option<String> {
+/// A TOML or serde error of `text` located at its line and named by the dotted path of
+/// the field at the error's position (not a value quoted in the message).
+pub fn toml_error(file: &Path, text: &str, e: &toml::de::Error) -> InputError {
+    let msg = e.message().trim().to_string();
+    let field = e.span().and_then(|s| {
+        let at = field_at(text, s.start)?;
+        Some(match quoted(&msg) {
+            // The span of a missing field is its table; the message names the field.
+            Some(name) if msg.starts_with("missing field") => {
+                if at.is_empty() {
+                    name
+                } else {
+                    format!("{at}.{name}")
+                }
+            }
+            _ => at,
+        })
+    });
+    let field = field
+        .filter(|f| !f.is_empty())
+        .or_else(|| quoted(&msg).filter(|_| msg.starts_with("missing field")));
+    InputError {
+        file: file.to_path_buf(),
+        line: e.span().map(|s| line_of(text, s.start)),
+        field,
+        message: short_message(&msg),
+    }
+}
+
+/// The first name in backticks of a serde message.
+fn quoted(msg: &str) -> Option<String> {
     let start = msg.find('`')? + 1;
     let len = msg[start..].find('`')?;
     Some(msg[start..start + len].to_string())
 }
 
+/// A parser message with its quoted value made short and visible.
+fn short_message(msg: &str) -> String {
+    let mut out = String::new();
+    let mut rest = msg;
+    while let Some(a) = rest.find('`') {
+        let Some(b) = rest[a + 1..].find('`') else {
+            break;
+        };
+        out.push_str(&rest[..=a]);
+        let quoted = &rest[a + 1..a + 1 + b];
+        match quoted.parse::<f64>() {
+            Ok(x) if quoted.len() > 12 => out.push_str(&show_num(x)),
+            _ => out.push_str(&show_text(quoted)),
+        }
+        out.push('`');
+        rest = &rest[a + b + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The dotted path (`a.b[2].c`) of the innermost key or value of a TOML document whose
+/// span holds byte `pos` (else of the table or array item declared last before it); empty
+/// at the top level, `None` when the text does not parse.
+pub fn field_at(text: &str, pos: usize) -> Option<String> {
+    use toml::de::{DeTable, DeValue};
+    /// (start, end, path, whether a table or array item)
+    type Entry = (usize, usize, String, bool);
+    fn table(t: &DeTable, prefix: &str, out: &mut Vec<Entry>) {
+        for (k, v) in t.iter() {
+            let path = if prefix.is_empty() {
+                k.get_ref().to_string()
+            } else {
+                format!("{prefix}.{}", k.get_ref())
+            };
+            let (ks, vs) = (k.span(), v.span());
+            let container = matches!(v.get_ref(), DeValue::Table(_) | DeValue::Array(_));
+            out.push((ks.start, ks.end, path.clone(), container));
+            out.push((vs.start, vs.end, path.clone(), container));
+            if !container {
+                out.push((
+                    ks.start.min(vs.start),
+                    ks.end.max(vs.end),
+                    path.clone(),
+                    false,
+                ));
+            }
+            value(v.get_ref(), &path, out);
+        }
+    }
+    fn value(v: &DeValue, path: &str, out: &mut Vec<Entry>) {
+        match v {
+            DeValue::Table(t) => table(t, path, out),
+            DeValue::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    let p = format!("{path}[{i}]");
+                    let s = x.span();
+                    let container = matches!(x.get_ref(), DeValue::Table(_) | DeValue::Array(_));
+                    out.push((s.start, s.end, p.clone(), container));
+                    value(x.get_ref(), &p, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let doc = DeTable::parse(text).ok()?;
+    let mut all = Vec::new();
+    table(doc.get_ref(), "", &mut all);
+    let depth = |p: &str| p.matches(['.', '[']).count();
+    let inside = all
+        .iter()
+        .filter(|(a, b, _, _)| *a <= pos && (pos < *b || (pos == *b && a < b)))
+        .max_by_key(|(a, _, p, _)| (depth(p), *a));
+    if let Some((_, _, p, _)) = inside {
+        return Some(p.clone());
+    }
+    let before = all
+        .iter()
+        .filter(|(a, _, _, c)| *c && *a <= pos)
+        .max_by_key(|(a, _, p, _)| (*a, depth(p)));
+    Some(before.map(|e| e.2.clone()).unwrap_or_default())
+}
+
 /// The line of dotted field `path` (`a.b[2].c`) in a TOML document, if present.
 pub fn locate(text: &str, path: &str) -> Option<usize> {
+    locate_span(text, path).map(|s| line_of(text, s.start))
+}
+
+/// The byte span of dotted field `path`'s value in a TOML document (of its nearest
+/// present parent when it is absent).
+pub fn locate_span(text: &str, path: &str) -> Option<std::ops::Range<usize>> {
     use toml::de::{DeTable, DeValue};
     let doc = DeTable::parse(text).ok()?;
     let mut span = doc.span();
@@ -1350,7 +1460,7 @@ pub fn locate(text: &str, path: &str) -> Option<usize> {
         table = None;
         value = Some(cur);
     }
-    Some(line_of(text, span.start))
+    Some(span)
 }
 
 /// Parses "HH:MM" into a time of day.
@@ -1366,45 +1476,53 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         if v.is_finite() && v > 0.0 {
             Ok(())
         } else {
-            Err(src.error(field, format!("must be a positive number, got {v}")))
+            Err(src.error(
+                field,
+                format!("must be a positive number, got {}", show_num(v)),
+            ))
         }
     };
     let non_negative = |field: &str, v: f64| {
         if v.is_finite() && v >= 0.0 {
             Ok(())
         } else {
-            Err(src.error(field, format!("must be zero or positive, got {v}")))
+            Err(src.error(
+                field,
+                format!("must be zero or positive, got {}", show_num(v)),
+            ))
         }
     };
     let probability = |field: &str, v: f64| {
         if (0.0..=1.0).contains(&v) {
             Ok(())
         } else {
-            Err(src.error(field, format!("must be a probability in [0, 1], got {v}")))
+            Err(src.error(
+                field,
+                format!("must be a probability in [0, 1], got {}", show_num(v)),
+            ))
         }
     };
     let times = |field: &str, v: &[String]| -> Result<(), InputError> {
         if v.is_empty() {
             return Err(src.error(field, "needs at least one time of day"));
         }
+        if v.len() > MAX_TIMES {
+            return Err(src.error(
+                field,
+                format!("has {} times; at most {MAX_TIMES} a day", v.len()),
+            ));
+        }
         for (i, t) in v.iter().enumerate() {
             if parse_time_of_day(t).is_none() {
                 return Err(src.error(
                     &format!("{field}[{i}]"),
-                    format!("`{t}` is not a time of day HH:MM"),
+                    format!("`{}` is not a time of day HH:MM", show_text(t)),
                 ));
             }
         }
         Ok(())
     };
-    if sc.name.is_empty()
-        || !sc
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        return Err(src.error("name", "use letters, digits, `_` and `-` only"));
-    }
+    check_name(&sc.name).map_err(|m| src.error("name", m))?;
     if sc.days == 0 {
         return Err(src.error("days", "must be at least 1"));
     }
@@ -1520,8 +1638,13 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         if shop.products == 0 {
             return Err(src.error("shop.products", "must be at least 1"));
         }
-        if shop.initial_stock < 0 || shop.reorder_point < 0 {
-            return Err(src.error("shop.reorder_point", "stock levels cannot be negative"));
+        for (f, v) in [
+            ("shop.initial_stock", shop.initial_stock),
+            ("shop.reorder_point", shop.reorder_point),
+        ] {
+            if v < 0 {
+                return Err(src.error(f, format!("stock levels cannot be negative, got {v}")));
+            }
         }
         if shop.order_quantity <= 0 {
             return Err(src.error("shop.order_quantity", "must be at least 1"));
@@ -1536,13 +1659,13 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
             if parse_time_of_day(&sh.start).is_none() {
                 return Err(src.error(
                     &format!("shop.pack_shifts[{i}].start"),
-                    format!("`{}` is not a time of day HH:MM", sh.start),
+                    format!("`{}` is not a time of day HH:MM", show_text(&sh.start)),
                 ));
             }
             if !(sh.hours > 0.0 && sh.hours <= 24.0) {
                 return Err(src.error(
                     &format!("shop.pack_shifts[{i}].hours"),
-                    format!("must be in (0, 24], got {}", sh.hours),
+                    format!("must be in (0, 24], got {}", show_num(sh.hours)),
                 ));
             }
         }
@@ -1656,7 +1779,7 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         if sc.vehicles[..i].iter().any(|w| w.name == v.name) {
             return Err(src.error(
                 &format!("vehicles[{i}].name"),
-                format!("vehicle `{}` is defined twice", v.name),
+                format!("vehicle `{}` is defined twice", show_text(&v.name)),
             ));
         }
     }
@@ -1665,6 +1788,33 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
     positive("operations.feeder.speed_kmh", o.feeder.speed_kmh)?;
     times("operations.feeder.to_centre", &o.feeder.to_centre)?;
     times("operations.feeder.from_centre", &o.feeder.from_centre)?;
+    for (field, n, max) in [
+        (
+            "operations.sorting.shifts",
+            o.sorting.shifts.len(),
+            MAX_TIMES,
+        ),
+        ("vehicles", sc.vehicles.len(), MAX_KINDS),
+        (
+            "shop.pack_shifts",
+            sc.shop.as_ref().map_or(0, |s| s.pack_shifts.len()),
+            MAX_TIMES,
+        ),
+        (
+            "shop.packaging",
+            sc.shop.as_ref().map_or(0, |s| s.packaging.len()),
+            MAX_KINDS,
+        ),
+        (
+            "shop.carriers",
+            sc.shop.as_ref().map_or(0, |s| s.carriers.len()),
+            MAX_KINDS,
+        ),
+    ] {
+        if n > max {
+            return Err(src.error(field, format!("has {n} items; at most {max}")));
+        }
+    }
     if o.sorting.shifts.is_empty() {
         return Err(src.error("operations.sorting.shifts", "needs at least one shift"));
     }
@@ -1673,13 +1823,13 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         if parse_time_of_day(&s.start).is_none() {
             return Err(src.error(
                 &format!("operations.sorting.shifts[{i}].start"),
-                format!("`{}` is not a time of day HH:MM", s.start),
+                format!("`{}` is not a time of day HH:MM", show_text(&s.start)),
             ));
         }
         if !(s.hours > 0.0 && s.hours <= 24.0) {
             return Err(src.error(
                 &format!("operations.sorting.shifts[{i}].hours"),
-                format!("must be in (0, 24], got {}", s.hours),
+                format!("must be in (0, 24], got {}", show_num(s.hours)),
             ));
         }
         shift_hours += s.hours;
@@ -1687,7 +1837,10 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
     if shift_hours > 24.0 {
         return Err(src.error(
             "operations.sorting.shifts",
-            format!("shifts add up to {shift_hours} h a day; they must not overlap"),
+            format!(
+                "shifts add up to {} h a day; they must not overlap",
+                show_num(shift_hours)
+            ),
         ));
     }
     // Shifts repeat daily: two overlap if either starts inside the other (on a 24 h circle).
@@ -1783,7 +1936,10 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
     {
         return Err(src.error(
             "operations.linehaul.default_vehicle",
-            format!("no vehicle named `{}`", o.linehaul.default_vehicle),
+            format!(
+                "no vehicle named `{}`",
+                show_text(&o.linehaul.default_vehicle)
+            ),
         ));
     }
     times("operations.delivery.waves", &o.delivery.waves)?;
@@ -1827,7 +1983,217 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
     }
     positive("costs.sorter_life_years", c.sorter_life_years)?;
 
+    bounds(sc, src)
+}
+
+/// Most times of day in one list (waves, departures, shifts): one every 15 minutes.
+pub const MAX_TIMES: usize = 96;
+/// Most vehicle types, packaging kinds or other carriers.
+pub const MAX_KINDS: usize = 100;
+
+/// Longest scenario name (characters): with `output/<name>/run-NNN` it stays well inside
+/// the 255-byte file-name limit of common file systems, in any script.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// A scenario name becomes a folder name: letters and digits of any script, `_`, `-`
+/// and `.` (not first), at most [`MAX_NAME_CHARS`] characters.
+pub fn check_name(name: &str) -> Result<(), String> {
+    let n = name.chars().count();
+    if n == 0 {
+        return Err("is empty; give the scenario a name".into());
+    }
+    if n > MAX_NAME_CHARS {
+        return Err(format!(
+            "is {n} characters long; at most {MAX_NAME_CHARS} (it names the output folder)"
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
+    {
+        return Err(format!(
+            "`{}` contains `{}`; use letters, digits, `_`, `-` and `.` only",
+            crate::error::show_text(name),
+            crate::error::show_text(&c.to_string())
+        ));
+    }
+    if name.starts_with('.') {
+        return Err("must not start with `.`".into());
+    }
     Ok(())
+}
+
+/// Upper bound of a numeric field, by dotted path: the first rule whose pattern matches
+/// wins. A pattern is a full path (`demand.daily_parcels`), `*.leaf` for a last segment
+/// anywhere, or `*` for every other field. Bounds are far beyond any real network; they
+/// exist so that no value can overflow time, money or memory inside a run.
+const BOUNDS: &[(&str, f64, &str)] = &[
+    ("seed", f64::INFINITY, ""),
+    ("days", 3_650.0, "ten years"),
+    ("warmup_days", 3_650.0, "ten years"),
+    ("drain_days", 3_650.0, "ten years"),
+    ("demand.daily_parcels", 1e9, "parcels a day"),
+    ("demand.intraday_profile", 1e6, "relative weight"),
+    ("demand.peak_multiplier", 100.0, "times the normal volume"),
+    ("demand.peak_days", 3_650.0, "ten years"),
+    ("demand.distance_decay_km", 100_000.0, "km"),
+    ("demand.weight_sigma", 5.0, "-"),
+    ("*.weight_median_kg", 1_000.0, "kg"),
+    ("*.weight_max_kg", 1_000.0, "kg"),
+    ("*.weight_kg", 1_000.0, "kg"),
+    ("*.speed_kmh", 1_000.0, "km/h"),
+    (
+        "*.distance_km",
+        20_000.0,
+        "km, half the Earth's circumference",
+    ),
+    ("*.hub_spacing_km", 20_000.0, "km"),
+    ("*.area_km2", 100_000.0, "km²"),
+    ("*.default_area_km2", 100_000.0, "km²"),
+    ("*.min_outlet_area_km2", 100_000.0, "km²"),
+    ("*.hours", 8_760.0, "h, a year"),
+    ("*.road_factor", 10.0, "-"),
+    ("*.planning_slack", 100.0, "-"),
+    ("*.hubs", 10_000.0, "hubs"),
+    ("*.max_cities", 1_000_000.0, "cities"),
+    ("*.parcels_per_outlet", 1e7, "parcels a day"),
+    ("*.direct_lanes_above", 1e10, "parcels a day"),
+    ("*.automate_above_daily", 1e10, "parcels a day"),
+    ("*.throughput_per_line", 1e6, "parcels/h"),
+    ("*.workers_per_line", 10_000.0, "people"),
+    ("*.cv", 10.0, "-"),
+    ("*.courier_daily_capacity", 100_000.0, "parcels a day"),
+    ("*.stop_minutes", 1_440.0, "min, a day"),
+    ("*.pack_minutes", 1_440.0, "min, a day"),
+    ("*.packers", 100_000.0, "people"),
+    ("*.products", 100_000.0, "products a shop"),
+    ("*.initial_stock", 1e9, "units"),
+    ("*.reorder_point", 1e9, "units"),
+    ("*.order_quantity", 1e9, "units"),
+    ("*.layers", 20.0, "layers"),
+    ("*.span_of_control", 100_000.0, "people"),
+    ("*.surge_lines", 1_000.0, "lines"),
+    ("*.capacity", 1e7, "parcels"),
+    ("*.max_vehicles", 10_000.0, "vehicles"),
+    ("*.couriers", 1_000_000.0, "couriers"),
+    ("*.lines", 100_000.0, "lines"),
+    ("*.weight", 1e9, "relative weight"),
+    ("*.share", 1e6, "relative weight"),
+    ("*.network_share", 1e6, "relative weight"),
+    ("*.protection", 1_000.0, "times the damage probability"),
+    ("*.claim_cap_multiple", 1_000.0, "times the postage"),
+    ("*.rating_penalty_late", 5.0, "rating points"),
+    ("*.rating_penalty_damaged", 5.0, "rating points"),
+    ("*.rating_penalty_return", 5.0, "rating points"),
+    ("*.sorter_life_years", 100.0, "years"),
+    ("*.rent_per_m2_month", 10_000.0, "yuan/m²/month"),
+    ("*.m2_per_line", 1e6, "m²"),
+    ("*.facility_m2_per_line", 1e6, "m²"),
+    ("*.sorter_line_capex", 1e10, "yuan"),
+    ("*.line_capex", 1e10, "yuan"),
+    ("*.outlet_per_day", 1e7, "yuan a day"),
+    ("*.manager_cost_per_day", 1e7, "yuan a day"),
+    ("*.courier_daily_wage", 1e7, "yuan a day"),
+    ("*.wage_per_hour", 10_000.0, "yuan/h"),
+    ("*.sorter_wage_per_hour", 10_000.0, "yuan/h"),
+    ("*.cost_per_km", 100_000.0, "yuan/km"),
+    ("*.courier_cost_per_km", 100_000.0, "yuan/km"),
+    ("*.price_per_1000km", 1e6, "yuan"),
+    // Every other number: money per parcel or per event (yuan), rates, counts.
+    ("*", 1e6, ""),
+];
+
+/// The bound of the numeric field at `path` (array indices removed) and what it is in.
+fn bound_of(path: &str) -> (f64, &'static str) {
+    let leaf = path.rsplit('.').next().unwrap_or(path);
+    for &(pat, max, unit) in BOUNDS {
+        let hit = match pat.strip_prefix("*.") {
+            Some(l) => l == leaf,
+            None => pat == "*" || pat == path,
+        };
+        if hit {
+            return (max, unit);
+        }
+    }
+    (1e6, "")
+}
+
+/// Every number of the scenario is finite and within its bound; lists are not absurdly
+/// long. Checked on the scenario as serialised, so fields added later are bounded too.
+fn bounds(sc: &Scenario, src: &Source) -> Result<(), InputError> {
+    let tree = match toml::Value::try_from(sc) {
+        Ok(t) => t,
+        Err(e) => return Err(src.error("", format!("cannot be represented: {e}"))),
+    };
+    fn walk(
+        v: &toml::Value,
+        path: &mut String,
+        bare: &mut String,
+        src: &Source,
+    ) -> Result<(), InputError> {
+        let check = |x: f64, path: &str, bare: &str| {
+            let (max, unit) = bound_of(bare);
+            if !x.is_finite() {
+                return Err(src.error(
+                    path,
+                    format!("must be a finite number, got {}", crate::error::show_num(x)),
+                ));
+            }
+            if x.abs() > max {
+                let unit = if unit.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({unit})")
+                };
+                return Err(src.error(
+                    path,
+                    format!(
+                        "{} is beyond the bound of this field: at most {}{unit}",
+                        crate::error::show_num(x),
+                        crate::error::show_num(max)
+                    ),
+                ));
+            }
+            Ok(())
+        };
+        match v {
+            toml::Value::Float(x) => check(*x, path, bare),
+            toml::Value::Integer(i) => check(*i as f64, path, bare),
+            toml::Value::Array(a) => {
+                const MAX_ITEMS: usize = 100_000;
+                if a.len() > MAX_ITEMS {
+                    return Err(
+                        src.error(path, format!("has {} items; at most {MAX_ITEMS}", a.len()))
+                    );
+                }
+                for (i, x) in a.iter().enumerate() {
+                    let (pl, bl) = (path.len(), bare.len());
+                    path.push_str(&format!("[{i}]"));
+                    walk(x, path, bare, src)?;
+                    path.truncate(pl);
+                    bare.truncate(bl);
+                }
+                Ok(())
+            }
+            toml::Value::Table(t) => {
+                for (k, x) in t {
+                    let (pl, bl) = (path.len(), bare.len());
+                    if !path.is_empty() {
+                        path.push('.');
+                        bare.push('.');
+                    }
+                    path.push_str(k);
+                    bare.push_str(k);
+                    walk(x, path, bare, src)?;
+                    path.truncate(pl);
+                    bare.truncate(bl);
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+    walk(&tree, &mut String::new(), &mut String::new(), src)
 }
 
 #[cfg(test)]

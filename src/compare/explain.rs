@@ -242,6 +242,7 @@ impl Explain {
             to_value: f64::NAN,
             change: f64::NAN,
             attribution: Vec::new(),
+            failed_runs: Vec::new(),
         };
         Ok(Explain {
             info,
@@ -269,7 +270,7 @@ impl Explain {
                 sha256: &self.sha256,
             })
             .collect();
-        let values = run_jobs(&jobs, &self.opts)?;
+        let (values, failed_runs) = run_jobs(&jobs, &self.opts)?;
         // [subset][replication] of the explained metric.
         let per_rep: Vec<Vec<f64>> = values
             .iter()
@@ -306,7 +307,8 @@ impl Explain {
         }
         // The Shapley value is linear in v: those of the single replications average to φ,
         // and their spread gives its interval.
-        let reps = self.opts.replications as usize;
+        // Replications left after failed ones were taken out.
+        let reps = per_rep.first().map_or(0, Vec::len);
         let phi_reps: Vec<Vec<f64>> = (0..reps)
             .map(|r| {
                 let vr: Vec<f64> = per_rep.iter().map(|xs| xs[r]).collect();
@@ -334,6 +336,7 @@ impl Explain {
         info.to_value = to_value;
         info.change = change;
         info.attribution = attribution;
+        info.failed_runs = failed_runs;
         Ok(Explanation { info, subsets })
     }
 }
@@ -379,6 +382,8 @@ pub struct ExplainJson {
     pub to_value: f64,
     pub change: f64,
     pub attribution: Vec<LeverRow>,
+    /// Runs that failed; their replications are left out of every subset's figures.
+    pub failed_runs: Vec<super::FailedRun>,
 }
 
 /// The outcome of an explanation.

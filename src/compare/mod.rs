@@ -158,18 +158,31 @@ pub(crate) struct Job<'a> {
     pub sha256: &'a str,
 }
 
+/// Metric values per job, per replication kept, per metric.
+pub(crate) type JobValues = Vec<Vec<Vec<f64>>>;
+
+/// A run of a comparison that failed, recorded in `compare.json` / `explain.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FailedRun {
+    pub scenario: String,
+    pub replication: u32,
+    pub seed: u64,
+    pub error: String,
+}
+
 /// Runs every job once per seed of `opts`, all (job × replication) in parallel, and returns
 /// the [`metric_values`] of each job and replication, in that order whatever the threads.
 ///
-/// A run that fails (a bookkeeping check) fails the whole comparison: a comparison with a
-/// missing replication would no longer be paired. The error reported is that of the first
-/// failed run in (job, replication) order, so it too is independent of the threads.
-pub(crate) fn run_jobs(jobs: &[Job], opts: &Options) -> Result<Vec<Vec<Vec<f64>>>> {
+/// A run that fails (whatever the failure, a panic included) is recorded and the others go
+/// on. Its replication is left out of every job, so that what remains stays paired; the
+/// failures come back in (job, replication) order, independent of the threads. Only when
+/// no replication is left does the comparison fail.
+pub(crate) fn run_jobs(jobs: &[Job], opts: &Options) -> Result<(JobValues, Vec<FailedRun>)> {
     let seeds = opts.seeds();
     let reps = seeds.len();
     let pool = crate::sweep::thread_pool(opts.threads)?;
     let bar = crate::sweep::runs_bar(jobs.len() * reps, opts.progress);
-    let flat: Vec<Result<Vec<f64>>> = pool.install(|| {
+    let flat: Vec<std::result::Result<Vec<f64>, String>> = pool.install(|| {
         (0..jobs.len() * reps)
             .into_par_iter()
             .map(|i| {
@@ -179,26 +192,46 @@ pub(crate) fn run_jobs(jobs: &[Job], opts: &Options) -> Result<Vec<Vec<Vec<f64>>
                     trace: 0,
                     progress: false,
                 };
-                let out = run::run(job.scenario, job.network, job.sha256, &ro);
+                let out = crate::sweep::guarded_run(job.scenario, job.network, job.sha256, &ro);
                 bar.inc(1);
-                match out {
-                    Ok(o) => Ok(metric_values(&o.summary)),
-                    Err(Error::Bookkeeping(m)) => Err(Error::Bookkeeping(format!(
-                        "{}, replication {r} (seed {}): {m}",
-                        job.label, seeds[r]
-                    ))),
-                    Err(e) => Err(e),
-                }
+                out.map(|o| metric_values(&o.summary))
             })
             .collect()
     });
     bar.finish_and_clear();
-    let flat = flat.into_iter().collect::<Result<Vec<_>>>()?;
-    let mut it = flat.into_iter();
-    Ok(jobs
+    let mut failed = Vec::new();
+    let mut bad_rep = vec![false; reps];
+    for (i, r) in flat.iter().enumerate() {
+        if let Err(e) = r {
+            let (job, rep) = (&jobs[i / reps], i % reps);
+            bad_rep[rep] = true;
+            failed.push(FailedRun {
+                scenario: job.label.to_string(),
+                replication: rep as u32,
+                seed: seeds[rep],
+                error: e.clone(),
+            });
+        }
+    }
+    if bad_rep.iter().all(|&b| b) {
+        let first = &failed[0];
+        return Err(Error::Run(format!(
+            "every replication failed; {}, replication {} (seed {}): {}",
+            first.scenario, first.replication, first.seed, first.error
+        )));
+    }
+    let mut it = flat.into_iter().enumerate();
+    let values = jobs
         .iter()
-        .map(|_| it.by_ref().take(reps).collect())
-        .collect())
+        .map(|_| {
+            it.by_ref()
+                .take(reps)
+                .filter(|(i, _)| !bad_rep[i % reps])
+                .map(|(_, r)| r.expect("failed replications are left out"))
+                .collect()
+        })
+        .collect();
+    Ok((values, failed))
 }
 
 /// Column `k` of per-replication metric rows.
@@ -217,6 +250,8 @@ pub struct CompareJson {
     pub seeds: Vec<u64>,
     pub common_random_numbers: bool,
     pub metrics: Vec<String>,
+    /// Runs that failed; their replications are left out of every scenario's figures.
+    pub failed_runs: Vec<FailedRun>,
 }
 
 /// Scenarios loaded and checked, ready to run.
@@ -254,6 +289,7 @@ impl Compare {
             seeds: opts.seeds(),
             common_random_numbers: true,
             metrics: metric_names(),
+            failed_runs: Vec::new(),
         };
         Ok(Compare { info, loaded, opts })
     }
@@ -272,7 +308,7 @@ impl Compare {
                 sha256: &l.sha256,
             })
             .collect();
-        let values = run_jobs(&jobs, &self.opts)?;
+        let (values, failed_runs) = run_jobs(&jobs, &self.opts)?;
         let first = &values[0];
         let results = values
             .iter()
@@ -297,10 +333,9 @@ impl Compare {
                     .collect()
             })
             .collect();
-        Ok(Comparison {
-            info: self.info.clone(),
-            results,
-        })
+        let mut info = self.info.clone();
+        info.failed_runs = failed_runs;
+        Ok(Comparison { info, results })
     }
 }
 

@@ -1445,7 +1445,7 @@ impl<'a> Carrier<'a> {
         let cost = part(self.cfg.outlet_day);
         for (k, mgmt_share) in mgmt_shares.into_iter().enumerate() {
             let couriers = self.net.nodes[self.net.outlets[k] as usize].couriers;
-            let wages = part(Money(self.cfg.courier_wage_day.0 * couriers as i64));
+            let wages = part(self.cfg.courier_wage_day.times(couriers as i64));
             let parcels = &mut self.parcels;
             let o = &mut self.outlets[k];
             o.day_cost.close(

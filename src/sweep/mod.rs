@@ -52,6 +52,8 @@ pub struct PointJson {
 #[derive(Debug, Clone, Default)]
 pub struct SweepOptions {
     pub threads: Option<usize>,
+    /// Each run's limits (memory); a point beyond them fails its runs with the reason.
+    pub limits: crate::workload::Limits,
     pub resume: bool,
     /// Shard `k` of `n` (1-based): run only the runs whose index is `k - 1` modulo `n`.
     pub shard: Option<(usize, usize)>,
@@ -347,6 +349,30 @@ impl OrderedWriter {
     }
 }
 
+/// One run of many (sweep, compare, explain): whatever goes wrong, a bookkeeping error or
+/// even a panic (a bug), comes back as the run's error message so that the command records
+/// it and goes on with the other runs.
+pub(crate) fn guarded_run(
+    sc: &crate::scenario::Scenario,
+    net: &crate::network::Network,
+    sha256: &str,
+    opts: &RunOptions,
+) -> std::result::Result<crate::run::RunOutput, String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::run::run(sc, net, sha256, opts)
+    })) {
+        Ok(r) => r.map_err(|e| e.to_string()),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".into());
+            Err(format!("internal error (a bug, please report it): {what}"))
+        }
+    }
+}
+
 /// Runs a sweep into `dir`.
 pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepReport> {
     let sj = SweepJson::from_sweep(sw);
@@ -386,9 +412,10 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
         .into_iter()
         .map(|p| {
             let b = sw.scenario(&sw.points[p]).and_then(|sc| {
-                crate::network::build(&sc, &sw.base)
-                    .map(|net| (sc, net))
-                    .map_err(|e| e.to_string())
+                let net = crate::network::build(&sc, &sw.base).map_err(|e| e.to_string())?;
+                crate::workload::check(&sc, &sw.base, &net, &opts.limits)
+                    .map_err(|e| e.to_string())?;
+                Ok((sc, net))
             });
             (p, b)
         })
@@ -426,7 +453,7 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
             let seed = sj.points[p].seeds[r];
             let t0 = Instant::now();
             let result = match &built[&p] {
-                Ok((sc, net)) => crate::run::run(
+                Ok((sc, net)) => guarded_run(
                     sc,
                     net,
                     &sj.base_scenario_sha256,
@@ -435,8 +462,7 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
                         trace: 0,
                         progress: false,
                     },
-                )
-                .map_err(|e| e.to_string()),
+                ),
                 Err(e) => Err(e.clone()),
             };
             let mut row: Row = vec![p.to_string(), r.to_string(), seed.to_string()];
@@ -488,15 +514,31 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
 }
 
 /// Combines shard folders of one sweep into `out`: the same files one machine would write.
-pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<SweepReport> {
+///
+/// `out` must be empty unless `force` (then an old sweep folder there is emptied). Runs
+/// missing from every shard, or found in two shards, make it an error unless `partial`.
+pub fn merge(dirs: &[PathBuf], out: &Path, force: bool, partial: bool) -> Result<SweepReport> {
     let mut sj: Option<SweepJson> = None;
     let mut rows = BTreeMap::new();
     let mut timings = Vec::new();
+    let mut duplicated = 0usize;
     for d in dirs {
+        if !d.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: no such shard folder",
+                d.display()
+            )));
+        }
         let jp = d.join("sweep.json");
-        let this: SweepJson =
-            serde_json::from_slice(&std::fs::read(&jp).map_err(|e| Error::io(&jp, e))?)
-                .map_err(|e| Error::Usage(format!("{}: {e}", jp.display())))?;
+        let bytes = std::fs::read(&jp).map_err(|e| {
+            Error::Usage(format!(
+                "{}: cannot read it ({e}); is {} a sweep folder?",
+                jp.display(),
+                d.display()
+            ))
+        })?;
+        let this: SweepJson = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Usage(format!("{}: {e}", jp.display())))?;
         match &sj {
             Some(first) if *first != this => {
                 return Err(Error::Usage(format!(
@@ -509,13 +551,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<SweepReport> {
         }
         let sjr = sj.as_ref().expect("set above");
         for (k, row) in read_runs(&d.join("runs.csv"), sjr)? {
-            if let Some(old) = rows.insert(k, row.clone())
-                && old != row
-            {
-                return Err(Error::Usage(format!(
-                    "{}: run {k} differs from another shard's",
-                    d.display()
-                )));
+            if let Some(old) = rows.insert(k, row.clone()) {
+                if old != row {
+                    return Err(Error::Usage(format!(
+                        "{}: run {k} differs from another shard's",
+                        d.display()
+                    )));
+                }
+                duplicated += 1;
             }
         }
         if let Ok(t) = std::fs::read_to_string(d.join("timings.csv")) {
@@ -523,7 +566,21 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<SweepReport> {
         }
     }
     let sj = sj.ok_or_else(|| Error::Usage("merge needs at least one folder".into()))?;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let missing = sj.total_runs() - rows.len();
+    if !partial && (missing > 0 || duplicated > 0) {
+        let mut what = Vec::new();
+        if missing > 0 {
+            what.push(format!("{missing} of {} runs are missing", sj.total_runs()));
+        }
+        if duplicated > 0 {
+            what.push(format!("{duplicated} runs appear in more than one folder"));
+        }
+        return Err(Error::Usage(format!(
+            "{}; give every shard once, or pass --partial to merge what is there",
+            what.join(" and ")
+        )));
+    }
+    crate::report::fresh_dir(Some(out), force, &sj.name, "sweep")?;
     write_atomic(&out.join("sweep.json"), &json_bytes(&sj))?;
     finish(out, &sj, &rows)?;
     timings.sort();
