@@ -69,9 +69,14 @@ enum Command {
         /// No progress and no summary table.
         #[arg(long, short)]
         quiet: bool,
+        #[command(flatten)]
+        extras: ExtrasArgs,
     },
-    /// Check a scenario file without running it.
-    Validate { scenario: PathBuf },
+    /// Check a scenario or sweep file without running it.
+    Validate {
+        /// Scenario file (TOML), or a sweep file (TOML with `base` and `[[vary]]`).
+        scenario: PathBuf,
+    },
     /// Run every point × replication of a sweep file in parallel.
     Sweep {
         /// Sweep file (TOML).
@@ -91,12 +96,8 @@ enum Command {
         /// Write into a non-empty --out folder.
         #[arg(long)]
         force: bool,
-        /// Do not draw the charts at the end.
-        #[arg(long)]
-        no_plot: bool,
-        /// Reference price drawn on the cost curve (yuan per parcel).
-        #[arg(long, default_value_t = 2.0)]
-        price: f64,
+        #[command(flatten)]
+        extras: ExtrasArgs,
         /// Start a sweep larger than 10,000 runs or estimated to take more than an hour.
         #[arg(long)]
         yes: bool,
@@ -115,11 +116,8 @@ enum Command {
         /// Merge even when runs are missing (or a folder is given twice).
         #[arg(long)]
         partial: bool,
-        /// Do not draw the charts.
-        #[arg(long)]
-        no_plot: bool,
-        #[arg(long, default_value_t = 2.0)]
-        price: f64,
+        #[command(flatten)]
+        extras: ExtrasArgs,
     },
     /// Run scenarios with the same seeds and compare every metric, paired to the first.
     Compare {
@@ -128,9 +126,8 @@ enum Command {
         scenarios: Vec<PathBuf>,
         #[command(flatten)]
         rep: Replicated,
-        /// Reference price drawn on the chart (yuan per parcel).
-        #[arg(long, default_value_t = 2.0)]
-        price: f64,
+        #[command(flatten)]
+        extras: ExtrasArgs,
     },
     /// Attribute the change of a metric from FROM to TO to the sections that differ
     /// (Shapley values over every subset of them).
@@ -144,14 +141,65 @@ enum Command {
         /// Metric to explain (a column of compare.csv's `metric`).
         #[arg(long, default_value = "cost_per_parcel_yuan")]
         metric: String,
+        #[command(flatten)]
+        extras: ExtrasArgs,
     },
-    /// Draw the charts of a sweep, run, compare or explain folder into DIR/plots/.
+    /// Draw the charts of a result folder into DIR/plots/ and rewrite its report.html and
+    /// results.xlsx from its files.
     Plot {
+        /// A run, sweep, compare or explain folder.
         dir: PathBuf,
-        /// Reference price drawn on the cost curve (yuan per parcel).
-        #[arg(long, default_value_t = 2.0)]
-        price: f64,
+        #[command(flatten)]
+        extras: ExtrasArgs,
     },
+}
+
+/// What is written beside a folder's result files: charts, workbook, report.html.
+#[derive(clap::Args)]
+struct ExtrasArgs {
+    /// Do not draw the charts into plots/ (report.html still has them inline).
+    #[arg(long)]
+    no_plot: bool,
+    /// Do not write results.xlsx.
+    #[arg(long)]
+    no_xlsx: bool,
+    /// Reference price the shop pays, drawn as a dashed line on the cost charts (yuan per
+    /// parcel).
+    #[arg(long, default_value_t = 2.0)]
+    price: f64,
+}
+
+impl ExtrasArgs {
+    /// Writes the charts, workbook and report of `dir`; returns how many charts were drawn.
+    fn write_files(&self, dir: &std::path::Path) -> Result<usize> {
+        let files = parcelsim::folder::write_extras(
+            dir,
+            &parcelsim::folder::Extras {
+                price: self.price,
+                plot: !self.no_plot,
+                xlsx: !self.no_xlsx,
+            },
+        )?;
+        Ok(files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "png"))
+            .count())
+    }
+
+    /// Says where the charts and report of `dir` are.
+    fn say(charts: usize, dir: &std::path::Path) {
+        if charts > 0 {
+            say!("{charts} charts written to {}", dir.join("plots").display());
+        }
+        say!("report: {}", dir.join("report.html").display());
+    }
+
+    /// Writes the charts, workbook and report of `dir` and says where they went.
+    fn write(&self, dir: &std::path::Path) -> Result<()> {
+        let charts = self.write_files(dir)?;
+        Self::say(charts, dir);
+        Ok(())
+    }
 }
 
 /// Replications of scenarios with common random numbers (`compare`, `explain`).
@@ -189,15 +237,13 @@ impl Replicated {
     }
 }
 
-/// Draws a folder's charts and says where they went.
-fn plot(dir: &std::path::Path, price: f64) -> Result<()> {
-    let files = parcelsim::plot::plot_dir(dir, price)?;
-    say!(
-        "{} charts written to {}",
-        files.len(),
-        dir.join("plots").display()
-    );
-    Ok(())
+/// Whether a TOML file is a sweep file (it names a `base` scenario) rather than a scenario.
+/// A file that cannot be read or parsed is taken as a scenario, whose loading reports it.
+fn is_sweep_file(path: &std::path::Path) -> bool {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .is_some_and(|t| t.contains_key("base"))
 }
 
 /// `K/N` with 1 ≤ K ≤ N.
@@ -257,8 +303,7 @@ fn execute(cli: Cli) -> Result<()> {
             resume,
             shard,
             force,
-            no_plot,
-            price,
+            extras,
             yes,
         } => {
             let (dir, failed) = sweep(
@@ -270,22 +315,19 @@ fn execute(cli: Cli) -> Result<()> {
                 force,
                 &SweepLimits { limits, yes },
             )?;
-            if !no_plot {
-                plot(&dir, price)?;
-            }
+            extras.write(&dir)?;
             if failed > 0 {
                 return Err(Error::RunsFailed(failed, "runs.csv"));
             }
             Ok(())
         }
-        Command::Plot { dir, price } => plot(&dir, price),
+        Command::Plot { dir, extras } => extras.write(&dir),
         Command::Merge {
             dirs,
             out,
             force,
             partial,
-            no_plot,
-            price,
+            extras,
         } => {
             let r = parcelsim::sweep::merge(&dirs, &out, force, partial)?;
             say!(
@@ -298,15 +340,13 @@ fn execute(cli: Cli) -> Result<()> {
             if r.skipped < r.total {
                 eprintln!("warning: {} runs are missing", r.total - r.skipped);
             }
-            if !no_plot {
-                plot(&out, price)?;
-            }
+            extras.write(&out)?;
             Ok(())
         }
         Command::Compare {
             scenarios,
             rep,
-            price,
+            extras,
         } => {
             let c = compare::Compare::load(&scenarios, rep.options())?;
             let dir = rep.dir("compare")?;
@@ -316,7 +356,7 @@ fn execute(cli: Cli) -> Result<()> {
             })?;
             result.write(&dir)?;
             say_raw!("{}", result.table());
-            plot(&dir, price)?;
+            extras.write(&dir)?;
             say!("comparison written to {}", dir.display());
             match result.info.failed_runs.len() {
                 0 => Ok(()),
@@ -331,6 +371,7 @@ fn execute(cli: Cli) -> Result<()> {
             to,
             rep,
             metric,
+            extras,
         } => {
             let e = compare::explain::Explain::load(&from, &to, &metric, rep.options())?;
             let dir = rep.dir("explain")?;
@@ -339,8 +380,7 @@ fn execute(cli: Cli) -> Result<()> {
             })?;
             result.write(&dir)?;
             say_raw!("{}", result.table());
-            // A waterfall has no price line; the price argument is not used.
-            plot(&dir, 2.0)?;
+            extras.write(&dir)?;
             say!("explanation written to {}", dir.display());
             match result.info.failed_runs.len() {
                 0 => Ok(()),
@@ -351,6 +391,21 @@ fn execute(cli: Cli) -> Result<()> {
             }
         }
         Command::Validate { scenario } => {
+            if is_sweep_file(&scenario) {
+                let sw = parcelsim::sweep::spec::load_with(
+                    &scenario,
+                    &SweepLimits { limits, yes: true },
+                    None,
+                )?;
+                say!(
+                    "{}: valid sweep ({} points × {} replications of {})",
+                    scenario.display(),
+                    sw.points.len(),
+                    sw.spec.replications,
+                    sw.spec.base
+                );
+                return Ok(());
+            }
             let l = run::load_with(&scenario, &limits)?;
             let n = &l.network;
             say!(
@@ -369,6 +424,7 @@ fn execute(cli: Cli) -> Result<()> {
             seed,
             trace,
             quiet,
+            extras,
         } => {
             if trace > MAX_TRACE {
                 return Err(Error::Usage(format!(
@@ -401,7 +457,16 @@ fn execute(cli: Cli) -> Result<()> {
                     return Err(e);
                 }
             };
-            let written = report::write_run(&dir, &output);
+            // Inputs first, summary.json last of the results, then the charts, workbook
+            // and report made from them: all before a --force folder is replaced.
+            let mut charts = 0;
+            let written =
+                parcelsim::folder::write_inputs(&dir, &scenario, &l, output.summary.seed, trace)
+                    .and_then(|()| report::write_run(&dir, &output))
+                    .and_then(|()| {
+                        charts = extras.write_files(&dir)?;
+                        Ok(())
+                    });
             let dir = match (written, target) {
                 (Ok(()), Some(t)) => {
                     report::replace_dir(&dir, &t)?;
@@ -421,6 +486,7 @@ fn execute(cli: Cli) -> Result<()> {
             if let Some(w) = s.steady_state.warning(s.warmup_days) {
                 eprintln!("warning: {w}");
             }
+            ExtrasArgs::say(charts, &dir);
             say!("run written to {}", dir.display());
             Ok(())
         }
@@ -498,7 +564,10 @@ fn print_summary(o: &RunOutput) {
         "yuan/parcel",
         "share"
     );
-    for (a, v) in &s.cost_by_activity {
+    // In the order a parcel meets the activities, not alphabetically.
+    let mut activities: Vec<(&&str, &f64)> = s.cost_by_activity.iter().collect();
+    activities.sort_by_key(|(a, _)| parcelsim::folder::activity_rank(a));
+    for (a, v) in activities {
         let share = if s.cost_per_parcel_yuan > 0.0 {
             v / s.cost_per_parcel_yuan
         } else {
@@ -597,7 +666,7 @@ fn print_summary(o: &RunOutput) {
         m.unabsorbed
     );
     say!(
-        "simulated {} events in {:.2} s ({:.2} M parcels/s)",
+        "simulated {} events in {:.2} s ({:.2} M parcels/s); an event is one scheduled step for many parcels at once (a pickup or delivery wave, a vehicle leaving or arriving, a shift or day ending), so there are far fewer events than parcels",
         o.info.events,
         o.info.simulate_s,
         o.info.parcels_per_s / 1e6

@@ -64,6 +64,9 @@ pub struct Node {
     pub lane_in: u32,
     /// Centres: position in `Network::centres`.
     pub centre_pos: u32,
+    /// Latitude and longitude (degrees) for maps: the city of a generated node, or what an
+    /// explicit node gives; `None` when unknown.
+    pub lat_lon: Option<(f64, f64)>,
 }
 
 /// A lane: vehicles of one type leave `from` for `to` on a daily timetable.
@@ -121,6 +124,7 @@ impl Node {
             lane_out: NONE,
             lane_in: NONE,
             centre_pos: NONE,
+            lat_lon: None,
         }
     }
 }
@@ -282,7 +286,30 @@ fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
         if spec.lines == Some(0) {
             return Err(origin.error(src, "lines", "must be at least 1".into()));
         }
+        let lat_lon = match (spec.lat, spec.lon) {
+            (None, None) => None,
+            (Some(lat), Some(lon)) => {
+                if !(-90.0..=90.0).contains(&lat) {
+                    return Err(origin.error(
+                        src,
+                        "lat",
+                        format!("must be within -90..90, got {lat}"),
+                    ));
+                }
+                if !(-180.0..=180.0).contains(&lon) {
+                    return Err(origin.error(
+                        src,
+                        "lon",
+                        format!("must be within -180..180, got {lon}"),
+                    ));
+                }
+                Some((lat, lon))
+            }
+            (Some(_), None) => return Err(origin.error(src, "lon", "is needed with lat".into())),
+            (None, Some(_)) => return Err(origin.error(src, "lat", "is needed with lon".into())),
+        };
         nodes.push(Node {
+            lat_lon,
             weight: if spec.kind == NodeKind::Outlet {
                 weight
             } else {
@@ -689,6 +716,7 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
             centre_of_city[i] = nodes.len() as u32;
             nodes.push(Node {
                 area_km2: cities[i].urban_area_km2,
+                lat_lon: Some((cities[i].lat, cities[i].lon)),
                 ..Node::new(format!("{}-C", cities[i].city), NodeKind::Centre, i, sc)
             });
         }
@@ -745,6 +773,7 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
                 home: centre,
                 lane_out,
                 lane_in: lane_out + 1,
+                lat_lon: Some((c.lat, c.lon)),
                 ..Node::new(format!("{}-O{}", c.city, k + 1), NodeKind::Outlet, i, sc)
             });
         }

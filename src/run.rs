@@ -389,6 +389,9 @@ pub struct NetworkSummary {
 pub struct NodeRow {
     pub node: String,
     pub kind: &'static str,
+    /// Where the node is (degrees; empty when the scenario does not say).
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
     pub capacity_units: u32,
     pub parcels_handled: u64,
     pub utilisation: f64,
@@ -765,6 +768,8 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         nodes.push(NodeRow {
             node: n.id.clone(),
             kind: "centre",
+            lat: n.lat_lon.map(|p| p.0),
+            lon: n.lat_lon.map(|p| p.1),
             capacity_units: n.lines,
             parcels_handled: s.handled,
             utilisation: ratio(s.busy_ms as f64 / 3.6e6, n.lines as f64 * shift_hours),
@@ -790,6 +795,8 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         nodes.push(NodeRow {
             node: n.id.clone(),
             kind: "outlet",
+            lat: n.lat_lon.map(|p| p.0),
+            lon: n.lat_lon.map(|p| p.1),
             capacity_units: n.couriers,
             parcels_handled: handled,
             utilisation: ratio(st.attempts as f64, cap * sc.days as f64),

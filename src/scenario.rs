@@ -443,6 +443,10 @@ pub struct NodeSpec {
     pub lines: Option<u32>,
     /// Centres: `automated` or `manual` sorting (default from `operations.sorting`).
     pub sorting: Option<SortingMode>,
+    /// Latitude and longitude (degrees, optional, both or neither): where the network map
+    /// draws the node.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -387,14 +387,21 @@ const TABLE: [(&str, &str, f64); 10] = [
 ];
 
 /// `mean ± half-width` of an interval times `scale`; the mean alone without an interval.
+/// Percentages (scale 100) get one decimal, or two below 1 %; other figures four.
 fn pm(i: &Interval, scale: f64, signed: bool) -> String {
-    let mean = if signed {
-        format!("{:+.4}", i.mean * scale)
+    let v = i.mean * scale;
+    let decimals = if scale == 100.0 {
+        if v != 0.0 && v.abs() < 1.0 { 2 } else { 1 }
     } else {
-        format!("{:.4}", i.mean * scale)
+        4
+    };
+    let mean = if signed {
+        format!("{v:+.decimals$}")
+    } else {
+        format!("{v:.decimals$}")
     };
     match i.ci {
-        Some((lo, hi)) => format!("{mean} ± {:.4}", (hi - lo) / 2.0 * scale),
+        Some((lo, hi)) => format!("{mean} ± {:.decimals$}", (hi - lo) / 2.0 * scale),
         None => mean,
     }
 }

@@ -37,6 +37,9 @@ use serde::Deserialize;
 use crate::error::{Error, InputError, Result};
 use crate::report::write_atomic;
 
+mod map;
+mod text;
+
 /// Size of every chart in pixels (PNG) or user units (SVG).
 const SIZE: (u32, u32) = (1200, 800);
 /// Font family every text is drawn with; registered by [`register_fonts`].
@@ -86,70 +89,131 @@ fn colour(i: usize) -> RGBColor {
 /// `price_yuan`, the price the shop pays, so the break-even point is visible),
 /// `cost_by_activity` (where the money goes) and `service` (on-time rate and p95 transit time).
 pub fn plot_sweep(dir: &Path, price_yuan: f64) -> Result<Vec<PathBuf>> {
+    let mut sink = Sink::files(dir)?;
+    sweep_charts(dir, price_yuan, &mut sink)?;
+    Ok(sink.written)
+}
+
+fn sweep_charts(dir: &Path, price_yuan: f64, sink: &mut Sink) -> Result<()> {
     check_price(price_yuan)?;
     let sweep = Sweep::load(dir)?;
     let charts = SweepCharts::new(&sweep, price_yuan)?;
-    let out = plots_dir(dir)?;
-    let mut written = render(&out, "cost_curve", &charts.cost_curve)?;
-    written.extend(render(&out, "cost_by_activity", &charts.by_activity)?);
-    written.extend(render(&out, "service", &charts.service)?);
-    Ok(written)
+    sink.add("cost_curve", &charts.cost_curve)?;
+    sink.add("cost_by_activity", &charts.by_activity)?;
+    sink.add("service", &charts.service)
 }
 
 /// Draws the charts of a single run folder into DIR/plots/.
 ///
-/// The charts are `transit_histogram` (parcels by transit time, 2 h bars) and
-/// `cost_breakdown` (yuan per parcel by activity). Returns the paths written.
+/// The charts are `transit_histogram` (parcels by transit time, 2 h bars), `cost_breakdown`
+/// (yuan per parcel by activity), `network` (the map, when nodes.csv has coordinates) and
+/// with a shop `shop_cost` and `shop_time`. Returns the paths written.
 pub fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut sink = Sink::files(dir)?;
+    run_charts(dir, &mut sink)?;
+    Ok(sink.written)
+}
+
+fn run_charts(dir: &Path, sink: &mut Sink) -> Result<()> {
     let run = RunData::load(dir)?;
-    let out = plots_dir(dir)?;
-    let mut written = render(&out, "transit_histogram", &run.histogram_chart())?;
-    written.extend(render(&out, "cost_breakdown", &run.breakdown_chart())?);
-    if let Some((cost, time)) = run.shop_charts() {
-        written.extend(render(&out, "shop_cost", &cost)?);
-        written.extend(render(&out, "shop_time", &time)?);
+    sink.add("transit_histogram", &run.histogram_chart())?;
+    sink.add("cost_breakdown", &run.breakdown_chart())?;
+    if let Some(map) = map::NetworkMap::load(dir)? {
+        sink.add("network", &map)?;
     }
-    Ok(written)
+    if let Some((cost, time)) = run.shop_charts() {
+        sink.add("shop_cost", &cost)?;
+        sink.add("shop_time", &time)?;
+    }
+    Ok(())
 }
 
 /// Draws the chart of a `compare` folder into DIR/plots/: `compare`, the cost per parcel of
 /// each scenario as bars stacked by activity, the 95 % CI of the total as a whisker, and a
 /// dashed line at `price_yuan`. Reads `compare.csv`; returns the paths written.
 pub fn plot_compare(dir: &Path, price_yuan: f64) -> Result<Vec<PathBuf>> {
+    let mut sink = Sink::files(dir)?;
+    compare_charts(dir, price_yuan, &mut sink)?;
+    Ok(sink.written)
+}
+
+fn compare_charts(dir: &Path, price_yuan: f64, sink: &mut Sink) -> Result<()> {
     check_price(price_yuan)?;
     let chart = CompareChart::load(&dir.join("compare.csv"), price_yuan)?;
-    render(&plots_dir(dir)?, "compare", &chart)
+    sink.add("compare", &chart)
 }
 
 /// Draws the chart of an `explain` folder into DIR/plots/: `waterfall`, the explained metric
 /// of FROM, one floating bar per lever (its Shapley value: green if it lowers the metric, red
 /// if it raises it) and the metric of TO. Reads `explain.json`; returns the paths written.
 pub fn plot_explain(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut sink = Sink::files(dir)?;
+    explain_charts(dir, &mut sink)?;
+    Ok(sink.written)
+}
+
+fn explain_charts(dir: &Path, sink: &mut Sink) -> Result<()> {
     let chart = Waterfall::load(&dir.join("explain.json"))?;
-    render(&plots_dir(dir)?, "waterfall", &chart)
+    sink.add("waterfall", &chart)
 }
 
 /// Dispatches on the folder's files: points.csv is a sweep, summary.json a run, compare.csv a
 /// comparison, explain.json an explanation; else a Usage error naming the folder.
 pub fn plot_dir(dir: &Path, price_yuan: f64) -> Result<Vec<PathBuf>> {
-    if dir.join("points.csv").is_file() {
-        plot_sweep(dir, price_yuan)
-    } else if dir.join("summary.json").is_file() {
-        plot_run(dir)
-    } else if dir.join("compare.csv").is_file() {
-        plot_compare(dir, price_yuan)
-    } else if dir.join("explain.json").is_file() {
-        plot_explain(dir)
-    } else if !dir.is_dir() {
-        Err(Error::Usage(format!(
-            "{}: no such folder; give a sweep, run, compare or explain folder to plot",
-            dir.display()
-        )))
-    } else {
-        Err(Error::Usage(format!(
-            "{}: not a sweep (points.csv), run (summary.json), compare (compare.csv) or explain (explain.json) folder; nothing to plot",
-            dir.display()
-        )))
+    let mut sink = Sink::files(dir)?;
+    charts_of(dir, price_yuan, &mut sink)?;
+    Ok(sink.written)
+}
+
+/// The charts of a folder as SVG documents in memory, (name, SVG text) in drawing order:
+/// the same charts [`plot_dir`] writes, for pages that inline them.
+pub fn svg_charts(dir: &Path, price_yuan: f64) -> Result<Vec<(String, String)>> {
+    let mut sink = Sink::memory();
+    charts_of(dir, price_yuan, &mut sink)?;
+    Ok(sink.svgs)
+}
+
+fn charts_of(dir: &Path, price_yuan: f64, sink: &mut Sink) -> Result<()> {
+    match crate::folder::Kind::of(dir)? {
+        crate::folder::Kind::Sweep => sweep_charts(dir, price_yuan, sink),
+        crate::folder::Kind::Run => run_charts(dir, sink),
+        crate::folder::Kind::Compare => compare_charts(dir, price_yuan, sink),
+        crate::folder::Kind::Explain => explain_charts(dir, sink),
+    }
+}
+
+/// Where drawn charts go: PNG and SVG files in a `plots/` folder, or SVG text in memory.
+struct Sink {
+    /// The `plots/` folder, or `None` to keep SVG text in memory.
+    dir: Option<PathBuf>,
+    written: Vec<PathBuf>,
+    svgs: Vec<(String, String)>,
+}
+
+impl Sink {
+    /// Files in `DIR/plots/` (created).
+    fn files(dir: &Path) -> Result<Sink> {
+        Ok(Sink {
+            dir: Some(plots_dir(dir)?),
+            written: Vec::new(),
+            svgs: Vec::new(),
+        })
+    }
+
+    fn memory() -> Sink {
+        Sink {
+            dir: None,
+            written: Vec::new(),
+            svgs: Vec::new(),
+        }
+    }
+
+    fn add<C: Chart>(&mut self, stem: &str, chart: &C) -> Result<()> {
+        match &self.dir {
+            Some(dir) => self.written.extend(render(dir, stem, chart)?),
+            None => self.svgs.push((stem.to_string(), render_svg(stem, chart)?)),
+        }
+        Ok(())
     }
 }
 
@@ -230,7 +294,10 @@ fn render<C: Chart>(dir: &Path, stem: &str, chart: &C) -> Result<Vec<PathBuf>> {
     let png = dir.join(format!("{stem}.png"));
     let tmp = dir.join(format!(".{stem}.tmp.png"));
     let drawn = {
-        let root = BitMapBackend::new(&tmp, SIZE).into_drawing_area();
+        let root = text::EvenText {
+            inner: BitMapBackend::new(&tmp, SIZE),
+        }
+        .into_drawing_area();
         draw_root(&root, chart)
         // The backend is dropped here; after a failure its drop may still write `tmp`.
     };
@@ -244,13 +311,20 @@ fn render<C: Chart>(dir: &Path, stem: &str, chart: &C) -> Result<Vec<PathBuf>> {
         .map_err(|e| Error::io(&png, e))?;
 
     let svg = dir.join(format!("{stem}.svg"));
+    write_atomic(&svg, render_svg(stem, chart)?.as_bytes())?;
+    Ok(vec![png, svg])
+}
+
+/// The chart as an SVG document.
+fn render_svg<C: Chart>(stem: &str, chart: &C) -> Result<String> {
+    register_fonts()?;
     let mut text = String::new();
     {
         let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
-        draw_root(&root, chart).map_err(|e| drawing_error(&svg, e))?;
+        draw_root(&root, chart)
+            .map_err(|e| Error::Usage(format!("cannot draw {stem}.svg: {e}")))?;
     }
-    write_atomic(&svg, text.as_bytes())?;
-    Ok(vec![png, svg])
+    Ok(text)
 }
 
 /// Title size of a chart (pixels).
@@ -260,6 +334,18 @@ const PANEL_TITLE_PX: u32 = 22;
 
 /// Font of chart titles, `px` high.
 fn title_font(px: u32) -> TextStyle<'static> {
+    title_style(px)
+}
+
+/// The title size, at most `px`, at which `title` fits in `width` pixels (bold DejaVu Sans
+/// averages about 0.62 em per character), so a long title is smaller rather than clipped.
+fn fitting_title_px(title: &str, px: u32, width: u32) -> u32 {
+    let chars = title.chars().count().max(1) as f64;
+    let fits = (f64::from(width) - 40.0) / (0.62 * chars);
+    (fits.floor() as u32).clamp(12, px)
+}
+
+fn title_style(px: u32) -> TextStyle<'static> {
     // The style must be part of the tuple: `FontDesc::style` keeps the already loaded face.
     (FAMILY, px, FontStyle::Bold).into_font().into()
 }
@@ -293,6 +379,21 @@ fn fmt_num(v: f64) -> String {
     };
     // A tick a rounding error below zero would otherwise read "-0".
     if text == "-0" { "0" } else { text }.to_string()
+}
+
+/// `v` rounded to `digits` significant figures.
+fn round_sig(v: f64, digits: i32) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let scale = 10f64.powi(digits - 1 - v.abs().log10().floor() as i32);
+    (v * scale).round() / scale
+}
+
+/// A data value as printed on a chart: three significant figures (`-0.200351` reads
+/// `-0.2`, `5.50341` reads `5.5`, `11278333` reads `11300000`).
+fn fmt_sig(v: f64) -> String {
+    fmt_num(round_sig(v, 3))
 }
 
 /// [`fmt_num`] in the shape plotters' label formatters take.
@@ -629,8 +730,9 @@ impl<L: Layers> Panel<L> {
         XS::CoordDescType: Ranged<ValueType = f64> + ValueFormatter<f64>,
     {
         let f = &self.frame;
+        let px = fitting_title_px(&f.title, f.title_px, f.area.0);
         let mut chart = ChartBuilder::on(root)
-            .caption(&f.title, title_font(f.title_px))
+            .caption(&f.title, title_font(px))
             .margin(20)
             .x_label_area_size(70)
             .y_label_area_size(100)
@@ -730,7 +832,21 @@ struct Bands {
     reference: Option<(f64, String)>,
 }
 
+/// Legend entry of interval whiskers.
+const CI_LABEL: &str = "95 % confidence interval";
+
+/// Legend entry of the shaded confidence bands.
+const BAND_LABEL: &str = "95 % confidence band";
+
 impl Bands {
+    /// Whether a band with some width is drawn (a connected series whose interval is not
+    /// just its mean).
+    fn has_band(&self) -> bool {
+        self.series
+            .iter()
+            .any(|s| s.connect && s.points.iter().any(|p| p.high > p.low))
+    }
+
     /// Every y value drawn, for the axis range.
     fn ys(&self) -> impl Iterator<Item = f64> + '_ {
         let points = self.series.iter().flat_map(|s| &s.points);
@@ -788,6 +904,19 @@ impl Layers for Bands {
                         .legend(move |pos| Circle::new(pos, 4, c.filled()));
                 }
             }
+        }
+        if self.has_band() {
+            chart
+                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+                .label(BAND_LABEL)
+                .legend(legend_box(if self.series.len() == 1 {
+                    // The band's own shade: the series colour at 20 % over white.
+                    let RGBColor(r, g, b) = colour(0);
+                    let tint = |c: u8| (f64::from(c) * 0.2 + 255.0 * 0.8).round() as u8;
+                    RGBColor(tint(r), tint(g), tint(b))
+                } else {
+                    RGBColor(170, 170, 170)
+                }));
         }
         if let Some((y, label)) = &self.reference {
             let x = chart.x_range();
@@ -854,9 +983,11 @@ impl Layers for Stack {
     }
 }
 
-/// Vertical bars `[from, to) × [0, height)` on a linear x axis, as in a histogram.
+/// Vertical bars `[from, to) × [0, height)` on a linear x axis, as in a histogram, and a
+/// dashed vertical marker (x, legend entry).
 struct Bars {
     bars: Vec<(f64, f64, f64)>,
+    marker: Option<(f64, String)>,
 }
 
 impl Layers for Bars {
@@ -869,11 +1000,27 @@ impl Layers for Bars {
         DB::ErrorType: 'static,
         X: Ranged<ValueType = f64>,
     {
-        chart.draw_series(self.bars.iter().map(|&(from, to, h)| {
-            let mut r = Rectangle::new([(from, 0.0), (to, h)], colour(0).filled());
-            r.set_margin(0, 0, 1, 1);
-            r
-        }))?;
+        chart
+            .draw_series(self.bars.iter().map(|&(from, to, h)| {
+                let mut r = Rectangle::new([(from, 0.0), (to, h)], colour(0).filled());
+                r.set_margin(0, 0, 1, 1);
+                r
+            }))?
+            .label("parcels")
+            .legend(legend_box(colour(0)));
+        if let Some((x, label)) = &self.marker {
+            let y = chart.y_range();
+            let style = colour(3).stroke_width(3);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(*x, y.start), (*x, y.end)],
+                    12,
+                    8,
+                    style,
+                ))?
+                .label(label.as_str())
+                .legend(legend_dashes(style));
+        }
         Ok(())
     }
 }
@@ -1150,9 +1297,11 @@ impl Sweep {
         &self.parameters[0]
     }
 
-    /// Description of the x axis: the parameter path, marked when the scale is logarithmic.
+    /// Description of the x axis: the parameter in words with its unit, its scenario path,
+    /// and whether the scale is logarithmic.
     fn x_desc(&self) -> String {
         let p = self.x_parameter();
+        let words = parameter_desc(&p.path);
         if !self.x_labels.is_empty() {
             let named: Vec<String> = self
                 .x_labels
@@ -1160,11 +1309,11 @@ impl Sweep {
                 .enumerate()
                 .map(|(i, l)| format!("{i} = {l}"))
                 .collect();
-            format!("{} ({})", p.path, named.join(", "))
+            format!("{words} ({})", named.join(", "))
         } else if p.log {
-            format!("{} (log scale)", p.path)
+            format!("{words} — log scale")
         } else {
-            p.path.clone()
+            words
         }
     }
 
@@ -1252,7 +1401,12 @@ impl Sweep {
         } else {
             groups
                 .into_iter()
-                .map(|(group, members)| (self.group_label(group), members, true))
+                .map(|(group, members)| {
+                    let label = self
+                        .group_label(group)
+                        .unwrap_or_else(|| "mean of the replications".to_string());
+                    (Some(label), members, true)
+                })
                 .collect()
         };
         let mut out = Vec::new();
@@ -1384,6 +1538,9 @@ impl Sweep {
             .iter()
             .filter_map(|s| s.label.as_deref())
             .collect();
+        if bands.has_band() {
+            labels.push(BAND_LABEL);
+        }
         if let Some((price, label)) = &bands.reference {
             lines.push(vec![(x.lo, *price), (x.hi, *price)]);
             labels.push(label);
@@ -1495,7 +1652,8 @@ impl Chart for Service {
         DB: DrawingBackend,
         DB::ErrorType: 'static,
     {
-        let body = root.titled(&self.title, title_font(TITLE_PX))?;
+        let px = fitting_title_px(&self.title, TITLE_PX, SIZE.0);
+        let body = root.titled(&self.title, title_font(px))?;
         for (area, panel) in body.split_evenly((1, 2)).iter().zip(&self.panels) {
             panel.draw(area)?;
         }
@@ -1516,6 +1674,9 @@ struct RunSummary {
     order_to_pickup_hours_mean: f64,
     #[serde(default)]
     transit_hours_mean: f64,
+    /// The delivery promise (h); 0 when the file has none.
+    #[serde(default)]
+    promise_hours: f64,
     shop: Option<ShopFigures>,
 }
 
@@ -1586,32 +1747,71 @@ impl RunData {
     }
 
     fn histogram_chart(&self) -> Panel<Bars> {
-        let bars: Vec<(f64, f64, f64)> = self
+        let all: Vec<(f64, f64, f64)> = self
             .transit
             .iter()
             .map(|&(from, n)| (from, from + HIST_BIN_HOURS, n))
             .collect();
-        let x = Span::non_negative(bars.iter().flat_map(|b| [b.0, b.1]).chain([0.0]));
+        let parcels: f64 = all.iter().map(|b| b.2).sum();
+        // The long thin tail is cut where 99.9 % of the parcels have arrived (but never
+        // before the promise), and the title says how many parcels lie beyond.
+        let promise = self.summary.promise_hours;
+        let mut seen = 0.0;
+        let mut end = f64::INFINITY;
+        for b in &all {
+            seen += b.2;
+            if seen >= 0.999 * parcels {
+                end = b.1.max(promise + HIST_BIN_HOURS);
+                break;
+            }
+        }
+        let bars: Vec<(f64, f64, f64)> = all.iter().copied().filter(|b| b.0 < end).collect();
+        let hidden: f64 = parcels - bars.iter().map(|b| b.2).sum::<f64>();
+        let marker = (promise > 0.0).then(|| (promise, format!("promise: {} h", fmt_num(promise))));
+        let x = Span::non_negative(
+            bars.iter()
+                .flat_map(|b| [b.0, b.1])
+                .chain([0.0])
+                .chain(marker.as_ref().map(|m| m.0)),
+        );
         let y = Span::non_negative(bars.iter().map(|b| b.2).chain([0.0]));
-        let parcels: f64 = bars.iter().map(|b| b.2).sum();
+        let beyond = if hidden > 0.0 {
+            format!(
+                "; {} beyond {} h not shown",
+                fmt_num(hidden),
+                fmt_num(bars.last().map_or(0.0, |b| b.1))
+            )
+        } else {
+            String::new()
+        };
+        let mut frame = Frame {
+            title_px: TITLE_PX,
+            title: format!(
+                "Transit time — {} ({} parcels, {} h bars{beyond})",
+                self.summary.scenario,
+                fmt_num(parcels),
+                fmt_num(HIST_BIN_HOURS)
+            ),
+            x_desc: "transit time, pickup to signature (hours)".into(),
+            y_desc: format!("parcels per {} h bar", fmt_num(HIST_BIN_HOURS)),
+            x,
+            log_x: false,
+            y,
+            legend: None,
+            area: SIZE,
+        };
+        let mut tops: Vec<Vec<(f64, f64)>> =
+            bars.iter().map(|b| vec![(b.0, b.2), (b.1, b.2)]).collect();
+        let mut labels = vec!["parcels"];
+        if let Some(m) = &marker {
+            // The marker runs the full height: keep the legend off it.
+            tops.push(vec![(m.0, y.hi)]);
+            labels.push(&m.1);
+        }
+        frame.fit_legend(&tops, &labels);
         Panel {
-            frame: Frame {
-                title_px: TITLE_PX,
-                title: format!(
-                    "Transit time — {} ({} parcels, {} h bars)",
-                    self.summary.scenario,
-                    fmt_num(parcels),
-                    fmt_num(HIST_BIN_HOURS)
-                ),
-                x_desc: "transit time (hours, pickup to signature)".into(),
-                y_desc: "parcels".into(),
-                x,
-                log_x: false,
-                y,
-                legend: None,
-                area: SIZE,
-            },
-            layers: Bars { bars },
+            frame,
+            layers: Bars { bars, marker },
         }
     }
 
@@ -1623,9 +1823,12 @@ impl RunData {
         let cost = Breakdown {
             unit: "yuan per shipped order",
             title: format!(
-                "Shop cost per shipped order — {}: {:.3} yuan (after {:.4} claims recovered)",
-                s.scenario, shop.cost_per_order, shop.claims_recovered_per_order
+                "Shop cost per shipped order — {}: {} yuan (after {} claims recovered)",
+                s.scenario,
+                fmt_sig(shop.cost_per_order),
+                fmt_sig(shop.claims_recovered_per_order)
             ),
+            starts: Vec::new(),
             rows: vec![
                 ("packing labour".into(), shop.fulfilment_labour_per_order),
                 ("packaging".into(), shop.packaging_per_order),
@@ -1641,9 +1844,16 @@ impl RunData {
                 ),
             ],
         };
+        // Nested intervals, each drawn where it lies on the order's clock: they overlap,
+        // they do not add up (the carrier's part starts at pickup).
+        let pickup = s.order_to_pickup_hours_mean;
         let time = Breakdown {
-            unit: "hours",
-            title: format!("Where an order's time goes — {} (mean hours)", s.scenario),
+            unit: "hours after the order was placed (mean)",
+            title: format!(
+                "Where an order's time goes — {} (nested intervals, mean hours)",
+                s.scenario
+            ),
+            starts: vec![0.0, 0.0, pickup, 0.0],
             rows: vec![
                 (
                     "order placed → packed".into(),
@@ -1653,7 +1863,10 @@ impl RunData {
                     "order placed → picked up".into(),
                     s.order_to_pickup_hours_mean,
                 ),
-                ("picked up → signed (carrier)".into(), s.transit_hours_mean),
+                (
+                    "picked up → signed (carrier)".into(),
+                    pickup + s.transit_hours_mean,
+                ),
                 (
                     "order placed → signed".into(),
                     s.order_to_pickup_hours_mean + s.transit_hours_mean,
@@ -1667,22 +1880,32 @@ impl RunData {
         Breakdown {
             unit: "yuan per delivered parcel",
             title: format!(
-                "Cost per parcel by activity — {}: total {:.3} yuan",
-                self.summary.scenario, self.summary.cost_per_parcel_yuan
+                "Cost per parcel by activity — {}: total {} yuan",
+                self.summary.scenario,
+                fmt_sig(self.summary.cost_per_parcel_yuan)
             ),
-            rows: self.breakdown.clone(),
+            starts: Vec::new(),
+            rows: self
+                .breakdown
+                .iter()
+                .map(|(a, v)| (a.replace('_', " "), *v))
+                .collect(),
         }
     }
 }
 
-/// Horizontal bars of yuan per parcel, one per activity, first activity at the top.
+/// Horizontal bars, one per row, first row at the top: yuan per parcel by activity, or
+/// intervals on a clock.
 ///
 /// Not a [`Panel`]: its y axis is categorical (activity names), not a number.
 struct Breakdown {
     title: String,
     /// What the bars measure, with the unit.
     unit: &'static str,
+    /// (name, where the bar ends).
     rows: Vec<(String, f64)>,
+    /// Where each bar starts (empty: all at 0). The label after a bar is its length.
+    starts: Vec<f64>,
 }
 
 impl Chart for Breakdown {
@@ -1712,11 +1935,12 @@ impl Chart for Breakdown {
         };
         // Integer ranges include their end: segments 0..=segments-1, one per activity.
         let segments = i32::try_from(n.max(1)).unwrap_or(i32::MAX);
+        let px = fitting_title_px(&self.title, TITLE_PX, SIZE.0);
         let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, title_font(TITLE_PX))
+            .caption(&self.title, title_font(px))
             .margin(20)
             .x_label_area_size(70)
-            .y_label_area_size(220)
+            .y_label_area_size(240)
             .build_cartesian_2d(x.range(), (0..segments - 1).into_segmented())?;
         style_mesh(&mut chart.configure_mesh(), self.unit, "")
             .disable_y_mesh()
@@ -1725,11 +1949,12 @@ impl Chart for Breakdown {
             .y_label_formatter(&name_of)
             .draw()?;
         let segment = |i: usize| i32::try_from(n - 1 - i).unwrap_or(0);
+        let start = |i: usize| self.starts.get(i).copied().unwrap_or(0.0);
         chart.draw_series(self.rows.iter().enumerate().map(|(i, (_, v))| {
             let s = segment(i);
             let mut r = Rectangle::new(
                 [
-                    (0.0, SegmentValue::Exact(s)),
+                    (start(i), SegmentValue::Exact(s)),
                     (*v, SegmentValue::Exact(s + 1)),
                 ],
                 colour(0).filled(),
@@ -1739,7 +1964,7 @@ impl Chart for Breakdown {
         }))?;
         chart.draw_series(self.rows.iter().enumerate().map(|(i, (_, v))| {
             Text::new(
-                format!(" {v:.3}"),
+                format!(" {}", fmt_sig(v - start(i))),
                 (v.max(0.0), SegmentValue::CenterOf(segment(i))),
                 tick_font().pos(Pos::new(HPos::Left, VPos::Center)),
             )
@@ -1792,8 +2017,9 @@ impl Frame {
     {
         // Integer ranges include their end: segments 0..=n-1, one per category.
         let last = i32::try_from(names.len().max(1)).unwrap_or(i32::MAX) - 1;
+        let px = fitting_title_px(&self.title, self.title_px, self.area.0);
         let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, title_font(self.title_px))
+            .caption(&self.title, title_font(px))
             .margin(20)
             .x_label_area_size(70)
             .y_label_area_size(100)
@@ -1898,9 +2124,76 @@ fn metric_desc(metric: &str) -> String {
     } else if metric.contains("parcels") {
         "parcels"
     } else {
-        return metric.to_string();
+        return metric.replace('_', " ");
     };
-    format!("{metric} ({unit})")
+    let words = metric
+        .trim_end_matches("_yuan_per_parcel")
+        .trim_end_matches("_yuan")
+        .trim_end_matches("_per_million")
+        .replace("transit_hours", "transit_time")
+        .replace("_hours", "")
+        .replace('_', " ");
+    format!("{words} ({unit})")
+}
+
+/// A swept parameter in words with its unit, and its path in the scenario file, e.g.
+/// `parcels handed over per day — demand.daily_parcels`.
+fn parameter_desc(path: &str) -> String {
+    let known: &[(&str, &str)] = &[
+        ("demand.daily_parcels", "parcels handed over per day"),
+        ("org.layers", "management layers"),
+        ("network.generate.hubs", "line-haul hubs"),
+        ("network.generate.max_cities", "cities served"),
+        (
+            "operating_model.shop_price",
+            "price the shop pays (yuan per parcel)",
+        ),
+        (
+            "operating_model.delivery_fee",
+            "delivery fee (yuan per parcel)",
+        ),
+        (
+            "operating_model.transit_fee",
+            "transit fee (yuan per parcel)",
+        ),
+        ("costs.sorter_wage_per_hour", "sorter wage (yuan per hour)"),
+        (
+            "operations.delivery.failure_rate",
+            "failed delivery attempts (share)",
+        ),
+        (
+            "revenue.other_per_parcel",
+            "other revenue (yuan per parcel)",
+        ),
+    ];
+    if let Some((_, words)) = known.iter().find(|k| k.0 == path) {
+        return format!("{words} — {path}");
+    }
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let unit = if last.ends_with("_km2") {
+        " (km²)"
+    } else if last.ends_with("_km") {
+        " (km)"
+    } else if last.ends_with("_kmh") {
+        " (km/h)"
+    } else if last.ends_with("_hours") || last.ends_with("_h") {
+        " (hours)"
+    } else if last.ends_with("_rate") || last.ends_with("_share") {
+        " (share)"
+    } else if last.contains("yuan") || last.ends_with("_fee") || last.ends_with("_price") {
+        " (yuan)"
+    } else if last.ends_with("_per_hour") {
+        " (yuan per hour)"
+    } else {
+        ""
+    };
+    let words = last
+        .trim_end_matches("_km2")
+        .trim_end_matches("_kmh")
+        .trim_end_matches("_km")
+        .trim_end_matches("_yuan")
+        .replace('_', " ");
+    format!("{words}{unit} — {path}")
 }
 
 /// A mean and its 95 % CI (`None` with one replication).
@@ -2062,7 +2355,7 @@ impl Chart for CompareChart {
                 }))?;
             }
             let top = ci.map_or(*mean, |c| c.1).max(lower[i]).max(*mean);
-            label_above(&mut chart, i, top, format!("{mean:.3}"))?;
+            label_above(&mut chart, i, top, fmt_sig(*mean))?;
         }
         let n = i32::try_from(self.names.len()).unwrap_or(i32::MAX);
         let style = BLACK.stroke_width(2);
@@ -2105,6 +2398,11 @@ struct ExplainInput {
 struct ExplainLever {
     lever: String,
     shapley: f64,
+    /// 95 % CI of the Shapley value (absent with one replication).
+    #[serde(default)]
+    ci_low: Option<f64>,
+    #[serde(default)]
+    ci_high: Option<f64>,
 }
 
 /// What a bar of the waterfall shows.
@@ -2137,7 +2435,18 @@ struct Waterfall {
     names: Vec<String>,
     /// (from, to, kind, value label) of each bar.
     bars: Vec<(f64, f64, Step, String)>,
+    /// 95 % CI of each bar's end (levers with an interval only).
+    whiskers: Vec<Option<(f64, f64)>>,
     metric: String,
+}
+
+/// A metric's name in words, without its unit: `cost per parcel`.
+fn metric_words(metric: &str) -> String {
+    let d = metric_desc(metric);
+    match d.split_once(" (") {
+        Some((w, _)) => w.to_string(),
+        None => d,
+    }
 }
 
 impl Waterfall {
@@ -2158,7 +2467,14 @@ impl Waterfall {
         let mut levels = vec![e.from_value];
         let mut level = e.from_value;
         let mut steps = Vec::new();
+        let mut whiskers = vec![None];
         for a in &e.attribution {
+            whiskers.push(match (a.ci_low, a.ci_high) {
+                (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() => {
+                    Some((level + lo, level + hi))
+                }
+                _ => None,
+            });
             let (kind, sign) = match a.shapley.partial_cmp(&0.0) {
                 Some(std::cmp::Ordering::Less) => (Step::Lowers, "−"),
                 Some(std::cmp::Ordering::Greater) => (Step::Raises, "+"),
@@ -2168,7 +2484,7 @@ impl Waterfall {
                 level,
                 level + a.shapley,
                 kind,
-                format!("{sign}{}", fmt_num(a.shapley.abs())),
+                format!("{sign}{}", fmt_sig(a.shapley.abs())),
             ));
             level += a.shapley;
             levels.push(level);
@@ -2176,6 +2492,9 @@ impl Waterfall {
         }
         names.push(format!("TO: {}", e.to.label));
         levels.push(e.to_value);
+        whiskers.push(None);
+        let ends = whiskers.iter().flatten().flat_map(|w| [w.0, w.1]);
+        let levels: Vec<f64> = levels.iter().copied().chain(ends).collect();
 
         // Bars from zero, unless the levels are so close together that the levers' bars would
         // be slivers: then the axis starts half their spread below the lowest level (so FROM
@@ -2198,14 +2517,16 @@ impl Waterfall {
                 format!("{}, axis not from 0", metric_desc(&e.metric)),
             )
         };
-        let mut bars = vec![(base, e.from_value, Step::Total, fmt_num(e.from_value))];
+        let mut bars = vec![(base, e.from_value, Step::Total, fmt_sig(e.from_value))];
         bars.extend(steps);
-        bars.push((base, e.to_value, Step::Total, fmt_num(e.to_value)));
+        bars.push((base, e.to_value, Step::Total, fmt_sig(e.to_value)));
 
         let mut frame = Frame::categorical(
             format!(
-                "What changes {} from {} to {} (Shapley values)",
-                e.metric, e.from.label, e.to.label
+                "What changes the {} from {} to {} (Shapley values)",
+                metric_words(&e.metric),
+                e.from.label,
+                e.to.label
             ),
             "scenario sections taken from TO (levers)",
             &y_desc,
@@ -2215,11 +2536,18 @@ impl Waterfall {
         let allowance = LABEL_SHARE * (y.hi - y.lo);
         let lines: Vec<Vec<(f64, f64)>> = bars
             .iter()
+            .zip(&whiskers)
             .enumerate()
-            .map(|(i, b)| Frame::bar_top(i, b.0.max(b.1) + allowance))
+            .map(|(i, (b, w))| {
+                let top = b.0.max(b.1).max(w.map_or(f64::NEG_INFINITY, |w| w.1));
+                Frame::bar_top(i, top + allowance)
+            })
             .collect();
         let labels = Self::legend_labels(&bars, &e.metric);
-        let labels: Vec<&str> = labels.iter().map(|l| l.1.as_str()).collect();
+        let mut labels: Vec<&str> = labels.iter().map(|l| l.1.as_str()).collect();
+        if whiskers.iter().any(Option::is_some) {
+            labels.push(CI_LABEL);
+        }
         if !labels.is_empty() {
             frame.fit_legend(&lines, &labels);
         }
@@ -2227,6 +2555,7 @@ impl Waterfall {
             frame,
             names,
             bars,
+            whiskers,
             metric: e.metric,
         })
     }
@@ -2236,7 +2565,7 @@ impl Waterfall {
         [(Step::Lowers, "lowers"), (Step::Raises, "raises")]
             .into_iter()
             .filter(|(k, _)| bars.iter().any(|b| b.2 == *k))
-            .map(|(k, verb)| (k, format!("{verb} {metric}")))
+            .map(|(k, verb)| (k, format!("{verb} the {}", metric_words(metric))))
             .collect()
     }
 }
@@ -2279,8 +2608,26 @@ impl Chart for Waterfall {
             .map(|(i, b)| category_bar(i, b.0, b.1, b.2.colour().filled(), margin))
             .collect();
         chart.draw_series(others)?;
-        for (i, b) in self.bars.iter().enumerate() {
-            label_above(&mut chart, i, b.0.max(b.1), b.3.clone())?;
+        let whisker = BLACK.stroke_width(2);
+        let mut first = true;
+        for (i, w) in self.whiskers.iter().enumerate() {
+            let Some((lo, hi)) = *w else { continue };
+            let drawn = chart.draw_series(std::iter::once(PathElement::new(
+                vec![(centre(i), lo), (centre(i), hi)],
+                whisker,
+            )))?;
+            if first {
+                drawn.label(CI_LABEL).legend(legend_line(whisker));
+                first = false;
+            }
+            chart.draw_series([lo, hi].map(|y| {
+                EmptyElement::at((centre(i), y))
+                    + PathElement::new(vec![(-10, 0), (10, 0)], whisker)
+            }))?;
+        }
+        for (i, (b, w)) in self.bars.iter().zip(&self.whiskers).enumerate() {
+            let top = b.0.max(b.1).max(w.map_or(f64::NEG_INFINITY, |w| w.1));
+            label_above(&mut chart, i, top, b.3.clone())?;
         }
         if let Some(corner) = self.frame.legend {
             draw_legend(&mut chart, corner)?;
@@ -2496,7 +2843,7 @@ mod tests {
             "price 0.50 yuan",
             "network.hubs = 2",
             "network.hubs = 4",
-            "demand.daily_parcels (log scale)",
+            "parcels handed over per day — demand.daily_parcels — log scale",
             "yuan per delivered parcel",
         ] {
             assert!(curve.contains(text), "cost_curve.svg lacks {text:?}");
@@ -2521,14 +2868,14 @@ mod tests {
             &[
                 (
                     "transit_histogram",
-                    "transit time (hours, pickup to signature)",
+                    "transit time, pickup to signature (hours)",
                 ),
-                ("cost_breakdown", "total 2.475 yuan"),
+                ("cost_breakdown", "total 2.48 yuan"),
             ],
         );
         let breakdown =
             std::fs::read_to_string(tmp.path().join("plots/cost_breakdown.svg")).expect("svg");
-        assert!(breakdown.contains("last_mile"));
+        assert!(breakdown.contains("last mile"));
         assert!(!breakdown.contains(">total<"), "the total row is not a bar");
     }
 
@@ -2707,9 +3054,9 @@ mod tests {
             "TO: dear",
             "+0.5",
             "−0.2",
-            "lowers cost_per_parcel_yuan",
-            "raises cost_per_parcel_yuan",
-            "cost_per_parcel_yuan (yuan per delivered parcel)",
+            "lowers the cost per parcel",
+            "raises the cost per parcel",
+            "cost per parcel (yuan per delivered parcel)",
         ] {
             assert!(svg.contains(text), "waterfall.svg lacks {text:?}");
         }
@@ -2754,21 +3101,25 @@ mod tests {
     fn metrics_are_described_with_their_units() {
         assert_eq!(
             metric_desc("cost_linehaul_yuan"),
-            "cost_linehaul_yuan (yuan per delivered parcel)"
+            "cost linehaul (yuan per delivered parcel)"
+        );
+        assert_eq!(
+            metric_desc("cost_per_parcel_yuan"),
+            "cost per parcel (yuan per delivered parcel)"
         );
         assert_eq!(
             metric_desc("transit_hours_p95"),
-            "transit_hours_p95 (hours, pickup to signature)"
+            "transit time p95 (hours, pickup to signature)"
         );
-        assert_eq!(metric_desc("on_time_rate"), "on_time_rate (share, 0 to 1)");
+        assert_eq!(metric_desc("on_time_rate"), "on time rate (share, 0 to 1)");
         assert_eq!(
             metric_desc("complaints_per_million"),
-            "complaints_per_million (per million parcels)"
+            "complaints (per million parcels)"
         );
-        assert_eq!(metric_desc("unabsorbed_yuan"), "unabsorbed_yuan (yuan)");
+        assert_eq!(metric_desc("unabsorbed_yuan"), "unabsorbed (yuan)");
         assert_eq!(
             metric_desc("measured_parcels_delivered"),
-            "measured_parcels_delivered (parcels)"
+            "measured parcels delivered (parcels)"
         );
     }
 
