@@ -635,7 +635,9 @@ fn run_page(dir: &Path, page: &mut Page) -> Result<()> {
         "note",
         "Yuan per delivered parcel. Transfers between parties sum to zero; each margin is what a party receives less the costs it bears.",
     );
-    if let Some(om) = s.get("operating_model") {
+    if let Some(acc) = s.get("accounts") {
+        party_tables(acc, page);
+    } else if let Some(om) = s.get("operating_model") {
         page.object_table(om, &[]);
     }
 
@@ -644,6 +646,8 @@ fn run_page(dir: &Path, page: &mut Page) -> Result<()> {
         ("quality", "Service quality"),
         ("welfare", "Staff"),
         ("org", "Management"),
+        ("sorting", "Sorting staff"),
+        ("steady_state", "Steady state"),
         ("shop", "The shop"),
         ("money", "Where every yuan went"),
     ] {
@@ -676,6 +680,70 @@ fn run_page(dir: &Path, page: &mut Page) -> Result<()> {
         ],
     );
     Ok(())
+}
+
+/// Each party's receipts, payments, resources and margin, the transfers between them, and
+/// the chain's totals (summary.json `accounts`).
+fn party_tables(acc: &Value, page: &mut Page) {
+    if let Some(kind) = acc.get("kind").and_then(Value::as_str) {
+        page.p("note", &format!("Operating model: {kind}."));
+    }
+    if let Some(parties) = acc.get("parties").and_then(Value::as_object) {
+        let rows: Vec<Vec<String>> = parties
+            .iter()
+            .map(|(name, p)| {
+                let mut by: Vec<(&String, f64)> = p
+                    .get("resources_by_activity")
+                    .and_then(Value::as_object)
+                    .map(|m| {
+                        m.iter()
+                            .filter_map(|(k, v)| Some((k, v.as_f64()?)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                by.sort_by_key(|(k, _)| activity_rank(k));
+                let detail: Vec<String> = by
+                    .iter()
+                    .filter(|(_, v)| *v != 0.0)
+                    .map(|(k, v)| format!("{} {v:.3}", k.replace('_', " ")))
+                    .collect();
+                let mut row = vec![esc(&name.replace('_', " "))];
+                for k in ["received", "paid", "resources", "margin"] {
+                    row.push(match num(p, k) {
+                        Some(v) => format!(
+                            "<span data-key=\"party.{}.{k}\" data-value=\"{v}\">{v:.3}</span>",
+                            esc(name)
+                        ),
+                        None => "—".into(),
+                    });
+                }
+                row.push(esc(&detail.join(", ")));
+                row
+            })
+            .collect();
+        page.table(
+            &[
+                "party",
+                "receives",
+                "pays",
+                "resources",
+                "margin",
+                "resources by activity",
+            ],
+            &rows,
+            &[false, true, true, true, true, false],
+        );
+    }
+    let rest: serde_json::Map<String, Value> = acc
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| *k != "parties" && *k != "kind")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    page.object_table(&Value::Object(rest), &[]);
 }
 
 /// The busiest nodes and lanes and the bottlenecks, from nodes.csv and lanes.csv.

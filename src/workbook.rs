@@ -63,7 +63,7 @@ fn build(dir: &Path) -> std::result::Result<Vec<u8>, Built> {
     match Kind::of(dir)? {
         Kind::Run => {
             let s = read_json(&dir.join("summary.json"))?;
-            sheets.push(json_sheet("summary", &s, &["operating_model"]));
+            sheets.push(json_sheet("summary", &s, &[]));
             let mut costs = csv("cost_breakdown.csv")?;
             let a = costs.col("activity").unwrap_or(0);
             costs
@@ -74,8 +74,33 @@ fn build(dir: &Path) -> std::result::Result<Vec<u8>, Built> {
                     None => usize::MAX,
                 });
             sheets.push(Sheet::from_csv("cost by activity", costs));
-            if let Some(om) = s.get("operating_model") {
-                sheets.push(json_sheet("parties", om, &[]));
+            if let Some(parties) = s
+                .get("accounts")
+                .and_then(|a| a.get("parties"))
+                .and_then(Value::as_object)
+            {
+                sheets.push(Sheet {
+                    name: "parties".into(),
+                    headers: [
+                        "party",
+                        "received_yuan",
+                        "paid_yuan",
+                        "resources_yuan",
+                        "margin_yuan",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                    rows: parties
+                        .iter()
+                        .map(|(name, p)| {
+                            let mut row = vec![name.clone()];
+                            for k in ["received", "paid", "resources", "margin"] {
+                                row.push(p.get(k).map_or(String::new(), |v| v.to_string()));
+                            }
+                            row
+                        })
+                        .collect(),
+                });
             }
             sheets.push(Sheet::from_csv("nodes", csv("nodes.csv")?));
             sheets.push(Sheet::from_csv("lanes", csv("lanes.csv")?));

@@ -159,7 +159,7 @@ fn explain_splits_the_whole_change_between_two_levers() {
     assert_chart(&out, "waterfall");
     let svg = String::from_utf8(read(&out.join("plots/waterfall.svg"))).unwrap();
     assert!(svg.contains("FROM: from") && svg.contains("TO: to"));
-    assert!(svg.contains("raises cost_per_parcel_yuan"));
+    assert!(svg.contains("raises the cost per parcel"));
 }
 
 #[test]
