@@ -403,7 +403,7 @@ fn run_force_leaves_no_old_file() {
     let o = small_run(&out, true);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(out.join("summary.json").exists());
-    for old in ["parcels.csv", "tracking.csv", "plots"] {
+    for old in ["parcels.csv", "tracking.csv", "plots/old.png"] {
         assert!(!out.join(old).exists(), "{old} survived --force");
     }
     // Nothing is left beside it.
