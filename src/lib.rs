@@ -18,6 +18,7 @@ pub mod random;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod schema;
 pub mod sweep;
 pub mod workbook;
 pub mod workload;

@@ -152,6 +152,20 @@ enum Command {
         #[command(flatten)]
         extras: ExtrasArgs,
     },
+    /// Print the JSON Schema of scenario or sweep files, for editors that check TOML
+    /// (e.g. `parcelsim schema scenario > scenario.schema.json`).
+    Schema {
+        #[arg(value_enum)]
+        kind: SchemaKind,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SchemaKind {
+    /// Scenario files.
+    Scenario,
+    /// Sweep files.
+    Sweep,
 }
 
 /// What is written beside a folder's result files: charts, workbook, report.html.
@@ -322,6 +336,16 @@ fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Plot { dir, extras } => extras.write(&dir),
+        Command::Schema { kind } => {
+            say!(
+                "{}",
+                match kind {
+                    SchemaKind::Scenario => parcelsim::schema::scenario(),
+                    SchemaKind::Sweep => parcelsim::schema::sweep(),
+                }
+            );
+            Ok(())
+        }
         Command::Merge {
             dirs,
             out,

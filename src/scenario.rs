@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// A whole scenario.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Name of the scenario; runs are written under `output/<name>/`.
@@ -49,7 +49,7 @@ pub struct Scenario {
 }
 
 /// The shop's process before handover, one shop per origin outlet.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Shop {
     /// Share of orders whose address or contact is wrong at confirmation (-). Assumption.
@@ -142,7 +142,9 @@ pub struct Shop {
     pub rating_penalty_return: f64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CarrierPolicy {
     #[default]
@@ -153,7 +155,7 @@ pub enum CarrierPolicy {
 }
 
 /// A carrier other than the simulated network, seen from the shop.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtherCarrier {
     pub name: String,
@@ -168,7 +170,7 @@ pub struct OtherCarrier {
     pub share: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Packaging {
     pub name: String,
@@ -187,7 +189,7 @@ pub struct Packaging {
 
 /// Franchise (加盟: outlets are independent businesses paid per parcel) or direct-operated
 /// (直营: everyone is an employee on salary), and the prices between the parties.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OperatingModel {
     #[serde(default)]
@@ -226,7 +228,9 @@ pub struct OperatingModel {
 }
 
 /// A party that pays for a resource.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Payer {
     #[default]
@@ -234,7 +238,9 @@ pub enum Payer {
     HeadOffice,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelKind {
     #[default]
@@ -244,7 +250,7 @@ pub enum ModelKind {
 
 /// Service quality as outcomes: incidents happen by chance in handling and transport, and
 /// each costs claims and complaints.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quality {
     /// Probability that one sort damages a parcel (-). Assumption, calibrated so damage
@@ -279,7 +285,7 @@ pub struct Quality {
 
 /// Management structure: layers between head office and the front line, span of control,
 /// and how long a request for extra capacity takes to climb up and come back approved.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Org {
     /// Management layers above the front line (count). M5, M7.
@@ -306,7 +312,7 @@ pub struct Org {
 }
 
 /// Revenue besides carrying parcels, reported next to the cost, never netted into it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Revenue {
     /// Other revenue per parcel: waybill advertising, freight, retail at outlets (yuan).
@@ -315,7 +321,7 @@ pub struct Revenue {
 }
 
 /// Order volumes and their shape.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Demand {
     /// Mean parcels handed to the network per day over the whole network (parcels/day).
@@ -351,7 +357,7 @@ pub struct Demand {
 }
 
 /// The network: generated from a city list, or given node by node and lane by lane.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Network {
     pub generate: Option<Generate>,
@@ -366,7 +372,7 @@ pub struct Network {
 }
 
 /// How to build a network from a city list.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Generate {
     /// CSV of cities (city, province, region, lat, lon, population_m, urban_area_km2,
@@ -404,7 +410,9 @@ pub struct Generate {
     pub planning_slack: f64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CentrePlacement {
     #[default]
@@ -412,7 +420,9 @@ pub enum CentrePlacement {
     PerProvince,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Topology {
     #[default]
@@ -420,7 +430,7 @@ pub enum Topology {
     Meshed,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     Outlet,
@@ -428,7 +438,7 @@ pub enum NodeKind {
 }
 
 /// One node of an explicit network. Fields left out take the `[operations]` defaults.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NodeSpec {
     pub id: String,
@@ -449,7 +459,7 @@ pub struct NodeSpec {
     pub lon: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SortingMode {
     Automated,
@@ -496,7 +506,7 @@ impl Scenario {
 }
 
 /// One lane of an explicit network: a vehicle that runs `from` → `to` on a timetable.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LaneSpec {
     pub from: String,
@@ -514,7 +524,7 @@ pub struct LaneSpec {
 }
 
 /// A list of times of day: `["22:00", "04:00"]` in TOML, `22:00 04:00` in a CSV cell.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Times {
     List(Vec<String>),
@@ -535,7 +545,7 @@ impl Times {
 }
 
 /// How the network works, hour by hour.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Operations {
     #[serde(default)]
@@ -550,7 +560,7 @@ pub struct Operations {
     pub delivery: Delivery,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pickup {
     /// Pickup waves at outlets, "HH:MM"; each collects the orders placed since the last
@@ -567,7 +577,7 @@ pub struct Pickup {
     pub seconds_per_parcel: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Feeder {
     /// Driving speed of feeder vans (km/h). Assumption.
@@ -581,7 +591,7 @@ pub struct Feeder {
     pub from_centre: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sorting {
     /// Shifts worked every day; labour is paid for the whole shift. D10, S2.
@@ -638,7 +648,9 @@ pub struct Sorting {
 }
 
 /// How sorter lines are staffed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Staffing {
     #[default]
@@ -657,7 +669,9 @@ impl Staffing {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Automation {
     #[default]
@@ -667,7 +681,7 @@ pub enum Automation {
 }
 
 /// Manual sorting: a team at a table or pendulum sorter instead of a cross-belt line.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManualSorting {
     /// Parcels a team sorts per hour (parcels/h). S6 (≈100 per worker-hour), S8.
@@ -690,7 +704,7 @@ pub struct ManualSorting {
     pub damage_per_sort: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Shift {
     /// Start, "HH:MM".
@@ -700,7 +714,7 @@ pub struct Shift {
 }
 
 /// Service-time distribution; the mean is fixed by the throughput.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Service {
     #[default]
@@ -712,7 +726,7 @@ pub enum Service {
     },
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Linehaul {
     /// Average truck speed including stops (km/h). Assumption.
@@ -732,7 +746,7 @@ pub struct Linehaul {
     pub default_vehicle: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Delivery {
     /// Delivery waves, "HH:MM". D10 (delivery 08:00-19:00).
@@ -768,7 +782,7 @@ pub struct Delivery {
 }
 
 /// Cost rates (yuan). Activity-based: each rate belongs to one activity.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Costs {
     /// What a waybill consumes: the thermal label and the IT behind it (yuan/parcel). A
@@ -807,7 +821,7 @@ pub struct Costs {
 }
 
 /// A vehicle type. A trip costs `fixed_cost + cost_per_km · km` however full it is.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vehicle {
     pub name: String,
@@ -2108,7 +2122,7 @@ const BOUNDS: &[(&str, f64, &str)] = &[
 ];
 
 /// The bound of the numeric field at `path` (array indices removed) and what it is in.
-fn bound_of(path: &str) -> (f64, &'static str) {
+pub fn bound_of(path: &str) -> (f64, &'static str) {
     let leaf = path.rsplit('.').next().unwrap_or(path);
     for &(pat, max, unit) in BOUNDS {
         let hit = match pat.strip_prefix("*.") {

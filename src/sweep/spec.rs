@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// A sweep file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SweepFile {
     /// Name of the sweep (default: the file name without extension).
@@ -33,12 +33,15 @@ pub struct SweepFile {
     pub points: Option<usize>,
     /// Values applied to the base scenario for every run (dotted path → value).
     #[serde(default)]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     pub set: toml::Table,
     /// The varied parameters.
     pub vary: Vec<Vary>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Design {
     /// Every combination of the parameters' values.
@@ -49,17 +52,18 @@ pub enum Design {
 }
 
 /// One varied parameter: exactly one of `values`, `range`, `log_range`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vary {
     /// Dotted path in the scenario, e.g. `demand.daily_parcels` or `vehicles[2].capacity`.
     pub path: String,
+    #[schemars(with = "Option<Vec<serde_json::Value>>")]
     pub values: Option<Vec<toml::Value>>,
     pub range: Option<Range>,
     pub log_range: Option<Range>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Range {
     pub from: f64,
