@@ -168,13 +168,43 @@ impl DemandModel {
         out: &mut Vec<Order>,
     ) {
         out.clear();
+        self.draw_more(k, w, cutoff_at, 1.0, rng, out);
+    }
+
+    /// Appends to `out` the orders of an independent Poisson stream of `share` times the
+    /// demand (same outlet, window, profile, destinations and weights). Drawn from its own
+    /// random stream after [`DemandModel::draw`], it leaves the base orders untouched: the
+    /// superposition is the demand grown by `share`, with the same orders plus the extra
+    /// ones (common random numbers for marginal cost).
+    pub fn draw_extra(
+        &self,
+        k: usize,
+        w: usize,
+        cutoff_at: SimTime,
+        share: f64,
+        rng: &mut Rng,
+        out: &mut Vec<Order>,
+    ) {
+        self.draw_more(k, w, cutoff_at, share, rng, out);
+    }
+
+    /// Appends the orders of `scale` times the demand at outlet `k` in window `w`.
+    fn draw_more(
+        &self,
+        k: usize,
+        w: usize,
+        cutoff_at: SimTime,
+        scale: f64,
+        rng: &mut Rng,
+        out: &mut Vec<Order>,
+    ) {
         let win = &self.windows[w];
         let peak = if self.peak_days.contains(&(cutoff_at.day() as u32)) {
             self.peak_multiplier
         } else {
             1.0
         };
-        let mean = self.outlet_daily[k] * win.share * peak;
+        let mean = self.outlet_daily[k] * win.share * peak * scale;
         // Validation bounds the mean (volume, peak multiplier); a mean the distribution
         // still refuses draws nothing rather than stopping the run.
         let Ok(poisson) = Poisson::new(mean) else {
@@ -303,6 +333,37 @@ mod tests {
         assert!((share - 1.0).abs() < 1e-9);
         assert_eq!(w[0].length, SimTime::from_hours(18.0));
         assert_eq!(w[1].length, SimTime::from_hours(6.0));
+    }
+
+    #[test]
+    fn extra_orders_leave_the_base_orders_untouched() {
+        let d = demand();
+        let zones = Zones {
+            names: vec!["a".into(), "b".into()],
+            distance_km: vec![vec![0.0, 300.0], vec![300.0, 0.0]],
+        };
+        let cut = [SimTime::from_hours(13.0), SimTime::from_hours(19.0)];
+        let m = DemandModel::new(&d, &zones, &[(0, 0, 1.0), (1, 1, 3.0)], &cut);
+        let at = SimTime::from_days(2) + cut[1];
+        let (mut alone, mut both) = (Vec::new(), Vec::new());
+        m.draw(1, 1, at, &mut rng(5, Stream::Demand, 0), &mut alone);
+        m.draw(1, 1, at, &mut rng(5, Stream::Demand, 0), &mut both);
+        m.draw_extra(
+            1,
+            1,
+            at,
+            0.5,
+            &mut rng(5, Stream::ExtraDemand, 0),
+            &mut both,
+        );
+        let key = |o: &Order| (o.placed, o.dest_outlet, o.weight_kg.to_bits());
+        assert!(
+            both.len() > alone.len() + 100,
+            "{} {}",
+            alone.len(),
+            both.len()
+        );
+        assert!(alone.iter().zip(&both).all(|(a, b)| key(a) == key(b)));
     }
 
     #[test]

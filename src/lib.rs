@@ -9,6 +9,7 @@ pub mod engine;
 pub mod error;
 pub mod folder;
 pub mod html;
+pub mod instruments;
 pub mod metrics;
 pub mod network;
 pub mod ops;

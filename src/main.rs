@@ -144,6 +144,17 @@ enum Command {
         #[command(flatten)]
         extras: ExtrasArgs,
     },
+    /// Marginal cost: resources per extra parcel when the daily volume grows by a small
+    /// step, from paired runs with common random numbers (the same orders plus extra ones).
+    Marginal {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Extra daily volume, as a share of it (e.g. 1% or 0.01).
+        #[arg(long, default_value = "1%", value_parser = parcelsim::instruments::parse_share)]
+        volume_step: f64,
+        #[command(flatten)]
+        rep: Replicated,
+    },
     /// Draw the charts of a result folder into DIR/plots/ and rewrite its report.html and
     /// results.xlsx from its files.
     Plot {
@@ -414,6 +425,29 @@ fn execute(cli: Cli) -> Result<()> {
                 )),
             }
         }
+        Command::Marginal {
+            scenario,
+            volume_step,
+            rep,
+        } => {
+            let l = run::load(&scenario)?;
+            let opts = parcelsim::instruments::marginal::Options {
+                step: volume_step,
+                replications: rep.replications,
+                seed: rep.seed,
+                threads: rep.threads,
+                progress: std::io::stderr().is_terminal(),
+            };
+            let dir = rep.dir("marginal")?;
+            let m = parcelsim::instruments::marginal::Marginal::measure(&scenario, &l, &opts)
+                .inspect_err(|_| {
+                    let _ = std::fs::remove_dir(&dir);
+                })?;
+            m.write(&dir)?;
+            print!("{}", m.table());
+            println!("marginal cost written to {}", dir.display());
+            Ok(())
+        }
         Command::Validate { scenario } => {
             if is_sweep_file(&scenario) {
                 let sw = parcelsim::sweep::spec::load_with(
@@ -471,6 +505,7 @@ fn execute(cli: Cli) -> Result<()> {
                 seed,
                 trace,
                 progress: !quiet && std::io::stderr().is_terminal(),
+                extra_demand: 0.0,
             };
             let result = run::run(&l.scenario, &l.network, &l.sha256, &opts);
             let output = match result {

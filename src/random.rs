@@ -32,6 +32,9 @@ pub enum Stream {
     Incidents = 5,
     /// The shop: order errors, stock-outs, payments, packaging, defects.
     Shop = 6,
+    /// Extra orders superposed on the demand (marginal cost): drawn apart so that the
+    /// base orders stay the same.
+    ExtraDemand = 7,
 }
 
 /// Seed of a stream of run `seed`, optionally specialised by a sub-index (e.g. an outlet).

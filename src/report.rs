@@ -77,7 +77,7 @@ pub fn fresh_dir(out: Option<&Path>, force: bool, name: &str, kind: &str) -> Res
     }
 }
 
-/// Files one of parcelsim's folders (run, sweep, compare, explain) always holds.
+/// Files one of parcelsim's folders (run, sweep, compare, explain, instruments) always holds.
 const OUTPUT_MARKERS: &[&str] = &[
     "summary.json",
     "run_info.json",
@@ -85,6 +85,9 @@ const OUTPUT_MARKERS: &[&str] = &[
     "runs.csv",
     "compare.json",
     "explain.json",
+    "marginal.json",
+    "sensitivity.json",
+    "calibrate.json",
 ];
 
 /// Whether `dir` holds one of parcelsim's output files: only such a folder is emptied or

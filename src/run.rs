@@ -21,6 +21,8 @@ pub struct RunOptions {
     pub trace: usize,
     /// Show progress on a terminal.
     pub progress: bool,
+    /// Extra demand on top of the scenario's, as a share of it (marginal cost; 0: none).
+    pub extra_demand: f64,
 }
 
 /// Headline figures of a run (`summary.json`).
@@ -497,8 +499,21 @@ pub struct RunInfo {
     pub peak_rss_mb: Option<f64>,
 }
 
+/// The measured parcels' books in exact money: resources by activity and the transfers
+/// between parties (what `Summary` reports per parcel), for instruments that difference
+/// two runs (marginal cost).
+#[derive(Debug, Clone, Copy)]
+pub struct MeasuredBooks {
+    /// Measured parcels delivered (the headline's denominator).
+    pub delivered: u64,
+    pub cost: CostVec,
+    pub transfers: crate::accounts::Ledger,
+    pub prices: crate::accounts::Prices,
+}
+
 pub struct RunOutput {
     pub summary: Summary,
+    pub books: MeasuredBooks,
     pub nodes: Vec<NodeRow>,
     pub lanes: Vec<LaneRow>,
     pub shops: Vec<ShopRow>,
@@ -524,7 +539,8 @@ fn ratio(a: f64, b: f64) -> f64 {
 pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Result<RunOutput> {
     let t0 = Instant::now();
     let seed = opts.seed.unwrap_or(sc.seed);
-    let carrier = Carrier::new(sc, net, seed, opts.trace);
+    let mut carrier = Carrier::new(sc, net, seed, opts.trace);
+    carrier.add_demand(opts.extra_demand, seed);
     let mut sim = Simulation::new(carrier);
     sim.model.schedule_all(&mut sim.sched);
     let build_s = t0.elapsed().as_secs_f64();
@@ -846,6 +862,12 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     };
     Ok(RunOutput {
         summary,
+        books: MeasuredBooks {
+            delivered: o.delivered,
+            cost: o.cost,
+            transfers: m.transfers_measured,
+            prices: m.cfg.prices,
+        },
         shops: shop_rows(sc, net, m),
         nodes,
         lanes,

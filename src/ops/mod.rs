@@ -316,6 +316,9 @@ pub struct Carrier<'a> {
     pub centres: Vec<CentreState>,
     outlet_pos: Vec<u32>,
     demand_rng: Rng,
+    /// Extra demand superposed on the scenario's (share of it, its own stream), for
+    /// marginal cost; `None` in an ordinary run.
+    extra_demand: Option<(f64, Rng)>,
     service_rng: Rng,
     fail_rng: Rng,
     /// Trace: a parcel is traced when its serial hashes below this threshold.
@@ -553,6 +556,7 @@ impl<'a> Carrier<'a> {
             centres,
             outlet_pos,
             demand_rng: rng(seed, Stream::Demand, 0),
+            extra_demand: None,
             service_rng: rng(seed, Stream::Service, 0),
             fail_rng: rng(seed, Stream::Failures, 0),
             trace_threshold: (p * u64::MAX as f64) as u64,
@@ -627,6 +631,12 @@ impl<'a> Carrier<'a> {
     fn staffed_at(&self, pos: usize, t: SimTime) -> u32 {
         let h = ((t.0 / SimTime::MS_PER_HOUR) % 24) as usize;
         self.centres[pos].staffed[h].max(1)
+    }
+
+    /// Grows the demand by `share` (e.g. 0.01): an independent stream of extra orders,
+    /// drawn from the run's own `ExtraDemand` stream, on top of the same base orders.
+    pub fn add_demand(&mut self, share: f64, seed: u64) {
+        self.extra_demand = (share > 0.0).then(|| (share, rng(seed, Stream::ExtraDemand, 0)));
     }
 
     /// Schedules the recurring events of the whole run.
@@ -957,6 +967,9 @@ impl<'a> Carrier<'a> {
             let outlet = net.outlets[k];
             self.demand
                 .draw(k, w, now, &mut self.demand_rng, &mut orders);
+            if let Some((share, r)) = &mut self.extra_demand {
+                self.demand.draw_extra(k, w, now, *share, r, &mut orders);
+            }
             // With a shop, orders are handed over once packed; without, at once.
             match &mut self.shops {
                 Some(shops) => {

@@ -74,7 +74,7 @@ const PALETTE: [RGBColor; 20] = [
 const MAX_LINES: usize = 10;
 
 /// The `i`-th series colour.
-fn colour(i: usize) -> RGBColor {
+pub(crate) fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
@@ -229,7 +229,7 @@ fn check_price(price_yuan: f64) -> Result<()> {
 }
 
 /// Creates `DIR/plots/` and returns it.
-fn plots_dir(dir: &Path) -> Result<PathBuf> {
+pub(crate) fn plots_dir(dir: &Path) -> Result<PathBuf> {
     let out = dir.join("plots");
     std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
     Ok(out)
@@ -256,10 +256,10 @@ fn register_fonts() -> Result<()> {
 }
 
 /// What drawing code returns: any plotters error, boxed so both backends share the code.
-type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+pub(crate) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
 /// A chart that can be drawn on any plotters backend (PNG bitmap or SVG).
-trait Chart {
+pub(crate) trait Chart {
     /// Draws the whole chart onto `root`, which is already filled white.
     fn draw<DB>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
     where
@@ -285,7 +285,7 @@ where
 /// The PNG is written by plotters itself (it picks the encoder from the extension, hence the
 /// temporary name ends in `.png`) and renamed; the SVG is rendered into memory and written with
 /// [`write_atomic`].
-fn render<C: Chart>(dir: &Path, stem: &str, chart: &C) -> Result<Vec<PathBuf>> {
+pub(crate) fn render<C: Chart>(dir: &Path, stem: &str, chart: &C) -> Result<Vec<PathBuf>> {
     register_fonts()?;
     let drawing_error = |path: &Path, e: Box<dyn std::error::Error>| {
         Error::Usage(format!("cannot draw {}: {e}", path.display()))
@@ -333,7 +333,7 @@ const TITLE_PX: u32 = 28;
 const PANEL_TITLE_PX: u32 = 22;
 
 /// Font of chart titles, `px` high.
-fn title_font(px: u32) -> TextStyle<'static> {
+pub(crate) fn title_font(px: u32) -> TextStyle<'static> {
     title_style(px)
 }
 
@@ -351,12 +351,12 @@ fn title_style(px: u32) -> TextStyle<'static> {
 }
 
 /// Font of axis descriptions and legends.
-fn label_font() -> TextStyle<'static> {
+pub(crate) fn label_font() -> TextStyle<'static> {
     (FAMILY, 20).into_font().into()
 }
 
 /// Font of tick labels.
-fn tick_font() -> TextStyle<'static> {
+pub(crate) fn tick_font() -> TextStyle<'static> {
     (FAMILY, 16).into_font().into()
 }
 

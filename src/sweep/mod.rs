@@ -461,6 +461,7 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
                         seed: Some(seed),
                         trace: 0,
                         progress: false,
+                        extra_demand: 0.0,
                     },
                 ),
                 Err(e) => Err(e.clone()),

@@ -1,0 +1,247 @@
+//! The analyst's instruments as a user runs them: marginal cost from paired runs with
+//! common random numbers, on scenarios whose answer is known by construction.
+
+use parcelsim::instruments::marginal::{Marginal, Options};
+use parcelsim::run::{RunOptions, load, run};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The small scenario (three centres, six outlets) with `extra` appended.
+fn small(extra: &str) -> String {
+    let text = std::fs::read_to_string(root().join("scenarios/small.toml")).unwrap();
+    format!("{text}\n{extra}")
+}
+
+/// Every cost of the model that is not paid per parcel set to zero: no outlet-days,
+/// sorter wages, sorter capital or rent, vehicle trips, courier kilometres, managers,
+/// failed deliveries, damage, loss or complaints. What is left is paid per parcel: the
+/// waybill/IT material (0.05), the courier's pickup pay (0.1) and delivery pay (1.2) of the
+/// franchise model — 1.35 yuan for every parcel, whatever the volume.
+const PER_PARCEL_ONLY: &str = r#"
+[costs]
+outlet_per_day = 0
+sorter_wage_per_hour = 0
+sorter_line_capex = 0
+rent_per_m2_month = 0
+courier_cost_per_km = 0
+
+[operations.sorting.manual]
+line_capex = 0
+damage_per_sort = 0
+
+[operations.delivery]
+failure_rate = 0
+
+[quality]
+damage_per_sort = 0
+loss_per_trip = 0
+complaint_if_late = 0
+complaint_if_damaged = 0
+complaint_if_lost = 0
+
+[org]
+manager_cost_per_day = 0
+
+[[vehicles]]
+name = "van"
+capacity = 1500
+fixed_cost = 0
+cost_per_km = 0
+[[vehicles]]
+name = "truck_9m6"
+capacity = 6000
+fixed_cost = 0
+cost_per_km = 0
+[[vehicles]]
+name = "trailer_17m5"
+capacity = 16000
+fixed_cost = 0
+cost_per_km = 0
+"#;
+
+fn write(dir: &Path, text: &str) -> PathBuf {
+    let p = dir.join("s.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn measure(text: &str, step: f64, replications: u32) -> Marginal {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(tmp.path(), text);
+    let l = load(&path).unwrap();
+    let opts = Options {
+        step,
+        replications,
+        seed: 1,
+        threads: None,
+        progress: false,
+    };
+    Marginal::measure(&path, &l, &opts).unwrap()
+}
+
+fn half_width(i: &parcelsim::metrics::Interval) -> f64 {
+    let (lo, hi) = i.ci.unwrap();
+    (hi - lo) / 2.0
+}
+
+#[test]
+fn where_every_cost_is_per_parcel_marginal_equals_average_exactly() {
+    let m = measure(&small(PER_PARCEL_ONLY), 0.05, 3);
+    let t = m.total();
+    for r in 0..3 {
+        let p = &m.pairs[r];
+        assert!(
+            p.plus.delivered > p.base.delivered + 100,
+            "the extra stream must add parcels: {} -> {}",
+            p.base.delivered,
+            p.plus.delivered
+        );
+        assert_eq!(t.marginal_by_replication[r], t.average_by_replication[r]);
+        assert!((t.average_by_replication[r] - 1.35).abs() < 1e-12);
+    }
+    assert_eq!(t.marginal.mean, t.average.mean);
+    // By activity too: the three per-parcel activities, nothing else.
+    for (item, want) in [
+        ("waybill_it", 0.05),
+        ("first_mile_pickup", 0.1),
+        ("last_mile", 1.2),
+        ("linehaul", 0.0),
+    ] {
+        let a = m.get("activity", item).unwrap();
+        assert!((a.marginal.mean - want).abs() < 1e-12, "{item}");
+        assert_eq!(a.marginal.mean, a.average.mean, "{item}");
+    }
+}
+
+#[test]
+fn where_a_fixed_cost_dominates_marginal_is_well_below_average() {
+    // The per-parcel scenario plus outlet-days of 3,000 yuan: a fixed cost per day that
+    // more parcels share.
+    let text = small(PER_PARCEL_ONLY).replace("outlet_per_day = 0", "outlet_per_day = 3000");
+    let m = measure(&text, 0.05, 4);
+    let t = m.total();
+    let (_, hi) = t.marginal.ci.unwrap();
+    assert!(t.average.mean > 2.5, "average {}", t.average.mean);
+    assert!(
+        hi < 0.6 * t.average.mean,
+        "marginal {:?} vs average {}",
+        t.marginal,
+        t.average.mean
+    );
+    // What more parcels add is the per-parcel pay; the outlet-days barely move.
+    assert!((t.marginal.mean - 1.35).abs() < 0.3, "{:?}", t.marginal);
+    let outlet = m.get("activity", "outlet_handling").unwrap();
+    assert!(outlet.marginal.mean.abs() < 0.3 * outlet.average.mean);
+}
+
+#[test]
+fn the_interval_shrinks_with_replications() {
+    let few = measure(&small(""), 0.05, 3);
+    let many = measure(&small(""), 0.05, 12);
+    let (a, b) = (
+        half_width(&few.total().marginal),
+        half_width(&many.total().marginal),
+    );
+    assert!(b < a, "half-width {a} with 3 replications, {b} with 12");
+}
+
+#[test]
+fn the_base_run_of_a_pair_is_the_ordinary_run() {
+    let m = measure(&small(""), 0.01, 2);
+    let tmp = tempfile::tempdir().unwrap();
+    let l = load(&write(tmp.path(), &small(""))).unwrap();
+    let plain = run(
+        &l.scenario,
+        &l.network,
+        &l.sha256,
+        &RunOptions {
+            seed: Some(m.pairs[1].seed),
+            ..RunOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(plain.books.delivered, m.pairs[1].base.delivered);
+    assert_eq!(plain.books.cost, m.pairs[1].base.cost);
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for sub in ["", "plots"] {
+        let d = dir.join(sub);
+        let mut names: Vec<_> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .collect();
+        names.sort();
+        for p in names {
+            out.push((
+                p.strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(&p).unwrap(),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn marginal_folder_is_the_same_whatever_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = write(tmp.path(), &small(""));
+    let go = |threads: &str, out: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+            .args(["marginal"])
+            .arg(&scenario)
+            .args([
+                "--volume-step",
+                "2%",
+                "--replications",
+                "3",
+                "--threads",
+                threads,
+            ])
+            .arg("--out")
+            .arg(tmp.path().join(out))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let table = go("1", "one");
+    go("2", "two");
+    let (a, b) = (
+        files(&tmp.path().join("one")),
+        files(&tmp.path().join("two")),
+    );
+    let names: Vec<&str> = a.iter().map(|x| x.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "marginal.csv",
+            "marginal.json",
+            "replications.csv",
+            "plots/marginal.png",
+            "plots/marginal.svg"
+        ]
+    );
+    assert_eq!(a, b);
+    assert!(table.contains("total resources"), "{table}");
+    let csv = String::from_utf8(a[0].1.clone()).unwrap();
+    assert!(csv.starts_with("scope,item,average_yuan"), "{csv}");
+    assert!(csv.contains("party_margin,outlets,"), "{csv}");
+}
+
+#[test]
+fn a_bad_volume_step_is_refused() {
+    let o = Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+        .args(["marginal", "scenarios/small.toml", "--volume-step", "0%"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("share"));
+}
