@@ -20,6 +20,7 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod schema;
+pub mod staffing;
 pub mod sweep;
 pub mod workbook;
 pub mod workload;

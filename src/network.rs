@@ -87,6 +87,8 @@ pub struct Lane {
     pub trip_cost: f64,
     /// Parcels per day the planning expected (0 for explicit lanes).
     pub planned_daily: f64,
+    /// Opened by the routing lever to skip a hub.
+    pub direct: bool,
 }
 
 /// The whole network, ready to simulate.
@@ -132,6 +134,33 @@ impl Node {
 impl Network {
     /// The lane out of `centre` (a node index) toward the destination outlet.
     #[inline]
+    /// Sorts per parcel the routes plan for the expected flows (one at the origin centre,
+    /// one at every centre a lane reaches), with next-hop table `next` (e.g. `next_lane`).
+    pub fn planned_sorts_per_parcel(&self, next: &[u32]) -> f64 {
+        let nc = self.centres.len();
+        let (mut sorts, mut flow) = (0.0, 0.0);
+        for a in 0..nc {
+            for b in 0..nc {
+                let f = self.centre_flows[a * nc + b];
+                if f <= 0.0 {
+                    continue;
+                }
+                let (mut at, mut hops) = (a, 0);
+                while at != b && hops <= nc {
+                    let li = next[at * nc + b];
+                    if li == NONE {
+                        break;
+                    }
+                    at = self.nodes[self.lanes[li as usize].to as usize].centre_pos as usize;
+                    hops += 1;
+                }
+                sorts += f * (1 + hops) as f64;
+                flow += f;
+            }
+        }
+        if flow > 0.0 { sorts / flow } else { 0.0 }
+    }
+
     pub fn lane_toward(&self, centre: u32, dest_outlet: u32) -> u32 {
         let dest = &self.nodes[dest_outlet as usize];
         if dest.home == centre {
@@ -566,6 +595,7 @@ fn make_lane(
         departures,
         trip_cost: v.fixed_cost + v.cost_per_km * km,
         planned_daily: 0.0,
+        direct: false,
     }
 }
 
@@ -860,18 +890,21 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
         true,
     )?;
     match g.direct_lanes_above {
-        Some(threshold) => with_direct_lanes(sc, src, net, threshold, &lh_times, lv),
+        Some(threshold) => with_direct_lanes(sc, src, net, Some(threshold), &lh_times, lv),
+        None if g.direct_lanes_by_cost => with_direct_lanes(sc, src, net, None, &lh_times, lv),
         None => Ok(net),
     }
 }
 
 /// The routing lever: opens a direct line-haul lane wherever the planned flow between two
-/// centres reaches `threshold` parcels a day, then routes and plans the network again.
+/// centres reaches `threshold` parcels a day, or (without a threshold) wherever a direct
+/// trip per parcel at the planned flow costs less than the route's trips and intermediate
+/// sorts; then routes and plans the network again.
 fn with_direct_lanes(
     sc: &Scenario,
     src: &Source,
     net: Network,
-    threshold: f64,
+    threshold: Option<f64>,
     times: &[SimTime],
     vehicle: usize,
 ) -> Result<Network, InputError> {
@@ -886,9 +919,20 @@ fn with_direct_lanes(
     for a in 0..nc {
         for b in 0..nc {
             let (ca, cb) = (net.centres[a], net.centres[b]);
-            if a != b && net.centre_flows[a * nc + b] >= threshold && !exists(&lanes, ca, cb) {
-                let (za, zb) = (net.nodes[ca as usize].zone, net.nodes[cb as usize].zone);
-                let km = net.zones.distance_km[za][zb].max(1.0);
+            let flow = net.centre_flows[a * nc + b];
+            if a == b || flow <= 0.0 || exists(&lanes, ca, cb) {
+                continue;
+            }
+            let (za, zb) = (net.nodes[ca as usize].zone, net.nodes[cb as usize].zone);
+            let km = net.zones.distance_km[za][zb].max(1.0);
+            let open = match threshold {
+                Some(t) => flow >= t,
+                None => {
+                    direct_trip_per_parcel(sc, flow, km, times.len())
+                        < route_per_parcel(sc, &net, a, b)
+                }
+            };
+            if open {
                 let hours = km / sc.operations.linehaul.speed_kmh;
                 lanes.push(make_lane(
                     sc,
@@ -900,6 +944,7 @@ fn with_direct_lanes(
                     vehicle,
                     times.to_vec(),
                 ));
+                lanes.last_mut().expect("pushed").direct = true;
                 added += 1;
             }
         }
@@ -925,6 +970,50 @@ fn with_direct_lanes(
     )
 }
 
+/// What a parcel pays per day's flow `flow` on a direct lane of `km` with `departures` a
+/// day: the smallest vehicle that carries a departure's planned load (with slack), or
+/// several of the largest, paid whole, shared by the flow (yuan/parcel).
+fn direct_trip_per_parcel(sc: &Scenario, flow: f64, km: f64, departures: usize) -> f64 {
+    let slack = sc
+        .network
+        .generate
+        .as_ref()
+        .map_or(0.3, |g| g.planning_slack);
+    let per_departure = flow * (1.0 + slack) / departures.max(1) as f64;
+    let mut order: Vec<&crate::scenario::Vehicle> = sc.vehicles.iter().collect();
+    order.sort_by_key(|v| v.capacity);
+    let v = order
+        .iter()
+        .find(|v| v.capacity as f64 >= per_departure)
+        .unwrap_or_else(|| order.last().expect("at least one vehicle"));
+    let vehicles = (per_departure / v.capacity as f64).ceil().max(1.0);
+    departures as f64 * vehicles * (v.fixed_cost + v.cost_per_km * km) / flow
+}
+
+/// What a parcel pays on its current route from centre `a` to centre `b`: each lane's
+/// trip per parcel with its vehicle full, and a sort at every centre before `b`.
+fn route_per_parcel(sc: &Scenario, net: &Network, a: usize, b: usize) -> f64 {
+    let nc = net.centres.len();
+    let sort = sc.planned_sort_cost();
+    let mut at = a;
+    let mut cost = 0.0;
+    let mut hops = 0;
+    while at != b && hops <= nc {
+        let li = net.next_lane[at * nc + b];
+        if li == NONE {
+            return f64::INFINITY;
+        }
+        let l = &net.lanes[li as usize];
+        cost += l.trip_cost / sc.vehicles[l.vehicle].capacity as f64;
+        at = net.nodes[l.to as usize].centre_pos as usize;
+        if at != b {
+            cost += sort;
+        }
+        hops += 1;
+    }
+    cost
+}
+
 // ------------------------------------------------------------------ routing and planning
 
 /// Routes, checks reachability and, where asked, plans capacities from expected flows.
@@ -939,7 +1028,13 @@ fn finish(
     lanes_field: &str,
     size_lanes: bool,
 ) -> Result<Network, InputError> {
-    let next_lane = route(&nodes, &lanes, &centres, &sc.vehicles);
+    let next_lane = route(
+        &nodes,
+        &lanes,
+        &centres,
+        &sc.vehicles,
+        sc.planned_sort_cost(),
+    );
     let outlets: Vec<u32> = (0..nodes.len() as u32)
         .filter(|&i| nodes[i as usize].kind == NodeKind::Outlet)
         .collect();
@@ -1087,8 +1182,9 @@ fn finish(
         }
     }
     let sorting = &sc.operations.sorting;
-    let shift_hours: f64 = sorting.shifts.iter().map(|s| s.hours).sum();
+    let open = crate::staffing::open_hours(&sorting.shifts);
     for (pos, &c) in centres.iter().enumerate() {
+        let arrivals = crate::staffing::arrival_profile(&lanes, c);
         let n = &mut nodes[c as usize];
         use crate::scenario::{Automation, SortingMode};
         let mode = n.sorting.unwrap_or(match sorting.automation {
@@ -1101,8 +1197,13 @@ fn finish(
         });
         n.tech = sc.sort_tech(mode);
         if n.lines == 0 {
-            let per_line = n.tech.throughput_per_line * shift_hours * sorting.target_utilisation;
-            n.lines = ((centre_flow[pos] / per_line).ceil() as u32).max(1);
+            n.lines = crate::staffing::lines_for_peak(
+                &arrivals,
+                &open,
+                n.tech.throughput_per_line,
+                slack,
+                sorting.plan_clear_hours,
+            );
         }
     }
     let cap = sc.operations.delivery.courier_daily_capacity as f64;
@@ -1124,12 +1225,14 @@ fn finish(
 }
 
 /// Least-cost next-hop table between centres over line-haul lanes. A lane's cost is its
-/// trip cost per parcel with its vehicle full, so routes prefer cheap, direct lanes.
-fn route(
+/// trip cost per parcel with its vehicle full plus the sort at the centre it reaches, so
+/// a route pays for every transfer it makes and prefers cheap, direct lanes.
+pub fn route(
     nodes: &[Node],
     lanes: &[Lane],
     centres: &[u32],
     vehicles: &[crate::scenario::Vehicle],
+    sort_cost: f64,
 ) -> Vec<u32> {
     let nc = centres.len();
     let mut g = DiGraph::<(), (f64, u32)>::new();
@@ -1138,7 +1241,7 @@ fn route(
     }
     for (li, l) in lanes.iter().enumerate() {
         if l.kind == LaneKind::Linehaul {
-            let cost = l.trip_cost / vehicles[l.vehicle].capacity as f64;
+            let cost = l.trip_cost / vehicles[l.vehicle].capacity as f64 + sort_cost;
             g.add_edge(
                 NodeIndex::new(nodes[l.from as usize].centre_pos as usize),
                 NodeIndex::new(nodes[l.to as usize].centre_pos as usize),

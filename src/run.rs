@@ -75,6 +75,12 @@ pub struct Summary {
     pub truck_fill_rate: f64,
     pub feeder_fill_rate: f64,
     pub delivery_attempts_per_parcel: f64,
+    /// Sorts per measured delivered parcel, and the share of them that travelled on a
+    /// direct lane (one the routing lever opened to skip a hub).
+    pub sorts_per_parcel: f64,
+    pub direct_lane_share: f64,
+    /// Sorts per parcel the routes plan for the expected flows (no re-sorts, no returns).
+    pub planned_sorts_per_parcel: f64,
     /// Who pays whom and who pays for what: each party's account.
     pub accounts: Accounts,
     /// The shop's side, when the scenario models it.
@@ -382,6 +388,8 @@ pub struct NetworkSummary {
     pub centres: usize,
     pub feeder_lanes: usize,
     pub linehaul_lanes: usize,
+    /// Line-haul lanes the routing lever opened.
+    pub direct_lanes: usize,
     pub sorter_lines: u64,
     pub couriers: u64,
 }
@@ -647,6 +655,9 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         truck_fill_rate: lh(LaneKind::Linehaul),
         feeder_fill_rate: lh(LaneKind::Feeder),
         delivery_attempts_per_parcel: ratio(o.attempts as f64, delivered),
+        sorts_per_parcel: ratio(o.sorts as f64, delivered),
+        direct_lane_share: ratio(o.on_direct as f64, delivered),
+        planned_sorts_per_parcel: net.planned_sorts_per_parcel(&net.next_lane),
         accounts: accounts(m, delivered),
         shop: shop_summary(sc, m, ratio(m.incidents.counts.claims_yuan, delivered)),
         quality: {
@@ -752,6 +763,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
                 .iter()
                 .filter(|l| l.kind == LaneKind::Linehaul)
                 .count(),
+            direct_lanes: net.lanes.iter().filter(|l| l.direct).count(),
             sorter_lines: net
                 .centres
                 .iter()

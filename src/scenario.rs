@@ -405,6 +405,11 @@ pub struct Generate {
     /// The routing lever: open a direct line-haul lane between two centres whose planned
     /// flow reaches this many parcels a day (none when absent; a full trailer is 16,000).
     pub direct_lanes_above: Option<f64>,
+    /// The routing lever by cost: open a direct lane between two centres wherever a
+    /// direct trip per parcel, with the planned load and the vehicle it needs, costs less
+    /// than the trips and intermediate sorts of the route it replaces.
+    #[serde(default)]
+    pub direct_lanes_by_cost: bool,
     /// Spare capacity planned into trucks, sorter lines and couriers (-).
     #[serde(default = "d_slack")]
     pub planning_slack: f64,
@@ -479,6 +484,23 @@ pub struct SortTech {
 }
 
 impl Scenario {
+    /// What one sort costs at the planned rates of the default sorting technology (labour,
+    /// equipment and floor space of a line working its shifts at full throughput, yuan):
+    /// the price routing puts on each intermediate sort.
+    pub fn planned_sort_cost(&self) -> f64 {
+        let mode = match self.operations.sorting.automation {
+            Automation::Manual => SortingMode::Manual,
+            _ => SortingMode::Automated,
+        };
+        let t = self.sort_tech(mode);
+        let c = &self.costs;
+        let hours: f64 = self.operations.sorting.shifts.iter().map(|s| s.hours).sum();
+        let per_day = t.line_capex / (c.sorter_life_years * 365.0)
+            + t.m2_per_line * c.rent_per_m2_month * 12.0 / 365.0;
+        (t.workers_per_line * c.sorter_wage_per_hour + per_day / hours.max(1.0))
+            / t.throughput_per_line
+    }
+
     /// The technology a centre of `mode` uses.
     pub fn sort_tech(&self, mode: SortingMode) -> SortTech {
         let s = &self.operations.sorting;
@@ -606,9 +628,12 @@ pub struct Sorting {
     /// Distribution of the time one parcel occupies a line (mean 1/throughput).
     #[serde(default)]
     pub service: Service,
-    /// Lines at a generated centre: planned from expected volume, within this utilisation.
-    #[serde(default = "d_target_util")]
-    pub target_utilisation: f64,
+    /// Lines at a generated centre: enough for the expected arrivals of the peak hours
+    /// (from the lanes' timetables and planned flows, with the planning slack) to be
+    /// sorted within this many hours (h). Assumption (D10: 2-4 h between the feeder
+    /// arrivals and the line-haul departures).
+    #[serde(default = "d_plan_clear")]
+    pub plan_clear_hours: f64,
     /// Share of parcels an automated line sends to the wrong chute (-). S5 (99 % accurate).
     #[serde(default = "d_mis_auto")]
     pub mis_sort_rate: f64,
@@ -839,7 +864,8 @@ fn d_seed() -> u64 {
     1
 }
 fn d_warmup() -> u32 {
-    2
+    // MSER on the national baseline: parcels in the network settle on day 5.
+    5
 }
 fn d_drain() -> u32 {
     10
@@ -1045,8 +1071,8 @@ fn d_throughput() -> f64 {
 fn d_workers() -> f64 {
     40.0
 }
-fn d_target_util() -> f64 {
-    0.5
+fn d_plan_clear() -> f64 {
+    2.0
 }
 fn d_mis_auto() -> f64 {
     0.01
@@ -1758,6 +1784,12 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
             }
             if let Some(t) = g.direct_lanes_above {
                 positive("network.generate.direct_lanes_above", t)?;
+                if g.direct_lanes_by_cost {
+                    return Err(src.error(
+                        "network.generate.direct_lanes_by_cost",
+                        "choose `direct_lanes_above` or `direct_lanes_by_cost`, not both",
+                    ));
+                }
             }
             if g.max_cities == Some(0) {
                 return Err(src.error("network.generate.max_cities", "must be at least 1"));
@@ -1941,9 +1973,10 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
     if let Service::Lognormal { cv } = o.sorting.service {
         positive("operations.sorting.service.cv", cv)?;
     }
-    if !(o.sorting.target_utilisation > 0.0 && o.sorting.target_utilisation <= 1.0) {
-        return Err(src.error("operations.sorting.target_utilisation", "must be in (0, 1]"));
-    }
+    positive(
+        "operations.sorting.plan_clear_hours",
+        o.sorting.plan_clear_hours,
+    )?;
     positive("operations.linehaul.speed_kmh", o.linehaul.speed_kmh)?;
     non_negative("operations.linehaul.dock_hours", o.linehaul.dock_hours)?;
     times("operations.linehaul.departures", &o.linehaul.departures)?;

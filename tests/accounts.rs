@@ -360,3 +360,116 @@ fn bad_staffing_fields_are_located() {
         }
     }
 }
+
+/// The baseline network generated (not run) at `daily` parcels a day, with `extra` lines
+/// in `[network.generate]`.
+fn generated(daily: u32, extra: &str) -> parcelsim::network::Network {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("scenarios/baseline.toml"))
+        .unwrap()
+        .replace(
+            "daily_parcels = 1000000 ",
+            &format!("daily_parcels = {daily} "),
+        )
+        .replace(
+            "cities_file = \"data/cities_cn.csv\"",
+            &format!(
+                "cities_file = \"{}\"\n{extra}",
+                root.join("scenarios/data/cities_cn.csv").display()
+            ),
+        );
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("g.toml");
+    std::fs::write(&path, text).unwrap();
+    load(&path).unwrap().network
+}
+
+/// Sorts per parcel the network's routes plan.
+fn planned_sorts(n: &parcelsim::network::Network) -> f64 {
+    n.planned_sorts_per_parcel(&n.next_lane)
+}
+
+#[test]
+fn routes_that_price_each_transfer_sort_make_fewer_of_them() {
+    let n = generated(1_000_000, "");
+    let vehicles = parcelsim::scenario::d_vehicles();
+    let free = parcelsim::network::route(&n.nodes, &n.lanes, &n.centres, &vehicles, 0.0);
+    let (counted, ignored) = (planned_sorts(&n), n.planned_sorts_per_parcel(&free));
+    eprintln!("planned sorts per parcel: transfers priced {counted}, free {ignored}");
+    assert!(counted < ignored, "{counted} vs {ignored}");
+}
+
+#[test]
+fn direct_lanes_open_where_they_cost_less_than_the_transfer_and_follow_volume() {
+    let by_cost = "direct_lanes_by_cost = true";
+    let hub = generated(3_000_000, "");
+    let low = generated(200_000, by_cost);
+    let small = generated(1_000_000, by_cost);
+    let large = generated(3_000_000, by_cost);
+    let direct = |n: &parcelsim::network::Network| n.lanes.iter().filter(|l| l.direct).count();
+    assert_eq!(direct(&hub), 0);
+    // At 200,000 a day no pair fills a direct truck well enough to beat the transfer.
+    assert_eq!(direct(&low), 0);
+    assert!(
+        direct(&small) > 0,
+        "some pairs pay for a direct trip at a million a day"
+    );
+    // More volume, fuller direct trucks: more pairs where a direct trip beats the transfer.
+    assert!(
+        direct(&large) as f64 > 1.5 * direct(&small) as f64,
+        "{} vs {}",
+        direct(&large),
+        direct(&small)
+    );
+    // At 3 M a day, skipping hubs saves sorts.
+    let (h, l) = (planned_sorts(&hub), planned_sorts(&large));
+    eprintln!("planned sorts per parcel at 3 M: hubs only {h}, direct lanes by cost {l}");
+    assert!(h > 1.8 && h < 3.1, "{h}");
+    assert!(l < h - 0.05, "{h} → {l}");
+}
+
+#[test]
+fn routes_count_their_sorts_and_runs_report_them() {
+    let out = small(|t| t);
+    let s = &out.summary;
+    // The small network is a full mesh: origin and destination centre only (one sort for
+    // parcels that stay within a centre's area).
+    assert!(
+        s.sorts_per_parcel > 1.5 && s.sorts_per_parcel <= 2.0,
+        "{}",
+        s.sorts_per_parcel
+    );
+    assert_eq!(
+        s.direct_lane_share, 0.0,
+        "no lane was opened by the routing lever"
+    );
+}
+
+#[test]
+fn both_direct_lane_rules_at_once_is_a_located_error() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("scenarios/baseline.toml"))
+        .unwrap()
+        .replace(
+            "planning_slack = 0.3 ",
+            "direct_lanes_above = 16000\ndirect_lanes_by_cost = true\nplanning_slack = 0.3 ",
+        );
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("g.toml");
+    std::fs::write(&path, &text).unwrap();
+    let want = text
+        .lines()
+        .position(|l| l.starts_with("direct_lanes_by_cost"))
+        .unwrap()
+        + 1;
+    match load(&path) {
+        Err(parcelsim::error::Error::Input(e)) => {
+            assert_eq!(
+                e.field.as_deref(),
+                Some("network.generate.direct_lanes_by_cost")
+            );
+            assert_eq!(e.line, Some(want), "{e}");
+        }
+        _ => panic!("accepted both rules"),
+    }
+}

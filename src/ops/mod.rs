@@ -7,7 +7,6 @@
 pub mod quality;
 pub mod shop;
 pub mod sorter;
-pub mod staffing;
 
 use crate::accounts::{Ledger, Prices};
 use crate::cost::{self, Activity, CostVec, Money, PREFETCH_AHEAD, PoolChain, prefetch};
@@ -17,6 +16,7 @@ use crate::metrics::Histogram;
 use crate::network::{LaneKind, NONE, Network};
 use crate::random::{Rng, Stream, mix64, rng};
 use crate::scenario::{NodeKind, Scenario, parse_time_of_day};
+use crate::staffing;
 use quality::Incidents;
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal};
@@ -57,6 +57,9 @@ pub struct Parcel {
     pub packaging: u8,
     /// An exchange is due when this return arrives.
     pub exchange_due: bool,
+    /// Sorts so far, and whether it travelled on a direct lane (one opened to skip a hub).
+    pub sorts: u8,
+    pub on_direct: bool,
     pub cost: CostVec,
 }
 
@@ -294,6 +297,9 @@ pub struct Outcomes {
     /// Order placed → handed to the carrier at a pickup wave (h), summed over measured
     /// delivered parcels: the shop's part of the end-to-end time.
     pub handover_h_sum: f64,
+    /// Sorts of the measured delivered parcels, and how many travelled on a direct lane.
+    pub sorts: u64,
+    pub on_direct: u64,
     /// Courier tour hours and per-delivery pay in the window (staff welfare).
     pub courier_hours: f64,
     pub courier_pay: Money,
@@ -450,7 +456,7 @@ impl<'a> Carrier<'a> {
             .iter()
             .map(|&cid| {
                 let n = &net.nodes[cid as usize];
-                let arrivals = staffing::arrival_profile(net, cid);
+                let arrivals = staffing::arrival_profile(&net.lanes, cid);
                 let planned =
                     staffing::roster(&arrivals, &open, n.tech.throughput_per_line, slack, n.lines);
                 let staffed = staffing::staffed(
@@ -587,6 +593,8 @@ impl<'a> Carrier<'a> {
                 outside_cost: CostVec::default(),
                 courier_hours: 0.0,
                 courier_pay: Money::ZERO,
+                sorts: 0,
+                on_direct: 0,
             },
             orders: Vec::new(),
             vehicles: sc
@@ -731,6 +739,8 @@ impl<'a> Carrier<'a> {
             kind: shop::Kind::Order,
             packaging: 0,
             exchange_due: false,
+            sorts: 0,
+            on_direct: false,
             cost: CostVec::default(),
         };
         if traced {
@@ -792,6 +802,8 @@ impl<'a> Carrier<'a> {
                     o.on_time += 1;
                 }
                 o.attempts += p.attempts as u64;
+                o.sorts += p.sorts as u64;
+                o.on_direct += u64::from(p.on_direct);
             }
         } else {
             if lost {
@@ -1124,7 +1136,9 @@ impl<'a> Carrier<'a> {
             if let Some(&ahead) = load.get(i + PREFETCH_AHEAD) {
                 prefetch(&self.parcels, ahead as usize);
             }
-            self.parcels[slot as usize].cost.add(activity, share);
+            let p = &mut self.parcels[slot as usize];
+            p.cost.add(activity, share);
+            p.on_direct |= lane.direct;
         }
         for &slot in &load {
             self.step(slot, now, "departed", || {
@@ -1175,6 +1189,8 @@ impl<'a> Carrier<'a> {
                         continue;
                     };
                     let day = sorted.start.day() as usize;
+                    let p = &mut self.parcels[slot as usize];
+                    p.sorts = p.sorts.saturating_add(1);
                     if let Some(n) = self.sorted_by_day.get_mut(day) {
                         *n += 1;
                     }

@@ -5,7 +5,7 @@
 //! into the centre, never from the simulation itself.
 
 use crate::engine::SimTime;
-use crate::network::Network;
+use crate::network::Lane;
 use crate::scenario::{Shift, Staffing, parse_time_of_day};
 
 /// Share of each hour of the day (0..24) that falls in a sorting shift.
@@ -28,9 +28,9 @@ pub fn open_hours(shifts: &[Shift]) -> [f64; 24] {
 /// Parcels expected to reach the centre at node `centre` in each hour of the day: every
 /// lane into it brings its planned daily flow, split evenly over its departures, one
 /// travel time after each departure.
-pub fn arrival_profile(net: &Network, centre: u32) -> [f64; 24] {
+pub fn arrival_profile(lanes: &[Lane], centre: u32) -> [f64; 24] {
     let mut a = [0.0; 24];
-    for l in net.lanes.iter().filter(|l| l.to == centre) {
+    for l in lanes.iter().filter(|l| l.to == centre) {
         if l.departures.is_empty() {
             continue;
         }
@@ -73,6 +73,46 @@ pub fn roster(
         }
     }
     n
+}
+
+/// Lines a centre needs so that the expected arrivals (times `1 + slack`), sorted as
+/// they come, never wait more than about `clear_hours` (the backlog left after any open
+/// hour is at most `clear_hours` of the lines' throughput): sized for the peak hours of
+/// the timetable, not for the daily average.
+pub fn lines_for_peak(
+    arrivals: &[f64; 24],
+    open: &[f64; 24],
+    per_line_hour: f64,
+    slack: f64,
+    clear_hours: f64,
+) -> u32 {
+    let daily: f64 = arrivals.iter().sum::<f64>() * (1.0 + slack);
+    let open_h: f64 = open.iter().sum();
+    if daily <= 0.0 || open_h <= 0.0 {
+        return 1;
+    }
+    // At least the daily load over the open hours; more until the peaks clear in time.
+    let mut lines = ((daily / (per_line_hour * open_h)).ceil() as u32).max(1);
+    loop {
+        let cap = lines as f64 * per_line_hour;
+        let mut backlog = 0.0;
+        let mut worst: f64 = 0.0;
+        for pass in 0..2 {
+            for h in 0..24 {
+                backlog += arrivals[h] * (1.0 + slack);
+                if open[h] > 0.0 {
+                    backlog = (backlog - cap * open[h]).max(0.0);
+                    if pass == 1 {
+                        worst = worst.max(backlog);
+                    }
+                }
+            }
+        }
+        if worst <= cap * clear_hours || lines >= 10_000 {
+            return lines;
+        }
+        lines += 1;
+    }
 }
 
 /// The lines a centre staffs in each hour of the day under `staffing`: all `lines` in
@@ -182,6 +222,20 @@ mod tests {
         assert!(rost.iter().sum::<u32>() < 30);
         assert_eq!(flex[20], 6);
         assert!(flex.iter().zip(&rost).all(|(f, r)| f <= r));
+    }
+
+    #[test]
+    fn lines_are_sized_for_the_peak_not_the_average() {
+        let open = open_hours(&[shift("18:00", 12.0)]);
+        let flat = open.map(|o| o * 1_000.0);
+        // 12,000 a day spread over the open hours: one 1,000-an-hour line will do.
+        assert_eq!(lines_for_peak(&flat, &open, 1_000.0, 0.0, 2.0), 1);
+        // The same 12,000 in one truck wave at 20:00, to be sorted within 2 hours: 4 lines.
+        let mut wave = [0.0; 24];
+        wave[20] = 12_000.0;
+        assert_eq!(lines_for_peak(&wave, &open, 1_000.0, 0.0, 2.0), 4);
+        // Slack plans for more than expected.
+        assert_eq!(lines_for_peak(&wave, &open, 1_000.0, 0.5, 2.0), 6);
     }
 
     #[test]
