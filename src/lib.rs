@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod network;
 pub mod ops;
 pub mod plot;
+pub mod progress;
 pub mod queueing;
 pub mod random;
 pub mod report;

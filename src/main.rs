@@ -101,6 +101,9 @@ enum Command {
         /// Start a sweep larger than 10,000 runs or estimated to take more than an hour.
         #[arg(long)]
         yes: bool,
+        /// No progress (a bar on a terminal, a plain line every few seconds elsewhere).
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Combine shard folders of one sweep into the files a single machine would write.
     Merge {
@@ -245,6 +248,9 @@ struct Replicated {
     /// Worker threads (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
+    /// No progress (a bar on a terminal, a plain line every few seconds elsewhere).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 impl Replicated {
@@ -253,7 +259,7 @@ impl Replicated {
             replications: self.replications,
             seed: self.seed,
             threads: self.threads,
-            progress: std::io::stderr().is_terminal(),
+            progress: !self.quiet,
         }
     }
 
@@ -330,6 +336,7 @@ fn execute(cli: Cli) -> Result<()> {
             force,
             extras,
             yes,
+            quiet,
         } => {
             let (dir, failed) = sweep(
                 file,
@@ -339,6 +346,7 @@ fn execute(cli: Cli) -> Result<()> {
                 shard,
                 force,
                 &SweepLimits { limits, yes },
+                !quiet,
             )?;
             extras.write(&dir)?;
             if failed > 0 {
@@ -504,7 +512,7 @@ fn execute(cli: Cli) -> Result<()> {
             let opts = RunOptions {
                 seed,
                 trace,
-                progress: !quiet && std::io::stderr().is_terminal(),
+                progress: !quiet,
                 extra_demand: 0.0,
             };
             let result = run::run(&l.scenario, &l.network, &l.sha256, &opts);
@@ -552,6 +560,8 @@ fn execute(cli: Cli) -> Result<()> {
     }
 }
 
+// One argument per flag of the command.
+#[allow(clippy::too_many_arguments)]
 fn sweep(
     file: PathBuf,
     out: Option<PathBuf>,
@@ -560,6 +570,7 @@ fn sweep(
     shard: Option<(usize, usize)>,
     force: bool,
     limits: &SweepLimits,
+    progress: bool,
 ) -> Result<(PathBuf, usize)> {
     let sw = parcelsim::sweep::spec::load_with(&file, limits, threads)?;
     let dir = if resume {
@@ -579,7 +590,7 @@ fn sweep(
         limits: limits.limits,
         resume,
         shard,
-        progress: std::io::stderr().is_terminal(),
+        progress,
     };
     let r = parcelsim::sweep::run_sweep(&sw, &dir, &opts)?;
     say!(

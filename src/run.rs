@@ -19,7 +19,7 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// Parcels to trace step by step.
     pub trace: usize,
-    /// Show progress on a terminal.
+    /// Show progress on stderr (a bar on a terminal, plain lines elsewhere).
     pub progress: bool,
     /// Extra demand on top of the scenario's, as a share of it (marginal cost; 0: none).
     pub extra_demand: f64,
@@ -554,22 +554,14 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     let build_s = t0.elapsed().as_secs_f64();
     let horizon = sim.model.cfg.horizon;
 
-    let bar = if opts.progress {
-        let pb = indicatif::ProgressBar::with_draw_target(
-            Some(horizon.0 / SimTime::MS_PER_HOUR),
-            indicatif::ProgressDrawTarget::stderr_with_hz(4),
-        );
-        pb.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} simulated {pos}/{len} h [{bar:30}] {msg} ({elapsed})",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
-        Some(pb)
-    } else {
-        None
-    };
+    let bar = opts.progress.then(|| {
+        crate::progress::bar(
+            horizon.0 / SimTime::MS_PER_HOUR,
+            true,
+            "{spinner} simulated {pos}/{len} h [{bar:30}] {msg} ({elapsed})",
+            "run: simulated {pos} of {len} h, {msg}, {elapsed} elapsed",
+        )
+    });
     let t1 = Instant::now();
     let mut peak_slots = 0;
     let mut hourly_in_network = Vec::new();

@@ -359,13 +359,17 @@ fn a_sweep_folder_reports_its_points_with_intervals() {
     )
     .unwrap();
     let out = t.join("sw");
-    ok(bin()
+    let o = ok(bin()
         .arg("sweep")
         .arg(&file)
         .arg("--out")
         .arg(&out)
         .output()
         .unwrap());
+    // Off a terminal, progress is plain lines: runs done of the total and time left.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("runs done") && err.contains("left"), "{err}");
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert_self_contained(&html);
     let values = data_values(&html);
@@ -399,4 +403,38 @@ fn a_sweep_folder_reports_its_points_with_intervals() {
     let read: Vec<f64> = rows.iter().skip(1).map(|r| float(&r[c])).collect();
     assert_eq!(read, means);
     assert!(sheet(&out.join("results.xlsx"), "runs").len() == 5);
+}
+
+#[test]
+fn off_a_terminal_a_run_prints_plain_progress_lines_and_quiet_silences_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = ok(bin()
+        .arg("run")
+        .arg(root().join("scenarios/small.toml"))
+        .arg("--out")
+        .arg(tmp.path().join("a"))
+        .output()
+        .unwrap());
+    let err = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("run: simulated"))
+        .collect();
+    assert!(!lines.is_empty(), "{err}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains(" h, ") && l.contains("elapsed")),
+        "{err}"
+    );
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+    let o = ok(bin()
+        .arg("run")
+        .arg(root().join("scenarios/small.toml"))
+        .arg("--out")
+        .arg(tmp.path().join("b"))
+        .arg("--quiet")
+        .output()
+        .unwrap());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("simulated"));
 }

@@ -131,21 +131,12 @@ pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 
 /// Progress bar over `runs` runs on stderr, or a hidden one when `show` is false.
 pub(crate) fn runs_bar(runs: usize, show: bool) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(runs as u64),
-        if show {
-            indicatif::ProgressDrawTarget::stderr_with_hz(4)
-        } else {
-            indicatif::ProgressDrawTarget::hidden()
-        },
-    );
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} runs, {per_sec}, {eta} left ({elapsed})",
-        )
-        .expect("valid template"),
-    );
-    bar
+    crate::progress::bar(
+        runs as u64,
+        show,
+        "{bar:30} {pos}/{len} runs, {per_sec}, {eta} left ({elapsed})",
+        "{pos}/{len} runs done, {per_sec}, about {eta} left, {elapsed} elapsed",
+    )
 }
 
 /// A parameter value as a CSV cell.
