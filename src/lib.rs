@@ -8,6 +8,7 @@ pub mod demand;
 pub mod engine;
 pub mod error;
 pub mod folder;
+pub mod fuzz;
 pub mod html;
 pub mod instruments;
 pub mod metrics;

@@ -203,6 +203,15 @@ impl Origin {
     }
 }
 
+/// A file that is missing or unreadable as a whole (no line of its own) is an error of the
+/// scenario field that names it.
+fn named_file(e: InputError, src: &Source, field: &str) -> InputError {
+    if e.line.is_some() {
+        return e;
+    }
+    src.error(field, format!("`{}`: {}", e.file.display(), e.message))
+}
+
 /// Reads a CSV file of `T` rows, each with its line.
 pub fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<(T, usize)>, InputError> {
     let err = |line: Option<usize>, field: Option<String>, message: String| InputError {
@@ -211,19 +220,48 @@ pub fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<(T, usi
         field,
         message,
     };
+    if path.is_dir() {
+        return Err(err(None, None, "is a folder, not a CSV file".into()));
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(path)
         .map_err(|e| err(None, None, format!("cannot read: {e}")))?;
     let headers = rdr
         .headers()
-        .map_err(|e| err(Some(1), None, e.to_string()))?
+        .map_err(|e| err(Some(1), Some("header".into()), e.to_string()))?
         .clone();
+    if headers.iter().all(str::is_empty) {
+        return Err(err(
+            Some(1),
+            Some("header".into()),
+            "the file is empty or has no header line".into(),
+        ));
+    }
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize);
-            err(line, None, e.to_string())
+            // A row with too few or too many cells: name the first column it lacks (or
+            // the extra one).
+            let field = match e.kind() {
+                csv::ErrorKind::UnequalLengths { len, .. } => Some(
+                    headers
+                        .get(*len as usize)
+                        .map_or_else(|| format!("column {}", len), str::to_string),
+                ),
+                _ => Some("row".to_string()),
+            };
+            let msg = match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    len, expected_len, ..
+                } => format!(
+                    "the row has {len} cells but the header names {}",
+                    expected_len
+                ),
+                _ => e.to_string(),
+            };
+            err(line, field, msg)
         })?;
         let line = rec.position().map_or(0, |p| p.line() as usize);
         let row: T = rec.deserialize(Some(&headers)).map_err(|e| {
@@ -233,6 +271,21 @@ pub fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<(T, usi
                     .and_then(|i| headers.get(i as usize))
                     .map(str::to_string),
                 _ => None,
+            };
+            // Unknown or missing columns are header errors: the message names the column.
+            let msg_text = e.to_string();
+            let field = field.or_else(|| {
+                let q = msg_text.split('`').nth(1).map(str::to_string);
+                if msg_text.contains("unknown field") || msg_text.contains("missing field") {
+                    q.filter(|c| !c.is_empty()).or(Some("header".into()))
+                } else {
+                    Some("row".into())
+                }
+            });
+            let line = if msg_text.contains("unknown field") || msg_text.contains("missing field") {
+                1
+            } else {
+                line
             };
             let msg = match e.kind() {
                 csv::ErrorKind::Deserialize { err, .. } => err.kind().to_string(),
@@ -261,7 +314,8 @@ fn specs<T: Clone + for<'de> Deserialize<'de>>(
             .collect(),
         (None, Some(f)) => {
             let p = src.resolve(f);
-            read_csv::<T>(&p)?
+            read_csv::<T>(&p)
+                .map_err(|e| named_file(e, src, &format!("network.{list}_file")))?
                 .into_iter()
                 .map(|(n, l)| (n, Origin::Csv(p.clone(), l)))
                 .collect()
@@ -290,6 +344,16 @@ fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
                 "id",
                 format!("node `{}` is defined twice", show_text(&spec.id)),
             ));
+        }
+        for (f, v) in [
+            ("weight", spec.weight),
+            ("area_km2", spec.area_km2),
+            ("couriers", spec.couriers.map(f64::from)),
+            ("lines", spec.lines.map(f64::from)),
+        ] {
+            if let Some(m) = v.and_then(|v| crate::scenario::out_of_bounds(f, v)) {
+                return Err(origin.error(src, f, m));
+            }
         }
         let weight = spec.weight.unwrap_or(1.0);
         if !(weight.is_finite() && weight >= 0.0) {
@@ -361,6 +425,15 @@ fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
                 origin.error(src, field, format!("unknown node `{}`", show_text(id)))
             })
         };
+        for (f, v) in [
+            ("distance_km", Some(spec.distance_km)),
+            ("hours", spec.hours),
+            ("max_vehicles", spec.max_vehicles.map(f64::from)),
+        ] {
+            if let Some(m) = v.and_then(|v| crate::scenario::out_of_bounds(f, v)) {
+                return Err(origin.error(src, f, m));
+            }
+        }
         let (from, to) = (find("from", &spec.from)?, find("to", &spec.to)?);
         if from == to {
             return Err(origin.error(src, "to", "a lane must join two different nodes".into()));
@@ -652,19 +725,8 @@ pub fn great_circle_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 
 fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputError> {
     let path = src.resolve(&g.cities_file);
-    let rows = read_csv::<City>(&path).map_err(|mut e| {
-        if e.line.is_none() {
-            // The file itself is missing or unreadable: point at the field naming it.
-            let at = src.error("network.generate.cities_file", "");
-            e.message = format!(
-                "{} (named at {}:{})",
-                e.message,
-                at.file.display(),
-                at.line.unwrap_or(0)
-            );
-        }
-        e
-    })?;
+    let rows =
+        read_csv::<City>(&path).map_err(|e| named_file(e, src, "network.generate.cities_file"))?;
     for (c, line) in &rows {
         let bad = |field: &str, msg: &str| InputError {
             file: path.clone(),
@@ -683,6 +745,15 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
         }
         if !(c.ecommerce_weight.is_finite() && c.ecommerce_weight >= 0.0) {
             return Err(bad("ecommerce_weight", "must be zero or positive"));
+        }
+        for (f, v) in [
+            ("population_m", c.population_m),
+            ("urban_area_km2", c.urban_area_km2),
+            ("ecommerce_weight", c.ecommerce_weight),
+        ] {
+            if let Some(m) = crate::scenario::out_of_bounds(f, v) {
+                return Err(bad(f, &m));
+            }
         }
     }
     let mut cities: Vec<City> = rows.into_iter().map(|(c, _)| c).collect();

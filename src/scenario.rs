@@ -7,6 +7,7 @@
 use crate::engine::SimTime;
 use crate::error::{InputError, line_of, show_num, show_text};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A whole scenario.
@@ -1362,13 +1363,71 @@ pub fn toml_error(file: &Path, text: &str, e: &toml::de::Error) -> InputError {
     });
     let field = field
         .filter(|f| !f.is_empty())
-        .or_else(|| quoted(&msg).filter(|_| msg.starts_with("missing field")));
+        .or_else(|| quoted(&msg).filter(|_| msg.starts_with("missing field")))
+        .or_else(|| {
+            e.span()
+                .and_then(|s| field_of_line(text, line_of(text, s.start)))
+        });
     InputError {
         file: file.to_path_buf(),
         line: e.span().map(|s| line_of(text, s.start)),
         field,
         message: short_message(&msg),
     }
+}
+
+/// The dotted field a line of a TOML text is about, read from the text alone (for syntax
+/// errors, where the document does not parse): the key before `=` (or the first word) on
+/// the line, under the last `[table]` or `[[array]]` header above it; a header line names
+/// its table. Good enough to say where to look; keys with quotes or dots are kept as written.
+pub fn field_of_line(text: &str, line: usize) -> Option<String> {
+    let mut table = String::new();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let header = |l: &str, counts: &mut BTreeMap<String, usize>| -> Option<String> {
+        let t = l.trim();
+        if let Some(name) = t.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
+            let name = name.trim().to_string();
+            let n = counts.entry(name.clone()).or_insert(0);
+            *n += 1;
+            Some(format!("{name}[{}]", *n - 1))
+        } else {
+            t.strip_prefix('[')
+                .and_then(|r| r.split(']').next())
+                .map(|n| n.trim().to_string())
+        }
+    };
+    for l in lines.iter().take(line.saturating_sub(1)) {
+        if let Some(h) = header(l, &mut counts) {
+            table = h;
+        }
+    }
+    let here = lines.get(line.checked_sub(1)?)?.trim();
+    if here.starts_with('[') {
+        return Some(
+            header(here, &mut counts)
+                .filter(|h| !h.is_empty() && !h.starts_with('['))
+                .unwrap_or_else(|| "(top level)".into()),
+        );
+    }
+    let key = match here.split_once('=') {
+        Some((k, _)) => k.trim(),
+        None => here.split_whitespace().next().unwrap_or(""),
+    };
+    let key: String = key.chars().take(60).collect();
+    if key.is_empty() || key.starts_with('#') {
+        // Nothing to name on the line: its table, or the top level of the file.
+        return Some(if table.is_empty() {
+            "(top level)".into()
+        } else {
+            table
+        });
+    }
+    Some(if table.is_empty() {
+        key
+    } else {
+        format!("{table}.{key}")
+    })
 }
 
 /// The first name in backticks of a serde message.
@@ -2150,9 +2209,33 @@ const BOUNDS: &[(&str, f64, &str)] = &[
     ("*.cost_per_km", 100_000.0, "yuan/km"),
     ("*.courier_cost_per_km", 100_000.0, "yuan/km"),
     ("*.price_per_1000km", 1e6, "yuan"),
+    ("*.population_m", 1e4, "million people"),
+    ("*.urban_area_km2", 1e5, "km²"),
+    ("*.ecommerce_weight", 1e9, "relative weight"),
     // Every other number: money per parcel or per event (yuan), rates, counts.
     ("*", 1e6, ""),
 ];
+
+/// `None` when `v` is a finite number within the bound of field `bare` (a dotted path
+/// without indices, or a CSV column name), else the message saying why not.
+pub fn out_of_bounds(bare: &str, v: f64) -> Option<String> {
+    let (max, unit) = bound_of(bare);
+    if !v.is_finite() {
+        return Some(format!("must be a finite number, got {}", show_num(v)));
+    }
+    (v.abs() > max).then(|| {
+        let unit = if unit.is_empty() {
+            String::new()
+        } else {
+            format!(" ({unit})")
+        };
+        format!(
+            "{} is beyond the bound of this field: at most {}{unit}",
+            show_num(v),
+            show_num(max)
+        )
+    })
+}
 
 /// The bound of the numeric field at `path` (array indices removed) and what it is in.
 pub fn bound_of(path: &str) -> (f64, &'static str) {

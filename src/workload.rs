@@ -272,8 +272,19 @@ pub fn check(
         ));
     }
     if e.memory > limits.max_memory {
+        // The field that drives it: a long run's longest period, else the volume.
+        let field = [
+            ("warmup_days", sc.warmup_days),
+            ("days", sc.days),
+            ("drain_days", sc.drain_days),
+        ]
+        .into_iter()
+        .filter(|&(_, d)| e.days > 60.0 && f64::from(d) > e.days / 2.0)
+        .map(|(f, _)| f)
+        .next()
+        .unwrap_or("demand.daily_parcels");
         return Err(src.error(
-            "demand.daily_parcels",
+            field,
             format!(
                 "this run would hold up to {} million parcels, about {} GiB of memory \
                  (demand.daily_parcels × (warmup_days + days + drain_days){}), but {} GiB \
