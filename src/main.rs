@@ -158,6 +158,27 @@ enum Command {
         #[command(flatten)]
         rep: Replicated,
     },
+    /// Which inputs matter: one-at-a-time swings (tornado) and Morris elementary effects of
+    /// inputs named by dotted path on one metric, with intervals.
+    Sensitivity {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Inputs by dotted path, e.g. costs.waybill_it vehicles[2].fixed_cost (default:
+        /// the numeric inputs the file marks as assumptions, else those of baseline.toml).
+        #[arg(long, num_args = 1..)]
+        inputs: Vec<String>,
+        /// Each input's range around its base value (e.g. 10% or 0.1).
+        #[arg(long, default_value = "10%", value_parser = parcelsim::instruments::parse_share)]
+        range: f64,
+        /// Metric to rank by (a `metric` of compare.csv).
+        #[arg(long, default_value = "cost_per_parcel_yuan")]
+        metric: String,
+        /// Morris trajectories (0: tornado only).
+        #[arg(long, default_value_t = 0)]
+        trajectories: u32,
+        #[command(flatten)]
+        rep: Replicated,
+    },
     /// Draw the charts of a result folder into DIR/plots/ and rewrite its report.html and
     /// results.xlsx from its files.
     Plot {
@@ -454,6 +475,46 @@ fn execute(cli: Cli) -> Result<()> {
             m.write(&dir)?;
             print!("{}", m.table());
             println!("marginal cost written to {}", dir.display());
+            Ok(())
+        }
+        Command::Sensitivity {
+            scenario,
+            inputs,
+            range,
+            metric,
+            trajectories,
+            rep,
+        } => {
+            use parcelsim::instruments::{inputs as inp, sensitivity};
+            let l = run::load(&scenario)?;
+            let model = inp::Model::new(&l);
+            let paths = if inputs.is_empty() {
+                inp::default_inputs(&model)
+            } else {
+                inputs
+            };
+            let opts = sensitivity::Options {
+                range,
+                metric,
+                replications: rep.replications,
+                trajectories,
+                seed: rep.seed,
+                threads: rep.threads,
+                progress: std::io::stderr().is_terminal(),
+            };
+            // Every input is checked before a folder is made.
+            for p in &paths {
+                model.nominal(p)?;
+            }
+            inp::metric_index(&opts.metric)?;
+            let dir = rep.dir("sensitivity")?;
+            let s = sensitivity::Sensitivity::measure(&scenario, &model, &paths, &opts)
+                .inspect_err(|_| {
+                    let _ = std::fs::remove_dir(&dir);
+                })?;
+            s.write(&dir)?;
+            print!("{}", s.table());
+            println!("sensitivity written to {}", dir.display());
             Ok(())
         }
         Command::Validate { scenario } => {

@@ -245,3 +245,131 @@ fn a_bad_volume_step_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("share"));
 }
+
+// ------------------------------------------------------------------------------ sensitivity
+
+use parcelsim::instruments::inputs::Model;
+use parcelsim::instruments::sensitivity::{self, Sensitivity};
+
+#[test]
+fn sensitivity_finds_the_one_input_a_metric_depends_on() {
+    // The waybill/IT cost per parcel is the waybill_it input, whatever the others are.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(tmp.path(), &small(""));
+    let l = load(&path).unwrap();
+    let model = Model::new(&l);
+    let inputs: Vec<String> = [
+        "costs.courier_pay_per_delivery",
+        "costs.waybill_it",
+        "org.manager_cost_per_day",
+    ]
+    .map(String::from)
+    .to_vec();
+    let opts = sensitivity::Options {
+        range: 0.1,
+        metric: "cost_waybill_it_yuan".into(),
+        replications: 2,
+        trajectories: 3,
+        seed: 1,
+        threads: None,
+        progress: false,
+    };
+    let s = Sensitivity::measure(&path, &model, &inputs, &opts).unwrap();
+    assert_eq!(s.inputs[0].path, "costs.waybill_it");
+    assert_eq!(s.inputs[0].rank, 1);
+    // The metric is waybill_it × (measured parcels delivered and lost) / delivered: ± 10 %
+    // of the input moves it by exactly ± 10 % (swing 0.2 × base, about 0.01 yuan), and its
+    // Morris effect per whole range is the same (up to the lost parcels of other seeds).
+    let w = &s.inputs[0];
+    assert!(
+        (w.swing.mean - 0.2 * s.metric_base.mean).abs() < 1e-12,
+        "{w:?}"
+    );
+    assert!((w.swing.mean - 0.01).abs() < 1e-4, "{w:?}");
+    assert!((w.mu_star.unwrap().mean - 0.01).abs() < 1e-4, "{w:?}");
+    for r in &s.inputs[1..] {
+        assert_eq!(r.swing.mean, 0.0, "{}", r.path);
+        assert_eq!(r.mu_star.unwrap().mean, 0.0, "{}", r.path);
+    }
+    // On the total cost the courier pay (1.2 yuan, paid per delivery) leads instead.
+    let total = Sensitivity::measure(
+        &path,
+        &model,
+        &inputs,
+        &sensitivity::Options {
+            metric: "cost_per_parcel_yuan".into(),
+            trajectories: 0,
+            ..opts
+        },
+    )
+    .unwrap();
+    assert_eq!(total.inputs[0].path, "costs.courier_pay_per_delivery");
+    assert!((total.inputs[0].swing.mean - 0.24).abs() < 0.01);
+}
+
+#[test]
+fn sensitivity_folder_is_the_same_whatever_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = write(tmp.path(), &small(""));
+    let go = |threads: &str, out: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+            .arg("sensitivity")
+            .arg(&scenario)
+            .args([
+                "--inputs",
+                "costs.outlet_per_day",
+                "vehicles[1].cost_per_km",
+            ])
+            .args([
+                "--replications",
+                "2",
+                "--trajectories",
+                "2",
+                "--threads",
+                threads,
+            ])
+            .arg("--out")
+            .arg(tmp.path().join(out))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    go("1", "one");
+    go("2", "two");
+    let (a, b) = (
+        files(&tmp.path().join("one")),
+        files(&tmp.path().join("two")),
+    );
+    let names: Vec<&str> = a.iter().map(|x| x.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "sensitivity.csv",
+            "sensitivity.json",
+            "plots/tornado.png",
+            "plots/tornado.svg"
+        ]
+    );
+    assert_eq!(a, b);
+}
+
+#[test]
+fn an_unknown_input_is_refused_before_anything_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+        .args([
+            "sensitivity",
+            "scenarios/small.toml",
+            "--inputs",
+            "costs.no_such",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("costs.no_such"));
+    assert!(!out.exists());
+}

@@ -7,7 +7,9 @@
 //! byte-identical whatever the thread count.
 
 pub mod chart;
+pub mod inputs;
 pub mod marginal;
+pub mod sensitivity;
 
 use crate::error::{Error, Result};
 use rayon::prelude::*;
