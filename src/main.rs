@@ -465,7 +465,7 @@ fn execute(cli: Cli) -> Result<()> {
                 replications: rep.replications,
                 seed: rep.seed,
                 threads: rep.threads,
-                progress: std::io::stderr().is_terminal(),
+                progress: !rep.quiet,
             };
             let dir = rep.dir("marginal")?;
             let m = parcelsim::instruments::marginal::Marginal::measure(&scenario, &l, &opts)

@@ -263,7 +263,7 @@ fn compare_sees_a_pay_rise_clearly_and_does_not_depend_on_threads() {
     }
     assert_chart(&one, "compare");
     let svg = String::from_utf8(read(&one.join("plots/compare.svg"))).unwrap();
-    assert!(svg.contains("price 2.00 yuan") && svg.contains("last_mile"));
+    assert!(svg.contains("price 2.00 yuan") && svg.contains("last mile"));
 }
 
 #[test]

@@ -1467,7 +1467,12 @@ impl Sweep {
         }
         let stack = Stack {
             xs,
-            layers: self.activities.iter().cloned().zip(values).collect(),
+            layers: self
+                .activities
+                .iter()
+                .map(|a| a.replace('_', " "))
+                .zip(values)
+                .collect(),
         };
         Ok((stack, self.group_label(group)))
     }
@@ -2244,10 +2249,12 @@ impl CompareChart {
                 .strip_prefix("cost_")
                 .and_then(|a| a.strip_suffix("_yuan"))
             {
+                // Legends name activities in words.
+                let a = a.replace('_', " ");
                 let l = match layers.iter().position(|l| l.0 == a) {
                     Some(l) => l,
                     None => {
-                        layers.push((a.to_string(), layers.len(), vec![0.0; names.len()]));
+                        layers.push((a, layers.len(), vec![0.0; names.len()]));
                         layers.len() - 1
                     }
                 };
@@ -2851,7 +2858,10 @@ mod tests {
         let stack =
             std::fs::read_to_string(tmp.path().join("plots/cost_by_activity.svg")).expect("svg");
         for a in ACTIVITIES {
-            assert!(stack.contains(a), "cost_by_activity.svg lacks activity {a}");
+            assert!(
+                stack.contains(&a.replace('_', " ")),
+                "cost_by_activity.svg lacks activity {a}"
+            );
         }
         let service = std::fs::read_to_string(tmp.path().join("plots/service.svg")).expect("svg");
         assert!(service.contains("95th percentile"));
@@ -3033,7 +3043,7 @@ mod tests {
         let written = plot_dir(tmp.path(), 2.0).expect("plot compare");
         assert_charts(tmp.path(), &written, &[("compare", "price 2.00 yuan")]);
         let svg = std::fs::read_to_string(tmp.path().join("plots/compare.svg")).expect("svg");
-        for text in ["base", "dear", "last_mile", "yuan per delivered parcel"] {
+        for text in ["base", "dear", "last mile", "yuan per delivered parcel"] {
             assert!(svg.contains(text), "compare.svg lacks {text:?}");
         }
 
