@@ -25,7 +25,10 @@ const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'parcelsim-chromium-'));
 const problems = [];
 let browser;
 
+let finishing = false;
 function finish(code) {
+  if (finishing) return;
+  finishing = true;
   const cleanup = () => {
     try {
       fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
@@ -264,7 +267,7 @@ async function check(browserWs) {
   if (problems.length) {
     console.error(`browser check: ${page}: ${problems.length} problem(s):`);
     problems.forEach((p) => console.error('  - ' + p));
-    finish(1);
+    return finish(1);
   }
   console.log(`browser check: ${page}: "${r.title}", ${r.charts} charts, no console error, no outside request; screenshot ${shot}`);
   finish(0);
