@@ -44,19 +44,23 @@ pub enum Transfer {
     /// (sorting and line-haul) of each parcel.
     WaybillFee,
     TransitFee,
-    /// Franchise: head office pays the destination outlet for each delivery.
+    /// Franchise: head office collects the delivery fee from the origin outlet with each
+    /// parcel (L7: ZTO passes it through) ...
+    DeliveryFeeCollected,
+    /// ... and pays it to the destination outlet for each delivery.
     DeliveryFee,
     /// Franchise: head office fines the outlets for complaints and lost parcels.
     Fine,
 }
 
-pub const N_TRANSFERS: usize = 5;
+pub const N_TRANSFERS: usize = 6;
 
 impl Transfer {
     pub const ALL: [Transfer; N_TRANSFERS] = [
         Transfer::ShopPrice,
         Transfer::WaybillFee,
         Transfer::TransitFee,
+        Transfer::DeliveryFeeCollected,
         Transfer::DeliveryFee,
         Transfer::Fine,
     ];
@@ -66,6 +70,7 @@ impl Transfer {
             Transfer::ShopPrice => "shop_price",
             Transfer::WaybillFee => "waybill_fee",
             Transfer::TransitFee => "transit_fee",
+            Transfer::DeliveryFeeCollected => "delivery_fee_collected",
             Transfer::DeliveryFee => "delivery_fee",
             Transfer::Fine => "fines",
         }
@@ -156,7 +161,8 @@ impl Prices {
     }
 
     /// A parcel handed over: the shop pays for it; in a franchise network the origin
-    /// outlet passes the waybill and transit fees on to head office.
+    /// outlet pays head office the waybill and transit fees and the delivery fee that head
+    /// office will pass on to the destination outlet (L7).
     pub fn picked_up(&self, l: &mut Ledger) {
         if self.direct {
             l.book(
@@ -175,6 +181,7 @@ impl Prices {
             let (o, h) = (Party::Outlets, Party::HeadOffice);
             l.book(Transfer::WaybillFee, o, h, self.waybill_fee);
             l.book(Transfer::TransitFee, o, h, self.transit_fee);
+            l.book(Transfer::DeliveryFeeCollected, o, h, self.delivery_fee);
         }
     }
 
@@ -258,7 +265,10 @@ mod tests {
         assert!(l.unbalanced().is_empty());
         let (r, paid) = l.received_and_paid(Party::Outlets);
         assert_eq!(r, p.shop_price + p.delivery_fee);
-        assert_eq!(paid, p.waybill_fee + p.transit_fee + p.fine_per_complaint);
+        assert_eq!(
+            paid,
+            p.waybill_fee + p.transit_fee + p.delivery_fee + p.fine_per_complaint
+        );
         assert_eq!(
             l.net(Transfer::ShopPrice, Party::Shop),
             Money(-p.shop_price.0)

@@ -1081,6 +1081,14 @@ fn check_books(m: &Carrier) -> Result<()> {
                 prices.delivery_fee.0 * delivered as i64
             },
         ),
+        (
+            Transfer::DeliveryFeeCollected,
+            if prices.direct {
+                0
+            } else {
+                prices.delivery_fee.0 * m.generated as i64
+            },
+        ),
     ];
     for (kind, want) in expected {
         if m.transfers.paid(kind) != Money(want) {

@@ -84,16 +84,22 @@ fn transfers_balance_and_the_margins_add_up_to_price_less_resources() {
     );
     let outlets = &a.parties["outlets"];
     let hq = &a.parties["head_office"];
-    // The outlets receive the shop price and the delivery fee, and pay the waybill and
-    // transit fees (and fines); head office the other way round.
+    // The outlets receive the shop price and the delivery fee, and pay the waybill,
+    // transit and delivery fees (and fines); head office the other way round.
     assert!((outlets.received - (shop.paid + a.transfers["delivery_fee"])).abs() < 1e-9);
     assert!((hq.paid - a.transfers["delivery_fee"]).abs() < 1e-9);
     assert!(
         (hq.received
-            - (a.transfers["waybill_fee"] + a.transfers["transit_fee"] + a.transfers["fines"]))
+            - (a.transfers["waybill_fee"]
+                + a.transfers["transit_fee"]
+                + a.transfers["delivery_fee_collected"]
+                + a.transfers["fines"]))
             .abs()
             < 1e-9
     );
+    // Head office collects the delivery fee with each parcel and passes it on (L7): it
+    // keeps it only for parcels never delivered.
+    assert!(a.transfers["delivery_fee_collected"] >= a.transfers["delivery_fee"]);
     // Resources are split between the parties without a remainder.
     let res = outlets.resources + hq.resources;
     assert!((res - a.chain_resources).abs() < 1e-9);
