@@ -248,7 +248,8 @@ pub fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<(T, usi
                 csv::ErrorKind::UnequalLengths { len, .. } => Some(
                     headers
                         .get(*len as usize)
-                        .map_or_else(|| format!("column {}", len), str::to_string),
+                        .filter(|h| !h.is_empty())
+                        .map_or_else(|| format!("column {}", len + 1), str::to_string),
                 ),
                 _ => Some("row".to_string()),
             };
@@ -266,10 +267,12 @@ pub fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<(T, usi
         let line = rec.position().map_or(0, |p| p.line() as usize);
         let row: T = rec.deserialize(Some(&headers)).map_err(|e| {
             let field = match e.kind() {
-                csv::ErrorKind::Deserialize { err, .. } => err
-                    .field()
-                    .and_then(|i| headers.get(i as usize))
-                    .map(str::to_string),
+                csv::ErrorKind::Deserialize { err, .. } => err.field().map(|i| {
+                    headers
+                        .get(i as usize)
+                        .filter(|h| !h.is_empty())
+                        .map_or_else(|| format!("column {}", i + 1), str::to_string)
+                }),
                 _ => None,
             };
             // Unknown or missing columns are header errors: the message names the column.

@@ -749,3 +749,22 @@ fn compare_with_a_failing_scenario_reports_it_without_dying() {
     );
     assert!(!e.contains("panicked"), "{e}");
 }
+
+#[test]
+fn csv_shape_errors_name_a_column() {
+    use parcelsim::scenario::NodeSpec;
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("nodes.csv");
+    // A header with an empty name, and a row shorter than the header.
+    std::fs::write(&p, "id,kind,\nA-C,centre\n").unwrap();
+    let e = parcelsim::network::read_csv::<NodeSpec>(&p).unwrap_err();
+    assert_eq!(
+        (e.line, e.field.as_deref()),
+        (Some(2), Some("column 3")),
+        "{e}"
+    );
+    std::fs::write(&p, "id,kind,weight\nA-C\n").unwrap();
+    let e = parcelsim::network::read_csv::<NodeSpec>(&p).unwrap_err();
+    assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("kind")), "{e}");
+    assert!(e.message.contains("1 cells but the header names 3"), "{e}");
+}
