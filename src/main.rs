@@ -179,6 +179,23 @@ enum Command {
         #[command(flatten)]
         rep: Replicated,
     },
+    /// Fit free inputs (dotted paths with bounds) to observed targets (metrics with a
+    /// standard error) by Nelder–Mead over common-random-number runs.
+    Calibrate {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Targets file (TOML): [[target]] metric/value/sd, [[free]] path/min/max.
+        targets: PathBuf,
+        /// Output folder (default: a fresh output/calibrate/calibrate-NNN).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write into a non-empty --out folder.
+        #[arg(long)]
+        force: bool,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Draw the charts of a result folder into DIR/plots/ and rewrite its report.html and
     /// results.xlsx from its files.
     Plot {
@@ -515,6 +532,36 @@ fn execute(cli: Cli) -> Result<()> {
             s.write(&dir)?;
             print!("{}", s.table());
             println!("sensitivity written to {}", dir.display());
+            Ok(())
+        }
+        Command::Calibrate {
+            scenario,
+            targets,
+            out,
+            force,
+            threads,
+        } => {
+            use parcelsim::instruments::{calibrate, inputs};
+            let l = run::load(&scenario)?;
+            let model = inputs::Model::new(&l);
+            let t = calibrate::load(&targets, &model)?;
+            let dir = report::fresh_dir(out.as_deref(), force, "calibrate", "calibrate")?;
+            let opts = calibrate::Options {
+                threads,
+                progress: std::io::stderr().is_terminal(),
+            };
+            let started = std::time::Instant::now();
+            let c = calibrate::Calibration::fit(&scenario, &targets, &model, &t, &opts)
+                .inspect_err(|_| {
+                    let _ = std::fs::remove_dir(&dir);
+                })?;
+            c.write(&dir)?;
+            print!("{}", c.table());
+            println!(
+                "calibration written to {} ({:.1} s)",
+                dir.display(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Validate { scenario } => {

@@ -373,3 +373,140 @@ fn an_unknown_input_is_refused_before_anything_runs() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("costs.no_such"));
     assert!(!out.exists());
 }
+
+// ------------------------------------------------------------------------------ calibrate
+
+use parcelsim::instruments::calibrate::{self, Calibration};
+
+/// Targets made by the model itself at its default inputs (sorter wage 27 yuan/h,
+/// outlet-days 600 yuan, courier pay 1.2 yuan per delivery), with seeds of their own.
+fn synthetic_targets(model: &Model) -> Vec<(&'static str, f64)> {
+    let metrics = [
+        "cost_sorting_labour_yuan",
+        "cost_outlet_handling_yuan",
+        "cost_last_mile_yuan",
+    ];
+    let seeds: Vec<u64> = (0..3).map(|r| 1000 + r).collect();
+    let y = model.evaluate(&[], &[vec![]], &seeds, None, false).unwrap();
+    let names = parcelsim::compare::metric_names();
+    metrics
+        .map(|m| {
+            let k = names.iter().position(|n| n == m).unwrap();
+            (m, y[0].iter().map(|r| r[k]).sum::<f64>() / 3.0)
+        })
+        .to_vec()
+}
+
+const FREE: &str = r#"
+[[free]]
+path = "costs.sorter_wage_per_hour"
+min = 10
+max = 50
+start = 15
+[[free]]
+path = "costs.outlet_per_day"
+min = 200
+max = 1500
+start = 1200
+[[free]]
+path = "costs.courier_pay_per_delivery"
+min = 0.5
+max = 2.5
+start = 2.0
+"#;
+
+#[test]
+fn calibration_recovers_known_inputs_within_their_intervals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(tmp.path(), &small(""));
+    let l = load(&path).unwrap();
+    let model = Model::new(&l);
+    let mut text = String::from("replications = 2\nmax_evaluations = 150\n");
+    for (m, v) in synthetic_targets(&model) {
+        // A 2 % standard error on each observation.
+        text.push_str(&format!(
+            "[[target]]\nmetric = \"{m}\"\nvalue = {v}\nsd = {}\n",
+            0.02 * v
+        ));
+    }
+    text.push_str(FREE);
+    let targets = tmp.path().join("targets.toml");
+    std::fs::write(&targets, &text).unwrap();
+    let t = calibrate::load(&targets, &model).unwrap();
+    let c = Calibration::fit(&path, &targets, &model, &t, &Default::default()).unwrap();
+    for (f, truth) in c.info.fitted.iter().zip([27.0, 600.0, 1.2]) {
+        let (lo, hi) = (f.ci_low.unwrap(), f.ci_high.unwrap());
+        assert!(
+            lo <= truth && truth <= hi,
+            "{}: {truth} not in {f:?}",
+            f.path
+        );
+        // Started far off (15, 1200, 2.0): the search moved close.
+        assert!((f.value - truth).abs() < 0.1 * truth, "{f:?}");
+    }
+    for m in &c.misfits {
+        assert!(m.z.abs() < 2.0, "{m:?}");
+    }
+}
+
+#[test]
+fn calibration_folder_is_the_same_whatever_the_thread_count_and_bad_targets_are_located() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = write(tmp.path(), &small(""));
+    let targets = tmp.path().join("t.toml");
+    std::fs::write(
+        &targets,
+        "replications = 2\nmax_evaluations = 8\n[[target]]\nmetric = \"cost_outlet_handling_yuan\"\nvalue = 0.9\nsd = 0.01\n[[free]]\npath = \"costs.outlet_per_day\"\nmin = 300\nmax = 900\n",
+    )
+    .unwrap();
+    let go = |threads: &str, out: &str| {
+        Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+            .arg("calibrate")
+            .arg(&scenario)
+            .arg(&targets)
+            .args(["--threads", threads, "--out"])
+            .arg(tmp.path().join(out))
+            .output()
+            .unwrap()
+    };
+    for (threads, out) in [("1", "one"), ("2", "two")] {
+        let o = go(threads, out);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let (a, b) = (
+        files(&tmp.path().join("one")),
+        files(&tmp.path().join("two")),
+    );
+    assert_eq!(
+        a.len(),
+        6,
+        "{:?}",
+        a.iter().map(|x| &x.0).collect::<Vec<_>>()
+    );
+    assert_eq!(a, b);
+    // A bound the scenario rules refuse, and an unknown metric: located, exit 2, no folder.
+    for (bad, field) in [
+        ("min = 300", "min = -5"),
+        (
+            "metric = \"cost_outlet_handling_yuan\"",
+            "metric = \"no such\"",
+        ),
+    ] {
+        let text = std::fs::read_to_string(&targets)
+            .unwrap()
+            .replace(bad, field);
+        std::fs::write(tmp.path().join("bad.toml"), text).unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+            .arg("calibrate")
+            .arg(&scenario)
+            .arg(tmp.path().join("bad.toml"))
+            .arg("--out")
+            .arg(tmp.path().join("bad"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("bad.toml:"), "{err}");
+        assert!(!tmp.path().join("bad").exists());
+    }
+}

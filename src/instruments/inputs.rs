@@ -84,6 +84,21 @@ impl<'a> Model<'a> {
         threads: Option<usize>,
         progress: bool,
     ) -> Result<Vec<Vec<Vec<f64>>>> {
+        self.evaluate_with(paths, points, seeds, threads, progress, |s| {
+            Ok(crate::compare::metric_values(s))
+        })
+    }
+
+    /// [`Model::evaluate`] with the values taken from each run's summary by `values`.
+    pub fn evaluate_with(
+        &self,
+        paths: &[String],
+        points: &[Vec<f64>],
+        seeds: &[u64],
+        threads: Option<usize>,
+        progress: bool,
+        values: impl Fn(&crate::run::Summary) -> Result<Vec<f64>> + Sync,
+    ) -> Result<Vec<Vec<Vec<f64>>>> {
         let built = points
             .iter()
             .map(|p| self.build(paths, p))
@@ -96,7 +111,7 @@ impl<'a> Model<'a> {
                 ..RunOptions::default()
             };
             run::run(sc, net, &self.loaded.sha256, &ro)
-                .map(|o| crate::compare::metric_values(&o.summary))
+                .and_then(|o| values(&o.summary))
                 .map_err(|e| match e {
                     Error::Bookkeeping(m) => {
                         Error::Bookkeeping(format!("point {} seed {}: {m}", i / reps, seeds[r]))

@@ -6,9 +6,11 @@
 //! folder like `compare` does (CSV, JSON with the inputs and seeds, charts): every file is
 //! byte-identical whatever the thread count.
 
+pub mod calibrate;
 pub mod chart;
 pub mod inputs;
 pub mod marginal;
+pub mod optimise;
 pub mod sensitivity;
 
 use crate::error::{Error, Result};
