@@ -770,8 +770,14 @@ fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Network, InputE
     }
     cities.retain(|c| c.ecommerce_weight > 0.0);
     if cities.len() < 2 {
+        // Too few kept by `max_cities`, or too few in the file.
+        let field = if g.max_cities.is_some_and(|m| m < 2) {
+            "network.generate.max_cities"
+        } else {
+            "network.generate.cities_file"
+        };
         return Err(src.error(
-            "network.generate.cities_file",
+            field,
             "needs at least two cities with a positive ecommerce_weight",
         ));
     }
