@@ -33,6 +33,14 @@ macro_rules! say_raw {
     }};
 }
 
+/// Passes `result` on; when it failed, removes the still-empty result folder `dir`, so
+/// that no empty folder looks like a result.
+fn or_remove<T>(dir: &std::path::Path, result: Result<T>) -> Result<T> {
+    result.inspect_err(|_| {
+        let _ = std::fs::remove_dir(dir);
+    })
+}
+
 #[derive(Parser)]
 #[command(
     name = "parcelsim",
@@ -431,10 +439,7 @@ fn execute(cli: Cli) -> Result<()> {
         } => {
             let c = compare::Compare::load(&scenarios, rep.options())?;
             let dir = rep.dir("compare")?;
-            let result = c.run().inspect_err(|_| {
-                // Leave no empty folder that looks like a comparison.
-                let _ = std::fs::remove_dir(&dir);
-            })?;
+            let result = or_remove(&dir, c.run())?;
             result.write(&dir)?;
             say_raw!("{}", result.table());
             extras.write(&dir)?;
@@ -456,9 +461,7 @@ fn execute(cli: Cli) -> Result<()> {
         } => {
             let e = compare::explain::Explain::load(&from, &to, &metric, rep.options())?;
             let dir = rep.dir("explain")?;
-            let result = e.run().inspect_err(|_| {
-                let _ = std::fs::remove_dir(&dir);
-            })?;
+            let result = or_remove(&dir, e.run())?;
             result.write(&dir)?;
             say_raw!("{}", result.table());
             extras.write(&dir)?;
@@ -479,19 +482,16 @@ fn execute(cli: Cli) -> Result<()> {
             let l = run::load(&scenario)?;
             let opts = parcelsim::instruments::marginal::Options {
                 step: volume_step,
-                replications: rep.replications,
-                seed: rep.seed,
-                threads: rep.threads,
-                progress: !rep.quiet,
+                runs: rep.options(),
             };
             let dir = rep.dir("marginal")?;
-            let m = parcelsim::instruments::marginal::Marginal::measure(&scenario, &l, &opts)
-                .inspect_err(|_| {
-                    let _ = std::fs::remove_dir(&dir);
-                })?;
+            let m = or_remove(
+                &dir,
+                parcelsim::instruments::marginal::Marginal::measure(&scenario, &l, &opts),
+            )?;
             m.write(&dir)?;
-            print!("{}", m.table());
-            println!("marginal cost written to {}", dir.display());
+            say_raw!("{}", m.table());
+            say!("marginal cost written to {}", dir.display());
             Ok(())
         }
         Command::Sensitivity {
@@ -517,7 +517,7 @@ fn execute(cli: Cli) -> Result<()> {
                 trajectories,
                 seed: rep.seed,
                 threads: rep.threads,
-                progress: std::io::stderr().is_terminal(),
+                progress: !rep.quiet,
             };
             // Every input is checked before a folder is made.
             for p in &paths {
@@ -525,13 +525,13 @@ fn execute(cli: Cli) -> Result<()> {
             }
             inp::metric_index(&opts.metric)?;
             let dir = rep.dir("sensitivity")?;
-            let s = sensitivity::Sensitivity::measure(&scenario, &model, &paths, &opts)
-                .inspect_err(|_| {
-                    let _ = std::fs::remove_dir(&dir);
-                })?;
+            let s = or_remove(
+                &dir,
+                sensitivity::Sensitivity::measure(&scenario, &model, &paths, &opts),
+            )?;
             s.write(&dir)?;
-            print!("{}", s.table());
-            println!("sensitivity written to {}", dir.display());
+            say_raw!("{}", s.table());
+            say!("sensitivity written to {}", dir.display());
             Ok(())
         }
         Command::Calibrate {
@@ -551,13 +551,13 @@ fn execute(cli: Cli) -> Result<()> {
                 progress: std::io::stderr().is_terminal(),
             };
             let started = std::time::Instant::now();
-            let c = calibrate::Calibration::fit(&scenario, &targets, &model, &t, &opts)
-                .inspect_err(|_| {
-                    let _ = std::fs::remove_dir(&dir);
-                })?;
+            let c = or_remove(
+                &dir,
+                calibrate::Calibration::fit(&scenario, &targets, &model, &t, &opts),
+            )?;
             c.write(&dir)?;
-            print!("{}", c.table());
-            println!(
+            say_raw!("{}", c.table());
+            say!(
                 "calibration written to {} ({:.1} s)",
                 dir.display(),
                 started.elapsed().as_secs_f64()

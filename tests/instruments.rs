@@ -75,10 +75,12 @@ fn measure(text: &str, step: f64, replications: u32) -> Marginal {
     let l = load(&path).unwrap();
     let opts = Options {
         step,
-        replications,
-        seed: 1,
-        threads: None,
-        progress: false,
+        runs: parcelsim::compare::Options {
+            replications,
+            seed: 1,
+            threads: None,
+            progress: false,
+        },
     };
     Marginal::measure(&path, &l, &opts).unwrap()
 }

@@ -29,26 +29,14 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// How a marginal cost is measured.
+/// How a marginal cost is measured: the extra volume and the replications (the same
+/// options as a comparison's, seeds included).
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Extra volume as a share of the daily volume (e.g. 0.01).
     pub step: f64,
-    /// Pairs of runs (at least 2).
-    pub replications: u32,
-    /// Base seed of the replications' seeds.
-    pub seed: u64,
-    pub threads: Option<usize>,
-    pub progress: bool,
-}
-
-impl Options {
-    /// Seed of each replication: both runs of a pair use it.
-    pub fn seeds(&self) -> Vec<u64> {
-        (0..self.replications)
-            .map(|r| crate::random::run_seed(self.seed, 0, u64::from(r)))
-            .collect()
-    }
+    /// Pairs of runs (at least 2), their seeds, threads and progress.
+    pub runs: crate::compare::Options,
 }
 
 /// The two runs of one replication.
@@ -62,26 +50,31 @@ pub struct Pair {
 /// Runs the pairs of every replication (2 × replications runs in parallel), in
 /// replication order.
 pub fn pairs(sc: &Scenario, net: &Network, sha256: &str, opts: &Options) -> Result<Vec<Pair>> {
-    super::check_replications(opts.replications)?;
-    let seeds = opts.seeds();
-    let books = super::par_runs(2 * seeds.len(), opts.threads, opts.progress, |i| {
-        let (r, plus) = (i / 2, i % 2 == 1);
-        let ro = RunOptions {
-            seed: Some(seeds[r]),
-            extra_demand: if plus { opts.step } else { 0.0 },
-            ..RunOptions::default()
-        };
-        run::run(sc, net, sha256, &ro)
-            .map(|o| o.books)
-            .map_err(|e| match e {
-                Error::Bookkeeping(m) => Error::Bookkeeping(format!(
-                    "replication {r} (seed {}){}: {m}",
-                    seeds[r],
-                    if plus { ", with the extra volume" } else { "" }
-                )),
-                e => e,
-            })
-    })?;
+    super::check_replications(opts.runs.replications)?;
+    let seeds = opts.runs.seeds();
+    let books = super::par_runs(
+        2 * seeds.len(),
+        opts.runs.threads,
+        opts.runs.progress,
+        |i| {
+            let (r, plus) = (i / 2, i % 2 == 1);
+            let ro = RunOptions {
+                seed: Some(seeds[r]),
+                extra_demand: if plus { opts.step } else { 0.0 },
+                ..RunOptions::default()
+            };
+            run::run(sc, net, sha256, &ro)
+                .map(|o| o.books)
+                .map_err(|e| match e {
+                    Error::Bookkeeping(m) => Error::Bookkeeping(format!(
+                        "replication {r} (seed {}){}: {m}",
+                        seeds[r],
+                        if plus { ", with the extra volume" } else { "" }
+                    )),
+                    e => e,
+                })
+        },
+    )?;
     let pairs: Vec<Pair> = books
         .chunks_exact(2)
         .zip(&seeds)
@@ -263,9 +256,9 @@ impl Marginal {
             scenario_sha256: l.sha256.clone(),
             daily_parcels: l.scenario.demand.daily_parcels,
             volume_step: opts.step,
-            replications: opts.replications,
-            base_seed: opts.seed,
-            seeds: opts.seeds(),
+            replications: opts.runs.replications,
+            base_seed: opts.runs.seed,
+            seeds: opts.runs.seeds(),
             common_random_numbers: true,
             method: METHOD,
         };

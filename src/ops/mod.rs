@@ -685,22 +685,27 @@ impl<'a> Carrier<'a> {
         }
     }
 
-    /// Charges `m` of activity `a` now, onto parcel `slot`.
+    /// Charges `m` of activity `a` now, onto parcel `slot`; true when in the measured window.
     #[inline]
-    fn charge(&mut self, now: SimTime, slot: u32, a: Activity, m: Money) {
+    fn charge(&mut self, now: SimTime, slot: u32, a: Activity, m: Money) -> bool {
         self.parcels[slot as usize].cost.add(a, m);
-        self.book(now, a, m);
+        self.book(now, a, m)
     }
 
     /// Records money spent by a resource (the parcel side is done by the caller).
     #[inline]
-    fn book(&mut self, now: SimTime, a: Activity, m: Money) {
+    /// Books `m` of activity `a` at `now`; true when that is in the measured window (the
+    /// caller then adds it to the place that paid it).
+    fn book(&mut self, now: SimTime, a: Activity, m: Money) -> bool {
         self.spent.add(a, m);
         if now < self.cfg.warmup {
             self.spent_warmup.add(a, m);
         } else if now >= self.cfg.window_end {
             self.spent_after.add(a, m);
+        } else {
+            return true;
         }
+        false
     }
 
     #[inline]
@@ -1074,9 +1079,8 @@ impl<'a> Carrier<'a> {
             + stops as f64 * self.cfg.pickup_stop_hours
             + n as f64 * self.cfg.scan_hours;
         let route = Money::from_yuan(km * self.cfg.courier_per_km);
-        let pay = Money(self.cfg.pickup_pay.0 * n as i64);
-        self.book(now, Activity::Pickup, route + pay);
-        if self.cfg.in_window(now) {
+        let pay = self.cfg.pickup_pay.times(n as i64);
+        if self.book(now, Activity::Pickup, route + pay) {
             self.outlets[k].spent_window += route + pay;
             self.out.courier_hours += hours;
             self.out.courier_pay += pay;
@@ -1127,8 +1131,6 @@ impl<'a> Carrier<'a> {
             st.vehicles += vehicles;
             st.parcels += n as u64;
             st.capacity += vehicles * cap;
-        }
-        if self.cfg.in_window(now) {
             st.spent_window += cost;
         }
         self.book(now, activity, cost);
@@ -1292,8 +1294,7 @@ impl<'a> Carrier<'a> {
                     self.out.courier_hours += tour_h;
                 }
                 let route = Money::from_yuan(km * self.cfg.courier_per_km);
-                self.book(now, Activity::LastMile, route);
-                if self.cfg.in_window(now) {
+                if self.book(now, Activity::LastMile, route) {
                     self.outlets[k].spent_window += route;
                 }
                 for (i, (&slot, share)) in stops.iter().zip(cost::split(route, m)).enumerate() {
@@ -1316,8 +1317,7 @@ impl<'a> Carrier<'a> {
                         }
                         // Left at a pick-up station; the customer collects it later.
                         self.step(slot, when, "left_at_station", || node.id.clone());
-                        self.charge(now, slot, Activity::LastMile, self.cfg.station_fee);
-                        if self.cfg.in_window(now) {
+                        if self.charge(now, slot, Activity::LastMile, self.cfg.station_fee) {
                             self.outlets[k].spent_window += self.cfg.station_fee;
                         }
                         when = when + self.cfg.station_collect;
@@ -1379,8 +1379,7 @@ impl<'a> Carrier<'a> {
                         released.push(slot);
                     }
                 });
-            self.book(now, Activity::SortLabour, incurred);
-            if self.cfg.in_window(now) {
+            if self.book(now, Activity::SortLabour, incurred) {
                 self.centres[pos].spent_window += incurred;
             }
         }
@@ -1452,8 +1451,7 @@ impl<'a> Carrier<'a> {
                     }
                 });
             self.book(during, Activity::SortEquipment, eq);
-            self.book(during, Activity::SortFacility, fa);
-            if self.cfg.in_window(during) {
+            if self.book(during, Activity::SortFacility, fa) {
                 self.centres[pos].spent_window += eq + fa;
             }
         }
