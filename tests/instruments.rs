@@ -512,3 +512,159 @@ fn calibration_folder_is_the_same_whatever_the_thread_count_and_bad_targets_are_
         assert!(!tmp.path().join("bad").exists());
     }
 }
+
+// ------------------------------------------------------------------------ sweep marginal cost
+
+/// A sweep of the daily volume with a marginal cost at every point, on `scenario`.
+fn marginal_sweep(scenario: &str) -> String {
+    format!(
+        r#"
+base = "{scenario}"
+replications = 2
+seed = 5
+marginal_volume_step = 0.05
+
+[set]
+days = 1
+warmup_days = 1
+drain_days = 3
+
+[[vary]]
+path = "demand.daily_parcels"
+values = [3000, 6000]
+"#
+    )
+}
+
+fn sweep_cmd(file: &Path, out: &Path, extra: &[&str]) {
+    let o = Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+        .arg("sweep")
+        .arg(file)
+        .arg("--out")
+        .arg(out)
+        .args(["--no-plot", "--no-xlsx", "--quiet"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The cells of column `name` in a CSV text, as numbers (empty cells: NaN).
+fn column(csv: &str, name: &str) -> Vec<f64> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let k = header
+        .iter()
+        .position(|h| *h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"));
+    lines
+        .map(|l| l.split(',').nth(k).unwrap().parse().unwrap_or(f64::NAN))
+        .collect()
+}
+
+#[test]
+fn a_volume_sweep_records_marginal_cost_equal_to_average_where_costs_are_per_parcel() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    std::fs::write(t.join("pp.toml"), small(PER_PARCEL_ONLY)).unwrap();
+    let file = t.join("sweep.toml");
+    std::fs::write(&file, marginal_sweep("pp.toml")).unwrap();
+    sweep_cmd(&file, &t.join("one"), &["--threads", "1"]);
+    let points = std::fs::read_to_string(t.join("one/points.csv")).unwrap();
+    let avg = column(&points, "cost_per_parcel_yuan_mean");
+    let marg = column(&points, "marginal_cost_per_parcel_yuan_mean");
+    let (lo, hi) = (
+        column(&points, "marginal_cost_per_parcel_yuan_ci_low"),
+        column(&points, "marginal_cost_per_parcel_yuan_ci_high"),
+    );
+    assert_eq!(marg.len(), 2);
+    for p in 0..2 {
+        assert!((avg[p] - 1.35).abs() < 1e-12, "{points}");
+        assert!((marg[p] - avg[p]).abs() < 1e-12, "{points}");
+        // Every replication gives exactly 1.35: the interval has no width.
+        assert!((lo[p] - 1.35).abs() < 1e-12 && (hi[p] - 1.35).abs() < 1e-12);
+    }
+    let last_mile = column(&points, "marginal_cost_last_mile_yuan_mean");
+    assert!(
+        last_mile.iter().all(|v| (v - 1.2).abs() < 1e-12),
+        "{points}"
+    );
+    let runs = std::fs::read_to_string(t.join("one/runs.csv")).unwrap();
+    let extra = column(&runs, "marginal_extra_parcels");
+    assert!(extra.iter().all(|&x| x > 100.0), "{runs}");
+    let json = std::fs::read_to_string(t.join("one/sweep.json")).unwrap();
+    assert!(json.contains("\"marginal_volume_step\": 0.05"), "{json}");
+}
+
+#[test]
+fn a_marginal_sweep_is_the_same_whatever_the_threads_shards_or_interruptions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    std::fs::write(t.join("s.toml"), small("")).unwrap();
+    let file = t.join("sweep.toml");
+    std::fs::write(&file, marginal_sweep("s.toml")).unwrap();
+    sweep_cmd(&file, &t.join("one"), &["--threads", "1"]);
+    sweep_cmd(&file, &t.join("two"), &["--threads", "2"]);
+    for k in ["1/2", "2/2"] {
+        sweep_cmd(&file, &t.join(format!("shard{}", &k[..1])), &["--shard", k]);
+    }
+    let m = Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+        .args(["merge", "--no-plot", "--no-xlsx", "--out"])
+        .arg(t.join("merged"))
+        .arg(t.join("shard1"))
+        .arg(t.join("shard2"))
+        .output()
+        .unwrap();
+    assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
+    // Killed after two runs: resumed, the same files.
+    let killed = t.join("killed");
+    std::fs::create_dir(&killed).unwrap();
+    std::fs::copy(t.join("one/sweep.json"), killed.join("sweep.json")).unwrap();
+    let runs = std::fs::read_to_string(t.join("one/runs.csv")).unwrap();
+    let head: Vec<&str> = runs.lines().take(3).collect();
+    std::fs::write(killed.join("runs.csv"), head.join("\n") + "\n").unwrap();
+    sweep_cmd(&file, &killed, &["--resume"]);
+    let read = |d: &str, f: &str| std::fs::read(t.join(d).join(f)).unwrap();
+    for f in ["runs.csv", "points.csv", "sweep.json"] {
+        for d in ["two", "merged", "killed"] {
+            assert!(read("one", f) == read(d, f), "{f} differs in {d}");
+        }
+    }
+    // A real marginal cost here: positive, below the average (fixed costs are shared).
+    let points = String::from_utf8(read("one", "points.csv")).unwrap();
+    let avg = column(&points, "cost_per_parcel_yuan_mean");
+    let marg = column(&points, "marginal_cost_per_parcel_yuan_mean");
+    for p in 0..2 {
+        assert!(marg[p].is_finite() && marg[p] < avg[p], "{points}");
+    }
+}
+
+#[test]
+fn a_bad_marginal_volume_step_is_located_in_the_sweep_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    std::fs::write(t.join("s.toml"), small("")).unwrap();
+    let text = marginal_sweep("s.toml").replace("= 0.05", "= 1.5");
+    let file = t.join("sweep.toml");
+    std::fs::write(&file, &text).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(t.join("o"))
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("marginal_volume_step"))
+        .unwrap()
+        + 1;
+    assert!(e.contains(&format!("sweep.toml:{line}:")), "{e}");
+    assert!(
+        e.contains("marginal_volume_step") && e.contains("1.5"),
+        "{e}"
+    );
+    assert!(!t.join("o/runs.csv").exists());
+}

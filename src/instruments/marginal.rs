@@ -85,14 +85,48 @@ pub fn pairs(sc: &Scenario, net: &Network, sha256: &str, opts: &Options) -> Resu
         })
         .collect();
     for (r, p) in pairs.iter().enumerate() {
-        if p.plus.delivered <= p.base.delivered {
-            return Err(Error::Usage(format!(
-                "replication {r} (seed {}): the extra volume added no measured parcel ({} → {}); use a larger --volume-step or more measured days",
-                p.seed, p.base.delivered, p.plus.delivered
-            )));
-        }
+        p.extra_parcels().map_err(|m| {
+            Error::Usage(format!(
+                "replication {r} (seed {}): {m}; use a larger --volume-step or more measured days",
+                p.seed
+            ))
+        })?;
     }
     Ok(pairs)
+}
+
+impl Pair {
+    /// The measured parcels the extra volume added; an error when it added none (the
+    /// marginal cost is then undefined).
+    pub fn extra_parcels(&self) -> std::result::Result<u64, String> {
+        if self.plus.delivered <= self.base.delivered {
+            return Err(format!(
+                "the extra volume added no measured parcel ({} → {})",
+                self.base.delivered, self.plus.delivered
+            ));
+        }
+        Ok(self.plus.delivered - self.base.delivered)
+    }
+
+    /// Average (per base parcel) and marginal (per extra parcel) yuan of every line of
+    /// [`lines`], in that order.
+    fn per_line(&self) -> (Vec<f64>, Vec<f64>) {
+        let (b, x) = (values(&self.base), values(&self.plus));
+        let n = self.base.delivered as i64;
+        let dn = self.plus.delivered as i64 - n;
+        b.iter()
+            .zip(&x)
+            .map(|(&b, &x)| (per_parcel(b, n), per_parcel(x - b, dn)))
+            .unzip()
+    }
+
+    /// Marginal cost of the total resources and of each activity (in
+    /// [`Activity::ALL`] order), yuan per extra parcel: the columns a sweep records.
+    pub fn marginal_by_activity(&self) -> Vec<f64> {
+        let mut m = self.per_line().1;
+        m.truncate(1 + Activity::ALL.len());
+        m
+    }
 }
 
 /// One line of the account that gets an average and a marginal cost: the total, an
@@ -184,29 +218,13 @@ pub fn results(pairs: &[Pair]) -> Vec<LineResult> {
     let Some(first) = pairs.first() else {
         return Vec::new();
     };
-    let per_pair: Vec<(Vec<Money>, Vec<Money>)> = pairs
-        .iter()
-        .map(|p| (values(&p.base), values(&p.plus)))
-        .collect();
+    let per_pair: Vec<(Vec<f64>, Vec<f64>)> = pairs.iter().map(Pair::per_line).collect();
     lines(&first.base)
         .into_iter()
         .enumerate()
         .map(|(k, line)| {
-            let avg: Vec<f64> = pairs
-                .iter()
-                .zip(&per_pair)
-                .map(|(p, (b, _))| per_parcel(b[k], p.base.delivered as i64))
-                .collect();
-            let marg: Vec<f64> = pairs
-                .iter()
-                .zip(&per_pair)
-                .map(|(p, (b, x))| {
-                    per_parcel(
-                        x[k] - b[k],
-                        p.plus.delivered as i64 - p.base.delivered as i64,
-                    )
-                })
-                .collect();
+            let avg: Vec<f64> = per_pair.iter().map(|(a, _)| a[k]).collect();
+            let marg: Vec<f64> = per_pair.iter().map(|(_, m)| m[k]).collect();
             LineResult {
                 line,
                 average: interval(&avg),

@@ -37,6 +37,10 @@ pub struct SweepJson {
     pub set: serde_json::Value,
     pub parameters: Vec<Parameter>,
     pub metrics: Vec<String>,
+    /// The sweep file's `marginal_volume_step`: every run is paired with one carrying
+    /// this share of extra volume, and the metrics include the marginal cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marginal_volume_step: Option<f64>,
     pub points: Vec<PointJson>,
 }
 
@@ -95,6 +99,32 @@ pub fn metric_names() -> Vec<String> {
             .map(|a| format!("cost_{}_yuan", a.name())),
     );
     m
+}
+
+/// The marginal-cost metrics of a sweep with `marginal_volume_step`, after
+/// [`metric_names`]: the measured parcels the extra volume added, then the marginal cost per
+/// extra parcel of the total resources and of each activity (yuan).
+pub fn marginal_metric_names() -> Vec<String> {
+    let mut m = vec![
+        "marginal_extra_parcels".to_string(),
+        "marginal_cost_per_parcel_yuan".to_string(),
+    ];
+    m.extend(
+        Activity::ALL
+            .iter()
+            .map(|a| format!("marginal_cost_{}_yuan", a.name())),
+    );
+    m
+}
+
+/// The values of [`marginal_metric_names`] for one pair of runs, or why there are none.
+fn marginal_values(
+    pair: &crate::instruments::marginal::Pair,
+) -> std::result::Result<Vec<f64>, String> {
+    let extra = pair.extra_parcels()?;
+    let mut v = vec![extra as f64];
+    v.extend(pair.marginal_by_activity());
+    Ok(v)
 }
 
 /// The values of `metric_names()` for one run.
@@ -173,7 +203,14 @@ impl SweepJson {
             design: format!("{:?}", sw.spec.design),
             set: serde_json::to_value(&sw.spec.set).expect("TOML values convert"),
             parameters: sw.parameters.clone(),
-            metrics: metric_names(),
+            metrics: {
+                let mut m = metric_names();
+                if sw.spec.marginal_volume_step.is_some() {
+                    m.extend(marginal_metric_names());
+                }
+                m
+            },
+            marginal_volume_step: sw.spec.marginal_volume_step,
             points: sw
                 .points
                 .iter()
@@ -443,7 +480,7 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
             let (p, r) = (idx / reps, idx % reps);
             let seed = sj.points[p].seeds[r];
             let t0 = Instant::now();
-            let result = match &built[&p] {
+            let run = |extra_demand: f64| match &built[&p] {
                 Ok((sc, net)) => guarded_run(
                     sc,
                     net,
@@ -452,21 +489,56 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
                         seed: Some(seed),
                         trace: 0,
                         progress: false,
-                        extra_demand: 0.0,
+                        extra_demand,
                     },
                 ),
                 Err(e) => Err(e.clone()),
+            };
+            // With a marginal cost, the run with the extra volume goes beside the base run.
+            let (result, plus) = match sj.marginal_volume_step {
+                Some(step) => {
+                    let (b, x) = rayon::join(|| run(0.0), || run(step));
+                    (b, Some(x))
+                }
+                None => (run(0.0), None),
             };
             let mut row: Row = vec![p.to_string(), r.to_string(), seed.to_string()];
             row.extend(sj.points[p].values.iter().map(cell));
             let timing = match &result {
                 Ok(out) => {
+                    // A pair whose extra run failed, or added no measured parcel, keeps the
+                    // base run's metrics; its marginal cells stay empty, the reason in `error`.
+                    let marginal = plus.as_ref().map(|x| {
+                        x.as_ref()
+                            .map_err(|e| format!("with the extra volume: {e}"))
+                            .and_then(|x| {
+                                marginal_values(&crate::instruments::marginal::Pair {
+                                    seed,
+                                    base: out.books,
+                                    plus: x.books,
+                                })
+                            })
+                    });
                     row.push("ok".into());
-                    row.push(String::new());
+                    row.push(match &marginal {
+                        Some(Err(e)) => format!("marginal cost: {}", e.replace('\n', " ")),
+                        _ => String::new(),
+                    });
                     row.extend(metric_values(&out.summary).into_iter().map(num));
+                    match marginal {
+                        Some(Ok(v)) => row.extend(v.into_iter().map(num)),
+                        Some(Err(_)) => {
+                            row.extend(marginal_metric_names().iter().map(|_| String::new()))
+                        }
+                        None => {}
+                    }
+                    let plus_wall = match &plus {
+                        Some(Ok(x)) => x.info.wall_s,
+                        _ => 0.0,
+                    };
                     format!(
                         "{p},{r},{},{},{}\n",
-                        out.info.wall_s,
+                        out.info.wall_s + plus_wall,
                         out.info.parcels_per_s,
                         out.info
                             .peak_rss_mb
@@ -482,6 +554,7 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
             };
             debug_assert_eq!(row.len(), 3 + np + 2 + sj.metrics.len());
             drop(result);
+            drop(plus);
             if let Err(e) = writer.lock().expect("writer lock").submit(idx, row, timing) {
                 *io_error.lock().expect("error lock") = Some(Error::io(&runs_path, e));
             }

@@ -35,6 +35,12 @@ pub struct SweepFile {
     #[serde(default)]
     #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     pub set: toml::Table,
+    /// Marginal cost at every point: each run is paired with a run of the same seed whose
+    /// daily volume is this share higher (the same orders plus extra ones, as `parcelsim
+    /// marginal` does), and `runs.csv` and `points.csv` gain the marginal cost per extra
+    /// parcel, in total and by activity. Doubles the runs. Absent: no marginal cost.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub marginal_volume_step: Option<f64>,
     /// The varied parameters.
     pub vary: Vec<Vary>,
 }
@@ -197,6 +203,17 @@ pub fn load_with(
     let at = |field: &str, m: String| err(path, &text, field, m);
     if spec.replications == 0 {
         return Err(at("replications", "must be at least 1".into()));
+    }
+    if let Some(step) = spec.marginal_volume_step
+        && !(step.is_finite() && step > 0.0 && step <= 1.0)
+    {
+        return Err(at(
+            "marginal_volume_step",
+            format!(
+                "{} is not a share of the daily volume above 0 and at most 1 (e.g. 0.05 for 5 %)",
+                crate::error::show_num(step)
+            ),
+        ));
     }
     if spec.vary.is_empty() {
         return Err(at("vary", "name at least one parameter to vary".into()));
@@ -388,15 +405,22 @@ pub fn load_with(
         .filter(|&t| t > 0)
         .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
         .unwrap_or(1) as f64;
-    let seconds = per_run * runs as f64 / PARCELS_PER_SECOND / threads;
+    // A marginal cost pairs every run with one carrying the extra volume.
+    let pairing = spec.marginal_volume_step.map_or(1.0, |s| 2.0 + s);
+    let seconds = per_run * pairing * runs as f64 / PARCELS_PER_SECOND / threads;
     if seconds > ASK_ABOVE_SECONDS && !limits.yes {
         return Err(at(
             "vary",
             format!(
-                "the sweep is estimated to take about {} hours ({runs} runs of up to {} \
+                "the sweep is estimated to take about {} hours ({runs} runs{} of up to {} \
                  million parcels, at about {} million parcels a second on {threads} \
                  threads), more than {} hour; pass --yes to start it",
                 crate::error::show_num((seconds / 360.0).round() / 10.0),
+                if pairing > 1.0 {
+                    ", each paired for the marginal cost,"
+                } else {
+                    ""
+                },
                 crate::error::show_num((per_run / 1e5).round() / 10.0),
                 crate::error::show_num(PARCELS_PER_SECOND / 1e6),
                 crate::error::show_num(ASK_ABOVE_SECONDS / 3600.0),
