@@ -19,6 +19,12 @@ pub enum Kind {
     Compare,
     /// `explain.json`
     Explain,
+    /// `marginal.json`
+    Marginal,
+    /// `sensitivity.json`
+    Sensitivity,
+    /// `calibrate.json`
+    Calibrate,
 }
 
 impl Kind {
@@ -32,14 +38,20 @@ impl Kind {
             Ok(Kind::Compare)
         } else if dir.join("explain.json").is_file() {
             Ok(Kind::Explain)
+        } else if dir.join("marginal.json").is_file() {
+            Ok(Kind::Marginal)
+        } else if dir.join("sensitivity.json").is_file() {
+            Ok(Kind::Sensitivity)
+        } else if dir.join("calibrate.json").is_file() {
+            Ok(Kind::Calibrate)
         } else if !dir.is_dir() {
             Err(Error::Usage(format!(
-                "{}: no such folder; give a sweep, run, compare or explain folder",
+                "{}: no such folder; give a run, sweep, compare, explain, marginal, sensitivity or calibrate folder",
                 dir.display()
             )))
         } else {
             Err(Error::Usage(format!(
-                "{}: not a sweep (points.csv), run (summary.json), compare (compare.csv) or explain (explain.json) folder",
+                "{}: not a sweep (points.csv), run (summary.json), compare (compare.csv), explain (explain.json), marginal (marginal.json), sensitivity (sensitivity.json) or calibrate (calibrate.json) folder",
                 dir.display()
             )))
         }
@@ -51,6 +63,9 @@ impl Kind {
             Kind::Run => "run",
             Kind::Compare => "compare",
             Kind::Explain => "explain",
+            Kind::Marginal => "marginal",
+            Kind::Sensitivity => "sensitivity",
+            Kind::Calibrate => "calibrate",
         }
     }
 }
@@ -118,6 +133,102 @@ impl Csv {
             .ok()
             .filter(|v: &f64| v.is_finite())
     }
+}
+
+/// One table of a folder, as both `results.xlsx` (a sheet) and `report.html` (a table) show
+/// it: a name, the column names of its file and text cells.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A CSV file's table under `name`.
+    pub fn from_csv(name: &str, csv: Csv) -> Table {
+        Table {
+            name: name.to_string(),
+            headers: csv.headers,
+            rows: csv.rows,
+        }
+    }
+
+    /// A JSON object's scalars as (figure, value) rows, nested keys joined with dots and
+    /// arrays as comma-separated values; the keys in `skip` are left out.
+    pub fn from_json(name: &str, v: &serde_json::Value, skip: &[&str]) -> Table {
+        let mut rows = Vec::new();
+        flatten_json("", v, skip, &mut rows);
+        Table {
+            name: name.to_string(),
+            headers: vec!["figure".into(), "value".into()],
+            rows,
+        }
+    }
+
+    /// Index of the column `name`.
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+}
+
+fn flatten_json(prefix: &str, v: &serde_json::Value, skip: &[&str], out: &mut Vec<Vec<String>>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if skip.contains(&k.as_str()) {
+                    continue;
+                }
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten_json(&p, x, skip, out);
+            }
+        }
+        Value::Array(a) => {
+            let cells: Vec<String> = a
+                .iter()
+                .map(|x| match x {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            out.push(vec![prefix.to_string(), cells.join(", ")]);
+        }
+        Value::String(s) => out.push(vec![prefix.to_string(), s.clone()]),
+        Value::Null => out.push(vec![prefix.to_string(), String::new()]),
+        other => out.push(vec![prefix.to_string(), other.to_string()]),
+    }
+}
+
+/// The tables of an instrument folder (marginal, sensitivity, calibrate), in the order the
+/// workbook's sheets and the report's tables show them; `None` for the other kinds.
+pub fn instrument_tables(dir: &Path, kind: Kind) -> Result<Option<Vec<Table>>> {
+    let csv = |name: &str, f: &str| Csv::read(&dir.join(f)).map(|c| Table::from_csv(name, c));
+    let json = |name: &str, f: &str, skip: &[&str]| {
+        read_json(&dir.join(f)).map(|v| Table::from_json(name, &v, skip))
+    };
+    Ok(Some(match kind {
+        Kind::Marginal => vec![
+            csv("marginal", "marginal.csv")?,
+            csv("replications", "replications.csv")?,
+            json("inputs", "marginal.json", &[])?,
+        ],
+        Kind::Sensitivity => vec![
+            csv("sensitivity", "sensitivity.csv")?,
+            json("inputs", "sensitivity.json", &[])?,
+        ],
+        Kind::Calibrate => vec![
+            csv("fitted inputs", "calibrate.csv")?,
+            csv("targets", "targets.csv")?,
+            csv("evaluations", "evaluations.csv")?,
+            json("inputs", "calibrate.json", &["fitted"])?,
+        ],
+        Kind::Run | Kind::Sweep | Kind::Compare | Kind::Explain => return Ok(None),
+    }))
 }
 
 /// Reads a JSON file into a value; a syntax error names its line.

@@ -1,10 +1,13 @@
-//! `report.html`: one self-contained page per result folder (run, sweep, compare, explain)
+//! `report.html`: one self-contained page per result folder (run, sweep, compare, explain,
+//! and the instruments' marginal, sensitivity and calibrate: [`instruments`])
 //! that a browser opens with no network: styles inline, charts as inline SVG, no script,
 //! no font, image or link to another host.
 //!
 //! The page is made from the folder's own files (see [`crate::folder`]), so it says what
 //! they say, and is byte-identical whenever they are. Every headline number carries a
 //! `data-key` and its exact value in `data-value`, which the tests read back.
+
+mod instruments;
 
 use crate::error::Result;
 use crate::folder::{Csv, Kind, activity_rank, read_json};
@@ -27,6 +30,9 @@ pub fn write(dir: &Path, price_yuan: f64) -> Result<PathBuf> {
         Kind::Sweep => sweep_page(dir, &mut page)?,
         Kind::Compare => compare_page(dir, &mut page)?,
         Kind::Explain => explain_page(dir, &mut page)?,
+        Kind::Marginal | Kind::Sensitivity | Kind::Calibrate => {
+            instruments::page(dir, kind, &mut page)?;
+        }
     }
     page.charts(crate::plot::svg_charts(dir, price_yuan)?);
     let path = dir.join("report.html");
@@ -233,6 +239,9 @@ fn chart_caption(name: &str) -> String {
         "shop_cost" => "The shop's cost per shipped order by item.",
         "shop_time" => "Where an order's time goes: nested intervals from the order, each starting when the order is placed.",
         "compare" => "Cost per parcel of each scenario by activity; whiskers are 95 % confidence intervals of the total.",
+        "marginal" => "Average cost per parcel and marginal cost per extra parcel, in total and by activity; whiskers are 95 % confidence intervals.",
+        "tornado" => "Each input at the low and high end of its range, the others at base: bars from the base value, whiskers the 95 % confidence interval of the paired change.",
+        "misfit" => "Each target's misfit at the fit in standard errors, (simulated − observed) / sd; whiskers are the 95 % confidence interval of the simulated mean.",
         "waterfall" => "From FROM's value to TO's: each lever's Shapley value, with its 95 % confidence interval as a whisker.",
         _ => "",
     }
@@ -889,17 +898,22 @@ const METRICS: [(&str, &str); 8] = [
 
 /// `mean [lo, hi]` of an interval.
 fn with_ci(key: &str, mean: f64, ci: Option<(f64, f64)>) -> String {
+    with_ci_as(key, key, mean, ci)
+}
+
+/// [`with_ci`] under the data key `key`, printed in the unit of `unit_key`.
+fn with_ci_as(key: &str, unit_key: &str, mean: f64, ci: Option<(f64, f64)>) -> String {
     match ci {
         Some((lo, hi)) => format!(
             "<span data-key=\"{k}\" data-value=\"{mean}\">{}</span><br><span class=\"note\">[{}, {}]</span>",
-            fmt_value(key, mean),
-            fmt_value(key, lo),
-            fmt_value(key, hi),
+            fmt_value(unit_key, mean),
+            fmt_value(unit_key, lo),
+            fmt_value(unit_key, hi),
             k = esc(key)
         ),
         None => format!(
             "<span data-key=\"{k}\" data-value=\"{mean}\">{}</span>",
-            fmt_value(key, mean),
+            fmt_value(unit_key, mean),
             k = esc(key)
         ),
     }

@@ -165,6 +165,8 @@ enum Command {
         volume_step: f64,
         #[command(flatten)]
         rep: Replicated,
+        #[command(flatten)]
+        extras: ExtrasArgs,
     },
     /// Which inputs matter: one-at-a-time swings (tornado) and Morris elementary effects of
     /// inputs named by dotted path on one metric, with intervals.
@@ -186,6 +188,8 @@ enum Command {
         trajectories: u32,
         #[command(flatten)]
         rep: Replicated,
+        #[command(flatten)]
+        extras: ExtrasArgs,
     },
     /// Fit free inputs (dotted paths with bounds) to observed targets (metrics with a
     /// standard error) by Nelder–Mead over common-random-number runs.
@@ -203,11 +207,13 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
+        #[command(flatten)]
+        extras: ExtrasArgs,
     },
     /// Draw the charts of a result folder into DIR/plots/ and rewrite its report.html and
     /// results.xlsx from its files.
     Plot {
-        /// A run, sweep, compare or explain folder.
+        /// A run, sweep, compare, explain, marginal, sensitivity or calibrate folder.
         dir: PathBuf,
         #[command(flatten)]
         extras: ExtrasArgs,
@@ -478,6 +484,7 @@ fn execute(cli: Cli) -> Result<()> {
             scenario,
             volume_step,
             rep,
+            extras,
         } => {
             let l = run::load(&scenario)?;
             let opts = parcelsim::instruments::marginal::Options {
@@ -491,6 +498,7 @@ fn execute(cli: Cli) -> Result<()> {
             )?;
             m.write(&dir)?;
             say_raw!("{}", m.table());
+            extras.write(&dir)?;
             say!("marginal cost written to {}", dir.display());
             Ok(())
         }
@@ -501,6 +509,7 @@ fn execute(cli: Cli) -> Result<()> {
             metric,
             trajectories,
             rep,
+            extras,
         } => {
             use parcelsim::instruments::{inputs as inp, sensitivity};
             let l = run::load(&scenario)?;
@@ -531,6 +540,7 @@ fn execute(cli: Cli) -> Result<()> {
             )?;
             s.write(&dir)?;
             say_raw!("{}", s.table());
+            extras.write(&dir)?;
             say!("sensitivity written to {}", dir.display());
             Ok(())
         }
@@ -540,6 +550,7 @@ fn execute(cli: Cli) -> Result<()> {
             out,
             force,
             threads,
+            extras,
         } => {
             use parcelsim::instruments::{calibrate, inputs};
             let l = run::load(&scenario)?;
@@ -557,6 +568,7 @@ fn execute(cli: Cli) -> Result<()> {
             )?;
             c.write(&dir)?;
             say_raw!("{}", c.table());
+            extras.write(&dir)?;
             say!(
                 "calibration written to {} ({:.1} s)",
                 dir.display(),

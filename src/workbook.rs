@@ -1,4 +1,5 @@
-//! `results.xlsx`: the folder's tables as one workbook, for people who read results in a
+//! `results.xlsx`: the folder's tables ([`crate::folder::Table`], the model `report.html`
+//! shares for the instruments' folders) as one workbook, for people who read results in a
 //! spreadsheet. One sheet per table, numbers stored as numbers (shares formatted as
 //! percentages, money with four decimals), the unit of each column in its header, the
 //! header row frozen and columns as wide as their contents.
@@ -7,7 +8,7 @@
 //! whenever they are: the workbook's creation date is fixed, not the time of writing.
 
 use crate::error::{Error, Result};
-use crate::folder::{Csv, Kind, activity_rank, read_json};
+use crate::folder::{Csv, Kind, Table, activity_rank, read_json};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -40,30 +41,17 @@ impl From<rust_xlsxwriter::XlsxError> for Built {
     }
 }
 
-/// A table for a sheet: headers (file names of the columns) and text cells.
-struct Sheet {
-    name: String,
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Sheet {
-    fn from_csv(name: &str, csv: Csv) -> Sheet {
-        Sheet {
-            name: name.to_string(),
-            headers: csv.headers,
-            rows: csv.rows,
-        }
-    }
-}
-
 fn build(dir: &Path) -> std::result::Result<Vec<u8>, Built> {
     let mut sheets = Vec::new();
     let csv = |f: &str| Csv::read(&dir.join(f));
-    match Kind::of(dir)? {
+    let kind = Kind::of(dir)?;
+    if let Some(tables) = crate::folder::instrument_tables(dir, kind)? {
+        sheets = tables;
+    }
+    match kind {
         Kind::Run => {
             let s = read_json(&dir.join("summary.json"))?;
-            sheets.push(json_sheet("summary", &s, &[]));
+            sheets.push(Table::from_json("summary", &s, &[]));
             let mut costs = csv("cost_breakdown.csv")?;
             let a = costs.col("activity").unwrap_or(0);
             costs
@@ -73,13 +61,13 @@ fn build(dir: &Path) -> std::result::Result<Vec<u8>, Built> {
                     Some(x) => activity_rank(x),
                     None => usize::MAX,
                 });
-            sheets.push(Sheet::from_csv("cost by activity", costs));
+            sheets.push(Table::from_csv("cost by activity", costs));
             if let Some(parties) = s
                 .get("accounts")
                 .and_then(|a| a.get("parties"))
                 .and_then(Value::as_object)
             {
-                sheets.push(Sheet {
+                sheets.push(Table {
                     name: "parties".into(),
                     headers: [
                         "party",
@@ -102,29 +90,30 @@ fn build(dir: &Path) -> std::result::Result<Vec<u8>, Built> {
                         .collect(),
                 });
             }
-            sheets.push(Sheet::from_csv("nodes", csv("nodes.csv")?));
-            sheets.push(Sheet::from_csv("lanes", csv("lanes.csv")?));
+            sheets.push(Table::from_csv("nodes", csv("nodes.csv")?));
+            sheets.push(Table::from_csv("lanes", csv("lanes.csv")?));
             if let Some(shops) = Csv::read_if_present(&dir.join("shop.csv"))? {
-                sheets.push(Sheet::from_csv("shops", shops));
+                sheets.push(Table::from_csv("shops", shops));
             }
-            sheets.push(Sheet::from_csv(
+            sheets.push(Table::from_csv(
                 "transit histogram",
                 csv("transit_histogram.csv")?,
             ));
         }
         Kind::Sweep => {
-            sheets.push(Sheet::from_csv("points", csv("points.csv")?));
-            sheets.push(Sheet::from_csv("runs", csv("runs.csv")?));
+            sheets.push(Table::from_csv("points", csv("points.csv")?));
+            sheets.push(Table::from_csv("runs", csv("runs.csv")?));
             let sj = read_json(&dir.join("sweep.json"))?;
-            sheets.push(json_sheet("sweep", &sj, &["points", "metrics"]));
+            sheets.push(Table::from_json("sweep", &sj, &["points", "metrics"]));
         }
         Kind::Compare => {
-            sheets.push(Sheet::from_csv("compare", csv("compare.csv")?));
+            sheets.push(Table::from_csv("compare", csv("compare.csv")?));
         }
         Kind::Explain => {
-            sheets.push(Sheet::from_csv("explain", csv("explain.csv")?));
-            sheets.push(Sheet::from_csv("subsets", csv("subsets.csv")?));
+            sheets.push(Table::from_csv("explain", csv("explain.csv")?));
+            sheets.push(Table::from_csv("subsets", csv("subsets.csv")?));
         }
+        Kind::Marginal | Kind::Sensitivity | Kind::Calibrate => {}
     }
 
     let mut wb = Workbook::new();
@@ -139,48 +128,6 @@ fn build(dir: &Path) -> std::result::Result<Vec<u8>, Built> {
         fill(ws, sheet)?;
     }
     Ok(wb.save_to_buffer()?)
-}
-
-/// A JSON object's scalars as (figure, value) rows, nested keys joined with dots.
-fn json_sheet(name: &str, v: &Value, skip: &[&str]) -> Sheet {
-    let mut rows = Vec::new();
-    flatten("", v, skip, &mut rows);
-    Sheet {
-        name: name.to_string(),
-        headers: vec!["figure".into(), "value".into()],
-        rows,
-    }
-}
-
-fn flatten(prefix: &str, v: &Value, skip: &[&str], out: &mut Vec<Vec<String>>) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                if skip.contains(&k.as_str()) {
-                    continue;
-                }
-                let p = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&p, x, skip, out);
-            }
-        }
-        Value::Array(a) => {
-            let cells: Vec<String> = a
-                .iter()
-                .map(|x| match x {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect();
-            out.push(vec![prefix.to_string(), cells.join(", ")]);
-        }
-        Value::String(s) => out.push(vec![prefix.to_string(), s.clone()]),
-        Value::Null => out.push(vec![prefix.to_string(), String::new()]),
-        other => out.push(vec![prefix.to_string(), other.to_string()]),
-    }
 }
 
 /// How a column's numbers are shown, from its name.
@@ -240,7 +187,7 @@ fn header(name: &str) -> String {
     format!("{name}{unit}")
 }
 
-fn fill(ws: &mut Worksheet, sheet: &Sheet) -> std::result::Result<(), Built> {
+fn fill(ws: &mut Worksheet, sheet: &Table) -> std::result::Result<(), Built> {
     ws.set_name(&sheet.name)?;
     let bold = Format::new().set_bold().set_align(FormatAlign::Center);
     let formats = |u: Unit| match u {

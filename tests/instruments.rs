@@ -226,6 +226,8 @@ fn marginal_folder_is_the_same_whatever_the_thread_count() {
             "marginal.csv",
             "marginal.json",
             "replications.csv",
+            "report.html",
+            "results.xlsx",
             "plots/marginal.png",
             "plots/marginal.svg"
         ]
@@ -346,6 +348,8 @@ fn sensitivity_folder_is_the_same_whatever_the_thread_count() {
     assert_eq!(
         names,
         [
+            "report.html",
+            "results.xlsx",
             "sensitivity.csv",
             "sensitivity.json",
             "plots/tornado.png",
@@ -481,7 +485,7 @@ fn calibration_folder_is_the_same_whatever_the_thread_count_and_bad_targets_are_
     );
     assert_eq!(
         a.len(),
-        6,
+        8,
         "{:?}",
         a.iter().map(|x| &x.0).collect::<Vec<_>>()
     );

@@ -438,3 +438,180 @@ fn off_a_terminal_a_run_prints_plain_progress_lines_and_quiet_silences_them() {
         .unwrap());
     assert!(!String::from_utf8_lossy(&o.stderr).contains("simulated"));
 }
+
+/// The rows of a CSV file as (header → cell) maps.
+fn csv_rows(p: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(p).unwrap();
+    let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records()
+        .map(|rec| {
+            h.iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+fn cell(row: &BTreeMap<String, String>, k: &str) -> f64 {
+    row[k].parse().unwrap()
+}
+
+/// `parcelsim plot DIR` makes the charts, workbook and report again from the folder's
+/// files: byte for byte what the command wrote.
+fn assert_plot_redraws(dir: &Path, files: &[&str]) {
+    let before: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(dir.join(f)).unwrap())
+        .collect();
+    for f in files {
+        std::fs::remove_file(dir.join(f)).unwrap();
+    }
+    ok(bin().arg("plot").arg(dir).output().unwrap());
+    for (f, b) in files.iter().zip(before) {
+        assert!(
+            std::fs::read(dir.join(f)).unwrap() == b,
+            "{f} differs when drawn again by plot"
+        );
+    }
+}
+
+#[test]
+fn instrument_folders_have_a_report_and_a_workbook_that_match_their_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let small = root().join("scenarios/small.toml");
+
+    // Marginal cost: the cards and every line's average and marginal are marginal.csv's.
+    let m = t.join("m");
+    ok(bin()
+        .arg("marginal")
+        .arg(&small)
+        .args([
+            "--volume-step",
+            "5%",
+            "--replications",
+            "2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&m)
+        .output()
+        .unwrap());
+    let html = std::fs::read_to_string(m.join("report.html")).unwrap();
+    assert_self_contained(&html);
+    let values = data_values(&html);
+    let rows = csv_rows(&m.join("marginal.csv"));
+    assert_eq!(rows[0]["scope"], "total");
+    assert_eq!(
+        first(&values, "average_cost_yuan"),
+        cell(&rows[0], "average_yuan")
+    );
+    assert_eq!(
+        first(&values, "marginal_cost_yuan"),
+        cell(&rows[0], "marginal_yuan")
+    );
+    for r in &rows {
+        for what in ["average", "marginal"] {
+            let key = format!("{}.{}.{what}_yuan", r["scope"], r["item"]);
+            assert_eq!(
+                first(&values, &key),
+                cell(r, &format!("{what}_yuan")),
+                "{key}"
+            );
+        }
+    }
+    assert!(html.contains("id=\"chart-marginal\""));
+    assert!(html.contains("parcelsim marginal "));
+    let sheet_rows = sheet(&m.join("results.xlsx"), "marginal");
+    assert_eq!(sheet_rows.len(), rows.len() + 1);
+    let c = sheet_rows[0]
+        .iter()
+        .position(|h| text(h).starts_with("marginal_yuan"))
+        .unwrap();
+    assert_eq!(float(&sheet_rows[1][c]), cell(&rows[0], "marginal_yuan"));
+    assert_eq!(sheet(&m.join("results.xlsx"), "replications").len(), 3);
+    assert_plot_redraws(
+        &m,
+        &[
+            "plots/marginal.png",
+            "plots/marginal.svg",
+            "results.xlsx",
+            "report.html",
+        ],
+    );
+
+    // Sensitivity: the base value and each input's swing.
+    let s = t.join("s");
+    ok(bin()
+        .arg("sensitivity")
+        .arg(&small)
+        .args([
+            "--inputs",
+            "costs.waybill_it",
+            "costs.courier_pay_per_delivery",
+            "--replications",
+            "2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&s)
+        .output()
+        .unwrap());
+    let html = std::fs::read_to_string(s.join("report.html")).unwrap();
+    assert_self_contained(&html);
+    let values = data_values(&html);
+    let j = json(&s.join("sensitivity.json"));
+    assert_eq!(
+        first(&values, "cost_per_parcel_yuan"),
+        j["metric_base"].as_f64().unwrap()
+    );
+    let rows = csv_rows(&s.join("sensitivity.csv"));
+    assert_eq!(rows.len(), 2);
+    for r in &rows {
+        let key = format!("swing.{}", r["input"]);
+        assert_eq!(first(&values, &key), cell(r, "swing"), "{key}");
+    }
+    assert!(html.contains("id=\"chart-tornado\""));
+    let sheet_rows = sheet(&s.join("results.xlsx"), "sensitivity");
+    assert_eq!(sheet_rows.len(), 3);
+    assert_eq!(text(&sheet_rows[1][1]), rows[0]["input"]);
+    assert_plot_redraws(&s, &["plots/tornado.svg", "results.xlsx", "report.html"]);
+
+    // Calibration: the fitted inputs and the misfit.
+    let targets = t.join("t.toml");
+    std::fs::write(
+        &targets,
+        "replications = 2\nmax_evaluations = 6\n[[target]]\nmetric = \"cost_outlet_handling_yuan\"\nvalue = 0.9\nsd = 0.01\n[[free]]\npath = \"costs.outlet_per_day\"\nmin = 300\nmax = 900\n",
+    )
+    .unwrap();
+    let c = t.join("c");
+    ok(bin()
+        .arg("calibrate")
+        .arg(&small)
+        .arg(&targets)
+        .arg("--out")
+        .arg(&c)
+        .output()
+        .unwrap());
+    let html = std::fs::read_to_string(c.join("report.html")).unwrap();
+    assert_self_contained(&html);
+    let values = data_values(&html);
+    let j = json(&c.join("calibrate.json"));
+    assert_eq!(first(&values, "misfit"), j["misfit"].as_f64().unwrap());
+    let fitted = csv_rows(&c.join("calibrate.csv"));
+    assert_eq!(
+        first(&values, "fitted.costs.outlet_per_day"),
+        cell(&fitted[0], "value")
+    );
+    assert!(html.contains("id=\"chart-misfit\""));
+    let ev = sheet(&c.join("results.xlsx"), "evaluations");
+    assert_eq!(
+        ev.len(),
+        std::fs::read_to_string(c.join("evaluations.csv"))
+            .unwrap()
+            .lines()
+            .count()
+    );
+    assert_plot_redraws(&c, &["plots/misfit.svg", "results.xlsx", "report.html"]);
+}

@@ -445,8 +445,9 @@ impl Calibration {
         })
     }
 
-    /// Writes `calibrate.csv`, `targets.csv`, `evaluations.csv`, `calibrate.json` and the
-    /// misfit chart.
+    /// Writes `calibrate.csv`, `targets.csv`, `evaluations.csv` and `calibrate.json` (the
+    /// misfit chart, workbook and report are drawn from them:
+    /// [`crate::folder::write_extras`]).
     pub fn write(&self, dir: &Path) -> Result<()> {
         write_atomic(&dir.join("calibrate.csv"), &csv_bytes(&self.info.fitted)?)?;
         write_atomic(&dir.join("targets.csv"), &csv_bytes(&self.misfits)?)?;
@@ -464,29 +465,6 @@ impl Calibration {
         }
         write_atomic(&dir.join("evaluations.csv"), ev.as_bytes())?;
         write_atomic(&dir.join("calibrate.json"), &json_bytes(&self.info))?;
-        super::chart::Bars {
-            title: format!(
-                "{}: misfit per target at the fit, (fitted − target) / sd",
-                self.info.scenario
-            ),
-            x_label: "standardised misfit (whiskers: 95 % CI over replications)".into(),
-            series: vec!["z".into()],
-            bars: self
-                .misfits
-                .iter()
-                .map(|m| super::chart::Bar {
-                    label: m.metric.clone(),
-                    values: vec![(
-                        m.z,
-                        m.fitted_ci_low.zip(m.fitted_ci_high).map(|(lo, hi)| {
-                            ((lo - m.target) / m.target_sd, (hi - m.target) / m.target_sd)
-                        }),
-                    )],
-                })
-                .collect(),
-            centre: None,
-        }
-        .render(dir, "misfit")?;
         Ok(())
     }
 

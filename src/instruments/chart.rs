@@ -1,9 +1,11 @@
 //! The instruments' chart: horizontal bars by item, one bar per series, each with its
 //! 95 % interval as a whisker (marginal vs average cost by activity; the tornado, whose
 //! bars run from the base value to the low and high ends of each input's range).
-//! Drawn with the `plot` module's fonts and atomic PNG + SVG rendering.
+//! Drawn with the `plot` module's fonts and atomic PNG + SVG rendering, from the folder's
+//! own files ([`folder_charts`]), like every other chart of a result folder.
 
 use crate::error::Result;
+use crate::folder::{Csv, Kind, read_json};
 use crate::plot::{
     Chart, DrawResult, colour, label_font, plots_dir, render, tick_font, title_font,
 };
@@ -60,6 +62,154 @@ impl Bars {
         };
         (lo - pad, hi + pad)
     }
+}
+
+/// The chart of an instrument folder, drawn from its own files (so `parcelsim plot DIR`
+/// draws it again): (name, chart); empty for the other kinds of folder.
+pub fn folder_charts(dir: &Path, kind: Kind) -> Result<Vec<(&'static str, Bars)>> {
+    Ok(match kind {
+        Kind::Marginal => vec![("marginal", marginal(dir)?)],
+        Kind::Sensitivity => vec![("tornado", tornado(dir)?)],
+        Kind::Calibrate => vec![("misfit", misfit(dir)?)],
+        Kind::Run | Kind::Sweep | Kind::Compare | Kind::Explain => Vec::new(),
+    })
+}
+
+/// A number of a CSV row; an empty cell is NaN.
+fn number(t: &Csv, row: &[String], col: &str) -> f64 {
+    t.num(row, col).unwrap_or(f64::NAN)
+}
+
+/// An interval from two columns, when both are numbers.
+fn pair(t: &Csv, row: &[String], lo: &str, hi: &str) -> Option<(f64, f64)> {
+    Some((t.num(row, lo)?, t.num(row, hi)?))
+}
+
+fn text(v: &serde_json::Value, key: &str) -> String {
+    match v.get(key) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}
+
+fn float(v: &serde_json::Value, key: &str) -> f64 {
+    v.get(key)
+        .and_then(serde_json::Value::as_f64)
+        .unwrap_or(f64::NAN)
+}
+
+/// Average and marginal cost of the total and of every activity that costs something
+/// (`marginal.csv`).
+fn marginal(dir: &Path) -> Result<Bars> {
+    let info = read_json(&dir.join("marginal.json"))?;
+    let t = Csv::read(&dir.join("marginal.csv"))?;
+    let bars = t
+        .rows
+        .iter()
+        .filter(|r| {
+            let scope = t.get(r, "scope");
+            scope == "total"
+                || (scope == "activity"
+                    && (number(&t, r, "average_yuan") != 0.0
+                        || number(&t, r, "marginal_yuan") != 0.0))
+        })
+        .map(|r| Bar {
+            label: if t.get(r, "scope") == "total" {
+                "total resources".to_string()
+            } else {
+                t.get(r, "item").to_string()
+            },
+            values: vec![
+                (
+                    number(&t, r, "average_yuan"),
+                    pair(&t, r, "average_ci_low", "average_ci_high"),
+                ),
+                (
+                    number(&t, r, "marginal_yuan"),
+                    pair(&t, r, "marginal_ci_low", "marginal_ci_high"),
+                ),
+            ],
+        })
+        .collect();
+    Ok(Bars {
+        title: format!(
+            "{}: average and marginal cost (+{} % volume), yuan per parcel",
+            text(&info, "scenario"),
+            float(&info, "volume_step") * 100.0
+        ),
+        x_label: "yuan per parcel (95 % CI)".into(),
+        series: vec!["average".into(), "marginal".into()],
+        bars,
+        centre: None,
+    })
+}
+
+/// The tornado: each input's low and high end as bars from the base value, each with the
+/// 95 % interval of its paired change from the base (`sensitivity.csv`).
+fn tornado(dir: &Path) -> Result<Bars> {
+    let info = read_json(&dir.join("sensitivity.json"))?;
+    let t = Csv::read(&dir.join("sensitivity.csv"))?;
+    let base = float(&info, "metric_base");
+    let metric = text(&info, "metric");
+    let end = |r: &[String], side: &str| {
+        let c = format!("change_{side}");
+        (
+            base + number(&t, r, &c),
+            pair(&t, r, &format!("{c}_ci_low"), &format!("{c}_ci_high"))
+                .map(|(lo, hi)| (base + lo, base + hi)),
+        )
+    };
+    let bars = t
+        .rows
+        .iter()
+        .map(|r| Bar {
+            label: t.get(r, "input").to_string(),
+            values: vec![end(r, "low"), end(r, "high")],
+        })
+        .collect();
+    let pct = float(&info, "range") * 100.0;
+    Ok(Bars {
+        title: format!(
+            "{}: {metric} with each input at −/+ {pct} % (base {base:.4})",
+            text(&info, "scenario"),
+        ),
+        x_label: format!("{metric} (whiskers: 95 % CI of the paired change from the base)"),
+        series: vec![format!("input − {pct} %"), format!("input + {pct} %")],
+        bars,
+        centre: Some(base),
+    })
+}
+
+/// The standardised misfit of every target at the fit (`targets.csv`).
+fn misfit(dir: &Path) -> Result<Bars> {
+    let info = read_json(&dir.join("calibrate.json"))?;
+    let t = Csv::read(&dir.join("targets.csv"))?;
+    let bars = t
+        .rows
+        .iter()
+        .map(|r| {
+            let (target, sd) = (number(&t, r, "target"), number(&t, r, "target_sd"));
+            Bar {
+                label: t.get(r, "metric").to_string(),
+                values: vec![(
+                    number(&t, r, "z"),
+                    pair(&t, r, "fitted_ci_low", "fitted_ci_high")
+                        .map(|(lo, hi)| ((lo - target) / sd, (hi - target) / sd)),
+                )],
+            }
+        })
+        .collect();
+    Ok(Bars {
+        title: format!(
+            "{}: misfit per target at the fit, (fitted − target) / sd",
+            text(&info, "scenario")
+        ),
+        x_label: "standardised misfit (whiskers: 95 % CI over replications)".into(),
+        series: vec!["z".into()],
+        bars,
+        centre: None,
+    })
 }
 
 impl Chart for Bars {

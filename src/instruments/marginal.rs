@@ -14,8 +14,8 @@
 //! margin (transfers included), next to the average (the run's `cost_per_parcel_yuan`).
 //!
 //! Files: `marginal.csv` (one row per line: average and marginal with intervals),
-//! `replications.csv` (the pairs), `marginal.json` (inputs, seeds, method) and
-//! `plots/marginal.{png,svg}`.
+//! `replications.csv` (the pairs), `marginal.json` (inputs, seeds, method); from them
+//! `plots/marginal.{png,svg}`, `results.xlsx` and `report.html`.
 
 use crate::accounts::Party;
 use crate::cost::{Activity, Money};
@@ -299,7 +299,8 @@ impl Marginal {
         &self.lines[0]
     }
 
-    /// Writes `marginal.csv`, `replications.csv`, `marginal.json` and the chart.
+    /// Writes `marginal.csv`, `replications.csv` and `marginal.json` (the chart, workbook
+    /// and report are drawn from them: [`crate::folder::write_extras`]).
     pub fn write(&self, dir: &Path) -> Result<()> {
         #[derive(Serialize)]
         struct Row<'a> {
@@ -360,38 +361,6 @@ impl Marginal {
         write_atomic(&dir.join("marginal.csv"), &csv_bytes(&rows)?)?;
         write_atomic(&dir.join("replications.csv"), &csv_bytes(&reps)?)?;
         write_atomic(&dir.join("marginal.json"), &json_bytes(&self.info))?;
-        let bars: Vec<super::chart::Bar> = self
-            .lines
-            .iter()
-            .filter(|r| {
-                r.line.scope == "total"
-                    || (r.line.scope == "activity"
-                        && (r.average.mean != 0.0 || r.marginal.mean != 0.0))
-            })
-            .map(|r| super::chart::Bar {
-                label: if r.line.scope == "total" {
-                    "total resources".to_string()
-                } else {
-                    r.line.item.to_string()
-                },
-                values: vec![
-                    (r.average.mean, r.average.ci),
-                    (r.marginal.mean, r.marginal.ci),
-                ],
-            })
-            .collect();
-        let chart = super::chart::Bars {
-            title: format!(
-                "{}: average and marginal cost (+{} % volume), yuan per parcel",
-                self.info.scenario,
-                self.info.volume_step * 100.0
-            ),
-            x_label: "yuan per parcel (95 % CI)".into(),
-            series: vec!["average".into(), "marginal".into()],
-            bars,
-            centre: None,
-        };
-        chart.render(dir, "marginal")?;
         Ok(())
     }
 

@@ -14,8 +14,8 @@
 //! effect depends on where the others are (interactions, curvature, noise). Intervals of μ*
 //! are Student-t over the trajectories.
 //!
-//! Files: `sensitivity.csv`, `sensitivity.json` (inputs, seeds, method) and
-//! `plots/tornado.{png,svg}`.
+//! Files: `sensitivity.csv`, `sensitivity.json` (inputs, seeds, method); from them
+//! `plots/tornado.{png,svg}`, `results.xlsx` and `report.html`.
 
 use super::inputs::{Model, metric_index};
 use crate::error::{Error, Result};
@@ -234,7 +234,8 @@ impl Sensitivity {
         self.inputs.iter().find(|r| r.path == path)
     }
 
-    /// Writes `sensitivity.csv`, `sensitivity.json` and the tornado chart.
+    /// Writes `sensitivity.csv` and `sensitivity.json` (the tornado chart, workbook and
+    /// report are drawn from them: [`crate::folder::write_extras`]).
     pub fn write(&self, dir: &Path) -> Result<()> {
         #[derive(Serialize)]
         struct Row<'a> {
@@ -251,6 +252,14 @@ impl Sensitivity {
             /// Swing relative to the metric's base value over the input's relative change:
             /// an elasticity.
             elasticity: f64,
+            /// The metric's change from the base at the low and high end, paired by
+            /// replication, with its 95 % interval (the tornado's bars and whiskers).
+            change_low: f64,
+            change_low_ci_low: Option<f64>,
+            change_low_ci_high: Option<f64>,
+            change_high: f64,
+            change_high_ci_low: Option<f64>,
+            change_high_ci_high: Option<f64>,
             morris_mu_star: Option<f64>,
             morris_mu_star_ci_low: Option<f64>,
             morris_mu_star_ci_high: Option<f64>,
@@ -272,6 +281,12 @@ impl Sensitivity {
                 swing_ci_low: r.swing.ci.map(|c| c.0),
                 swing_ci_high: r.swing.ci.map(|c| c.1),
                 elasticity: self.elasticity(r),
+                change_low: r.low_diff.mean,
+                change_low_ci_low: r.low_diff.ci.map(|c| c.0),
+                change_low_ci_high: r.low_diff.ci.map(|c| c.1),
+                change_high: r.high_diff.mean,
+                change_high_ci_low: r.high_diff.ci.map(|c| c.0),
+                change_high_ci_high: r.high_diff.ci.map(|c| c.1),
                 morris_mu_star: r.mu_star.map(|m| m.mean),
                 morris_mu_star_ci_low: r.mu_star.and_then(|m| m.ci.map(|c| c.0)),
                 morris_mu_star_ci_high: r.mu_star.and_then(|m| m.ci.map(|c| c.1)),
@@ -281,32 +296,6 @@ impl Sensitivity {
             .collect();
         write_atomic(&dir.join("sensitivity.csv"), &csv_bytes(&rows)?)?;
         write_atomic(&dir.join("sensitivity.json"), &json_bytes(&self.info))?;
-        let base = self.metric_base.mean;
-        // Each end with the 95 % interval of its paired difference to the base.
-        let end = |d: &Interval| (base + d.mean, d.ci.map(|(lo, hi)| (base + lo, base + hi)));
-        let bars = self
-            .inputs
-            .iter()
-            .map(|r| super::chart::Bar {
-                label: r.path.clone(),
-                values: vec![end(&r.low_diff), end(&r.high_diff)],
-            })
-            .collect();
-        let pct = self.info.range * 100.0;
-        super::chart::Bars {
-            title: format!(
-                "{}: {} with each input at −/+ {pct} % (base {base:.4})",
-                self.info.scenario, self.info.metric
-            ),
-            x_label: format!(
-                "{} (whiskers: 95 % CI of the paired change from the base)",
-                self.info.metric
-            ),
-            series: vec![format!("input − {pct} %"), format!("input + {pct} %")],
-            bars,
-            centre: Some(base),
-        }
-        .render(dir, "tornado")?;
         Ok(())
     }
 

@@ -179,6 +179,12 @@ fn charts_of(dir: &Path, price_yuan: f64, sink: &mut Sink) -> Result<()> {
         crate::folder::Kind::Run => run_charts(dir, sink),
         crate::folder::Kind::Compare => compare_charts(dir, price_yuan, sink),
         crate::folder::Kind::Explain => explain_charts(dir, sink),
+        kind => {
+            for (name, chart) in crate::instruments::chart::folder_charts(dir, kind)? {
+                sink.add(name, &chart)?;
+            }
+            Ok(())
+        }
     }
 }
 
