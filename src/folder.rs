@@ -300,7 +300,7 @@ pub fn write_inputs(
         "command": command,
         "scenario": loaded.scenario,
     });
-    crate::report::write_atomic(&dir.join("inputs.json"), &crate::report::json_bytes(&v))
+    crate::files::write_atomic(&dir.join("inputs.json"), &crate::files::json_bytes(&v))
 }
 
 /// What to write after a folder's result files.

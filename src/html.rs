@@ -36,7 +36,7 @@ pub fn write(dir: &Path, price_yuan: f64) -> Result<PathBuf> {
     }
     page.charts(crate::plot::svg_charts(dir, price_yuan)?);
     let path = dir.join("report.html");
-    crate::report::write_atomic(&path, page.finish().as_bytes())?;
+    crate::files::write_atomic(&path, page.finish().as_bytes())?;
     Ok(path)
 }
 

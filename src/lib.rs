@@ -7,6 +7,7 @@ pub mod cost;
 pub mod demand;
 pub mod engine;
 pub mod error;
+pub mod files;
 pub mod folder;
 pub mod fuzz;
 pub mod html;

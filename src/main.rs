@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use parcelsim::compare;
 use parcelsim::error::{Error, Result};
+use parcelsim::files;
 use parcelsim::report;
 use parcelsim::run::{self, RunOptions, RunOutput};
 use parcelsim::sweep::spec::SweepLimits;
@@ -316,7 +317,7 @@ impl Replicated {
     }
 
     fn dir(&self, kind: &str) -> Result<PathBuf> {
-        report::fresh_dir(self.out.as_deref(), self.force, kind, kind)
+        files::fresh_dir(self.out.as_deref(), self.force, kind, kind)
     }
 }
 
@@ -556,7 +557,7 @@ fn execute(cli: Cli) -> Result<()> {
             let l = run::load(&scenario)?;
             let model = inputs::Model::new(&l);
             let t = calibrate::load(&targets, &model)?;
-            let dir = report::fresh_dir(out.as_deref(), force, "calibrate", "calibrate")?;
+            let dir = files::fresh_dir(out.as_deref(), force, "calibrate", "calibrate")?;
             let opts = calibrate::Options {
                 threads,
                 progress: std::io::stderr().is_terminal(),
@@ -626,8 +627,8 @@ fn execute(cli: Cli) -> Result<()> {
                 _ => None,
             };
             let dir = match &target {
-                Some(t) => report::staging_dir(t)?,
-                None => report::fresh_dir(out.as_deref(), force, &l.scenario.name, "run")?,
+                Some(t) => files::staging_dir(t)?,
+                None => files::fresh_dir(out.as_deref(), force, &l.scenario.name, "run")?,
             };
             let opts = RunOptions {
                 seed,
@@ -656,7 +657,7 @@ fn execute(cli: Cli) -> Result<()> {
                     });
             let dir = match (written, target) {
                 (Ok(()), Some(t)) => {
-                    report::replace_dir(&dir, &t)?;
+                    files::replace_dir(&dir, &t)?;
                     t
                 }
                 (Ok(()), None) => dir,
@@ -703,7 +704,7 @@ fn sweep(
         }
         dir
     } else {
-        report::fresh_dir(out.as_deref(), force, &sw.name, "sweep")?
+        files::fresh_dir(out.as_deref(), force, &sw.name, "sweep")?
     };
     let opts = parcelsim::sweep::SweepOptions {
         threads,

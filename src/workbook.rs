@@ -20,7 +20,7 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
         Built::Ours(e) => e,
         Built::Xlsx(e) => Error::Usage(format!("cannot write {}: {e}", path.display())),
     })?;
-    crate::report::write_atomic(&path, &bytes)?;
+    crate::files::write_atomic(&path, &bytes)?;
     Ok(path)
 }
 

@@ -24,9 +24,9 @@
 
 use super::{InputJson, Job, Options, column, labels, metric_names, run_jobs};
 use crate::error::{Error, InputError, Result};
+use crate::files::{csv_bytes, json_bytes, write_atomic};
 use crate::metrics::interval;
 use crate::network::Network;
-use crate::report::{csv_bytes, json_bytes, write_atomic};
 use crate::run::Loaded;
 use crate::scenario::{Scenario, Source};
 use crate::sweep::spec::{lookup, set_path, to_scenario};

@@ -20,9 +20,9 @@
 pub mod explain;
 
 use crate::error::{Error, Result};
+use crate::files::{csv_bytes, json_bytes, write_atomic};
 use crate::metrics::{Interval, interval};
 use crate::network::Network;
-use crate::report::{csv_bytes, json_bytes, write_atomic};
 use crate::run::{self, Loaded, RunOptions, Summary};
 use crate::scenario::Scenario;
 use rayon::prelude::*;

@@ -20,8 +20,8 @@
 use super::inputs::Model;
 use super::optimise::{invert, nelder_mead};
 use crate::error::{Error, InputError, Result, line_of};
+use crate::files::{csv_bytes, json_bytes, write_atomic};
 use crate::metrics::{Interval, interval};
-use crate::report::{csv_bytes, json_bytes, write_atomic};
 use crate::run::Summary;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;

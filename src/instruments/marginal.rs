@@ -20,9 +20,9 @@
 use crate::accounts::Party;
 use crate::cost::{Activity, Money};
 use crate::error::{Error, Result};
+use crate::files::{csv_bytes, json_bytes, write_atomic};
 use crate::metrics::{Interval, interval};
 use crate::network::Network;
-use crate::report::{csv_bytes, json_bytes, write_atomic};
 use crate::run::{self, Loaded, MeasuredBooks, RunOptions};
 use crate::scenario::Scenario;
 use serde::Serialize;

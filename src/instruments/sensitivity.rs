@@ -19,9 +19,9 @@
 
 use super::inputs::{Model, metric_index};
 use crate::error::{Error, Result};
+use crate::files::{csv_bytes, json_bytes, write_atomic};
 use crate::metrics::{Interval, interval};
 use crate::random::{Rng, mix64};
-use crate::report::{csv_bytes, json_bytes, write_atomic};
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use serde::Serialize;

@@ -8,10 +8,8 @@
 //! No province outline is drawn: no outline data with a licence compatible with this
 //! project's is bundled.
 
-use super::{
-    Chart, DrawResult, SIZE, TITLE_PX, fmt_num, fmt_sig, label_font, style_mesh, tick_font,
-    title_font,
-};
+use super::render::{Chart, DrawResult, SIZE};
+use super::style::{TITLE_PX, fmt_num, fmt_sig, label_font, style_mesh, tick_font, title_font};
 use crate::error::Result;
 use crate::folder::Csv;
 use plotters::coord::Shift;

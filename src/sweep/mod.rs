@@ -10,8 +10,8 @@ pub mod spec;
 
 use crate::cost::Activity;
 use crate::error::{Error, Result};
+use crate::files::{json_bytes, write_atomic};
 use crate::metrics::interval;
-use crate::report::{json_bytes, write_atomic};
 use crate::run::{RunOptions, Summary};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -645,7 +645,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool, partial: bool) -> Result
             what.join(" and ")
         )));
     }
-    crate::report::fresh_dir(Some(out), force, &sj.name, "sweep")?;
+    crate::files::fresh_dir(Some(out), force, &sj.name, "sweep")?;
     write_atomic(&out.join("sweep.json"), &json_bytes(&sj))?;
     finish(out, &sj, &rows)?;
     timings.sort();

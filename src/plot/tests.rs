@@ -1,0 +1,589 @@
+//! Tests of the charts on synthetic result folders.
+
+use super::axes::{Span, log_ticks};
+use super::category::metric_desc;
+use super::panel::Frame;
+use super::render::SIZE;
+use super::style::{Corner, TITLE_PX, fmt_num, value_order};
+use super::*;
+use std::fmt::Write as _;
+
+/// Activities of the synthetic fixtures, as the simulator names them.
+const ACTIVITIES: [&str; 9] = [
+    "waybill",
+    "first_mile_pickup",
+    "outlet_handling",
+    "feeder",
+    "sorting_labour",
+    "sorting_equipment",
+    "sorting_facility",
+    "linehaul",
+    "last_mile",
+];
+
+/// Writes `name` with `text` into `dir`.
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).expect("write fixture");
+}
+
+/// Every metric of points.csv, each with the columns `M_mean,M_sd,M_ci_low,M_ci_high`.
+fn metric_names() -> Vec<String> {
+    let mut m: Vec<String> = [
+        "cost_per_parcel_yuan",
+        "on_time_rate",
+        "transit_hours_p95",
+        "transit_hours_mean",
+        "truck_fill_rate",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    m.extend(ACTIVITIES.iter().map(|a| format!("cost_{a}_yuan")));
+    m
+}
+
+/// Writes `sweep.json` and `points.csv` in the layout the sweep runner writes (including
+/// its `runs_failed` column). Each row is (parameter cells, runs_ok); `mean(row, metric)`
+/// gives a metric's mean, `None` for an empty cell. Rows with runs_ok = 0 get empty cells,
+/// and so do sd and CI with a single run.
+fn write_sweep(
+    dir: &Path,
+    name: &str,
+    params: &[(&str, bool)],
+    rows: &[(Vec<String>, u32)],
+    mean: impl Fn(usize, &str) -> Option<f64>,
+) {
+    let list: Vec<String> = params
+        .iter()
+        .map(|(p, log)| format!(r#"{{"path": "{p}", "log": {log}}}"#))
+        .collect();
+    let json = format!(
+        r#"{{"name": "{name}", "design": "grid", "replications": 3, "parameters": [{}]}}"#,
+        list.join(", ")
+    );
+    write(dir, "sweep.json", &json);
+    let metrics = metric_names();
+    let mut csv = String::from("point");
+    for (p, _) in params {
+        write!(csv, ",{p}").expect("string");
+    }
+    csv.push_str(",runs_ok,runs_failed");
+    for m in &metrics {
+        write!(csv, ",{m}_mean,{m}_sd,{m}_ci_low,{m}_ci_high").expect("string");
+    }
+    csv.push('\n');
+    for (i, (cells, runs_ok)) in rows.iter().enumerate() {
+        write!(csv, "{i},{},{runs_ok},{}", cells.join(","), 3 - runs_ok).expect("string");
+        for m in &metrics {
+            match mean(i, m).filter(|_| *runs_ok > 0) {
+                Some(v) if *runs_ok > 1 => {
+                    let half = v.abs() * 0.04;
+                    write!(csv, ",{v},{},{},{}", half / 2.0, v - half, v + half)
+                }
+                Some(v) => write!(csv, ",{v},,,"),
+                None => write!(csv, ",,,,"),
+            }
+            .expect("string");
+        }
+        csv.push('\n');
+    }
+    write(dir, "points.csv", &csv);
+}
+
+/// Plausible means of a sweep point with `parcels` a day and `hubs` hubs.
+fn plausible(parcels: f64, hubs: f64, metric: &str) -> f64 {
+    let decades = parcels.log10();
+    let activity = |i: usize| (0.1 + 0.05 * i as f64) * 3.0 / decades * (1.0 + hubs / 10.0);
+    match metric {
+        "cost_per_parcel_yuan" => (0..ACTIVITIES.len()).map(activity).sum(),
+        "on_time_rate" => 0.95 - 0.02 * hubs / decades,
+        "transit_hours_p95" => 40.0 + 5.0 * hubs - decades,
+        "transit_hours_mean" => 30.0 + hubs,
+        "truck_fill_rate" => 0.6 + 0.05 * decades,
+        cost => {
+            let a = cost.trim_start_matches("cost_").trim_end_matches("_yuan");
+            ACTIVITIES
+                .iter()
+                .position(|x| *x == a)
+                .map_or(0.0, activity)
+        }
+    }
+}
+
+/// A grid sweep over daily parcels (log) × hubs: 3 × 2 points, the last one failed
+/// (runs_ok = 0).
+fn sweep_fixture(dir: &Path) {
+    let mut grid = Vec::new();
+    for hubs in [2.0, 4.0] {
+        for parcels in [1000.0, 10_000.0, 100_000.0_f64] {
+            grid.push((parcels, hubs));
+        }
+    }
+    let rows: Vec<(Vec<String>, u32)> = grid
+        .iter()
+        .map(|&(p, h)| {
+            let ok = if (p, h) == (100_000.0, 4.0) { 0 } else { 3 };
+            (vec![p.to_string(), h.to_string()], ok)
+        })
+        .collect();
+    let params = [("demand.daily_parcels", true), ("network.hubs", false)];
+    write_sweep(dir, "volume-vs-hubs", &params, &rows, |i, m| {
+        Some(plausible(grid[i].0, grid[i].1, m))
+    });
+}
+
+/// A run folder with a two-peaked transit histogram and a cost breakdown.
+fn run_fixture(dir: &Path) {
+    write(
+        dir,
+        "summary.json",
+        r#"{"scenario": "east-china", "seed": 7, "cost_per_parcel_yuan": 2.475,
+            "cost_by_activity": {"waybill": 0.1, "linehaul": 0.9}, "on_time_rate": 0.93}"#,
+    );
+    let mut hist = String::from("transit_hours_from,parcels\n");
+    for i in 120..700 {
+        let h = i as f64 / 10.0;
+        let n = 1000.0 * (-((h - 26.0) / 6.0).powi(2)).exp()
+            + 400.0 * (-((h - 50.0) / 5.0).powi(2)).exp();
+        if n >= 1.0 {
+            writeln!(hist, "{h:.1},{}", n.round()).expect("string");
+        }
+    }
+    write(dir, "transit_histogram.csv", &hist);
+    let mut costs = String::from("activity,total_yuan,yuan_per_parcel,share\n");
+    let per: Vec<f64> = (0..ACTIVITIES.len())
+        .map(|i| 0.1 + 0.05 * i as f64)
+        .collect();
+    let total: f64 = per.iter().sum();
+    for (a, p) in ACTIVITIES.iter().zip(&per) {
+        writeln!(costs, "{a},{},{p},{}", p * 1000.0, p / total).expect("string");
+    }
+    writeln!(costs, "total,{},{total},1", total * 1000.0).expect("string");
+    write(dir, "cost_breakdown.csv", &costs);
+}
+
+/// Checks that `written` is exactly the PNG and SVG of each stem, that every PNG is a real,
+/// non-trivial PNG and that every SVG carries the expected text.
+fn assert_charts(dir: &Path, written: &[PathBuf], expected: &[(&str, &str)]) {
+    let mut want = Vec::new();
+    for (stem, _) in expected {
+        want.push(dir.join("plots").join(format!("{stem}.png")));
+        want.push(dir.join("plots").join(format!("{stem}.svg")));
+    }
+    assert_eq!(written, want.as_slice());
+    for (stem, text) in expected {
+        let png = std::fs::read(dir.join("plots").join(format!("{stem}.png"))).expect("png");
+        assert!(
+            png.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "{stem}.png is not a PNG"
+        );
+        assert!(png.len() > 5_000, "{stem}.png is only {} bytes", png.len());
+        let svg =
+            std::fs::read_to_string(dir.join("plots").join(format!("{stem}.svg"))).expect("svg");
+        assert!(svg.contains("<svg"), "{stem}.svg is not an SVG");
+        assert!(svg.contains(text), "{stem}.svg lacks the text {text:?}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("plots"))
+        .expect("plots dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn plot_sweep_writes_every_chart_as_png_and_svg() {
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    sweep_fixture(tmp.path());
+    let written = plot_sweep(tmp.path(), 0.5).expect("plot sweep");
+    assert_charts(
+        tmp.path(),
+        &written,
+        &[
+            ("cost_curve", "Cost per parcel — volume-vs-hubs"),
+            ("cost_by_activity", "Cost per parcel by activity"),
+            ("service", "On-time rate"),
+        ],
+    );
+    let curve = std::fs::read_to_string(tmp.path().join("plots/cost_curve.svg")).expect("svg");
+    for text in [
+        "price 0.50 yuan",
+        "network.hubs = 2",
+        "network.hubs = 4",
+        "parcels handed over per day — demand.daily_parcels — log scale",
+        "yuan per delivered parcel",
+    ] {
+        assert!(curve.contains(text), "cost_curve.svg lacks {text:?}");
+    }
+    let stack =
+        std::fs::read_to_string(tmp.path().join("plots/cost_by_activity.svg")).expect("svg");
+    for a in ACTIVITIES {
+        assert!(
+            stack.contains(&a.replace('_', " ")),
+            "cost_by_activity.svg lacks activity {a}"
+        );
+    }
+    let service = std::fs::read_to_string(tmp.path().join("plots/service.svg")).expect("svg");
+    assert!(service.contains("95th percentile"));
+}
+
+#[test]
+fn plot_run_writes_every_chart_as_png_and_svg() {
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    run_fixture(tmp.path());
+    let written = plot_dir(tmp.path(), 2.0).expect("plot run");
+    assert_charts(
+        tmp.path(),
+        &written,
+        &[
+            (
+                "transit_histogram",
+                "transit time, pickup to signature (hours)",
+            ),
+            ("cost_breakdown", "total 2.48 yuan"),
+        ],
+    );
+    let breakdown =
+        std::fs::read_to_string(tmp.path().join("plots/cost_breakdown.svg")).expect("svg");
+    assert!(breakdown.contains("last mile"));
+    assert!(!breakdown.contains(">total<"), "the total row is not a bar");
+}
+
+#[test]
+fn plot_dir_without_points_or_summary_is_a_usage_error_naming_the_folder() {
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    let err = plot_dir(tmp.path(), 2.0).expect_err("nothing to plot");
+    assert!(matches!(err, Error::Usage(_)), "{err:?}");
+    assert!(
+        err.to_string().contains(&tmp.path().display().to_string()),
+        "{err}"
+    );
+    let missing = tmp.path().join("no-such-folder");
+    let err = plot_dir(&missing, 2.0).expect_err("no folder");
+    assert!(err.to_string().contains("no-such-folder"), "{err}");
+}
+
+#[test]
+fn single_point_sweep_on_a_linear_axis_still_draws() {
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    // One replication: no spread, so sd and CI are empty.
+    let rows = [(vec!["7.5".to_string()], 1)];
+    write_sweep(
+        tmp.path(),
+        "one",
+        &[("costs.fuel_price", false)],
+        &rows,
+        |_, _| Some(0.5),
+    );
+    let written = plot_sweep(tmp.path(), 2.0).expect("plot one point");
+    assert_eq!(written.len(), 6);
+}
+
+#[test]
+fn scattered_sweep_with_text_values_and_empty_means_still_draws() {
+    // A Latin hypercube: every point has its own second value, so no lines can be drawn.
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    let rows: Vec<(Vec<String>, u32)> = (0..12)
+        .map(|i| {
+            let parcels = 1000.0 * 1.8_f64.powi(i);
+            let share = 0.05 + 0.07 * f64::from((i * 5) % 12);
+            (vec![format!("{parcels:.1}"), format!("{share:.3}")], 3)
+        })
+        .collect();
+    let params = [("demand.daily_parcels", true), ("demand.cod_share", false)];
+    write_sweep(tmp.path(), "lhs", &params, &rows, |i, m| {
+        // No run of point 3 measured transit times.
+        (i != 3 || !m.starts_with("transit"))
+            .then(|| plausible(1000.0 * 1.8_f64.powi(i as i32), 2.0, m))
+    });
+    plot_sweep(tmp.path(), 2.0).expect("plot scattered sweep");
+    let curve = std::fs::read_to_string(tmp.path().join("plots/cost_curve.svg")).expect("svg");
+    assert!(curve.contains("sweep points (demand.cod_share varies)"));
+
+    // A second parameter with text values groups the lines by that text.
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    let mut rows = Vec::new();
+    for design in ["hub", "direct"] {
+        for parcels in ["1000", "5000"] {
+            rows.push((vec![parcels.to_string(), design.to_string()], 2));
+        }
+    }
+    let params = [("demand.daily_parcels", false), ("network.design", false)];
+    write_sweep(tmp.path(), "designs", &params, &rows, |i, m| {
+        Some(plausible(
+            1000.0 + 4000.0 * (i % 2) as f64,
+            1.0 + (i / 2) as f64,
+            m,
+        ))
+    });
+    plot_sweep(tmp.path(), 2.0).expect("plot text-valued groups");
+    let curve = std::fs::read_to_string(tmp.path().join("plots/cost_curve.svg")).expect("svg");
+    assert!(curve.contains("network.design = direct"));
+    assert!(curve.contains("network.design = hub"));
+}
+
+#[test]
+fn bad_cells_and_files_are_input_errors_naming_file_line_and_column() {
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    sweep_fixture(tmp.path());
+    let points = tmp.path().join("points.csv");
+    let text = std::fs::read_to_string(&points).expect("read");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let col = lines[0]
+        .split(',')
+        .position(|h| h == "cost_per_parcel_yuan_mean")
+        .expect("column");
+    let mut cells: Vec<&str> = lines[1].split(',').collect();
+    cells[col] = "abc";
+    lines[1] = cells.join(",");
+    std::fs::write(&points, lines.join("\n")).expect("write");
+    match plot_sweep(tmp.path(), 2.0) {
+        Err(Error::Input(e)) => {
+            assert_eq!(e.file, points);
+            assert_eq!(e.line, Some(2));
+            assert_eq!(e.field.as_deref(), Some("cost_per_parcel_yuan_mean"));
+        }
+        other => panic!("expected an input error, got {other:?}"),
+    }
+
+    write(
+        tmp.path(),
+        "sweep.json",
+        r#"{"name": "x", "parameters": []}"#,
+    );
+    let err = plot_sweep(tmp.path(), 2.0).expect_err("no parameters");
+    assert!(err.to_string().contains("sweep.json"), "{err}");
+
+    write(
+        tmp.path(),
+        "sweep.json",
+        "{\"name\": \"x\",\n \"parameters\": 3}",
+    );
+    match plot_sweep(tmp.path(), 2.0) {
+        Err(Error::Input(e)) => assert_eq!(e.line, Some(2), "{e}"),
+        other => panic!("expected an input error, got {other:?}"),
+    }
+
+    let run = tempfile::TempDir::new().expect("tempdir");
+    run_fixture(run.path());
+    write(
+        run.path(),
+        "transit_histogram.csv",
+        "hours,parcels\n1.0,3\n",
+    );
+    let err = plot_run(run.path()).expect_err("missing column");
+    assert!(err.to_string().contains("transit_hours_from"), "{err}");
+    assert!(err.to_string().contains("transit_histogram.csv"), "{err}");
+}
+
+/// A comparison folder's compare.csv: two scenarios, the second 20 % dearer.
+fn compare_fixture(dir: &Path) {
+    let mut csv = String::from(
+        "scenario,metric,mean,ci_low,ci_high,diff_vs_first,diff_ci_low,diff_ci_high\n",
+    );
+    for (s, scale) in [("base", 1.0), ("dear", 1.2)] {
+        let per: Vec<f64> = (0..ACTIVITIES.len())
+            .map(|i| (0.1 + 0.05 * i as f64) * scale)
+            .collect();
+        let total: f64 = per.iter().sum();
+        let (lo, hi) = (total - 0.05, total + 0.05);
+        writeln!(csv, "{s},cost_per_parcel_yuan,{total},{lo},{hi},,,").expect("string");
+        for (a, p) in ACTIVITIES.iter().zip(&per) {
+            writeln!(csv, "{s},cost_{a}_yuan,{p},,,,,").expect("string");
+        }
+        writeln!(csv, "{s},on_time_rate,0.9,0.85,0.95,,,").expect("string");
+    }
+    write(dir, "compare.csv", &csv);
+}
+
+#[test]
+fn compare_and_explain_folders_draw_their_charts() {
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    compare_fixture(tmp.path());
+    let written = plot_dir(tmp.path(), 2.0).expect("plot compare");
+    assert_charts(tmp.path(), &written, &[("compare", "price 2.00 yuan")]);
+    let svg = std::fs::read_to_string(tmp.path().join("plots/compare.svg")).expect("svg");
+    for text in ["base", "dear", "last mile", "yuan per delivered parcel"] {
+        assert!(svg.contains(text), "compare.svg lacks {text:?}");
+    }
+
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    write(
+        tmp.path(),
+        "explain.json",
+        r#"{"metric": "cost_per_parcel_yuan", "from": {"label": "base"},
+            "to": {"label": "dear"}, "from_value": 2.0, "to_value": 2.3,
+            "attribution": [{"lever": "costs", "shapley": 0.5},
+                            {"lever": "network", "shapley": -0.2},
+                            {"lever": "org", "shapley": 0.0}]}"#,
+    );
+    let written = plot_dir(tmp.path(), 2.0).expect("plot explain");
+    assert_charts(tmp.path(), &written, &[("waterfall", "FROM: base")]);
+    let svg = std::fs::read_to_string(tmp.path().join("plots/waterfall.svg")).expect("svg");
+    for text in [
+        "TO: dear",
+        "+0.5",
+        "−0.2",
+        "lowers the cost per parcel",
+        "raises the cost per parcel",
+        "cost per parcel (yuan per delivered parcel)",
+    ] {
+        assert!(svg.contains(text), "waterfall.svg lacks {text:?}");
+    }
+    assert!(
+        !svg.contains("axis not from 0"),
+        "a 15 % change is drawn from 0"
+    );
+}
+
+#[test]
+fn bad_compare_and_explain_files_are_input_errors() {
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    write(
+        tmp.path(),
+        "compare.csv",
+        "scenario,metric,mean,ci_low,ci_high\nbase,cost_waybill_yuan,0.1,,\n",
+    );
+    let err = plot_dir(tmp.path(), 2.0).expect_err("no total");
+    assert!(
+        err.to_string().contains("no cost_per_parcel_yuan row"),
+        "{err}"
+    );
+    let err = plot_compare(tmp.path(), f64::NAN).expect_err("no price");
+    assert!(matches!(err, Error::Usage(_)), "{err}");
+
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    write(
+        tmp.path(),
+        "explain.json",
+        "{\"metric\": \"x\", \"from\": {\"label\": \"a\"},\n \"to\": {\"label\": \"b\"},\n \"from_value\": null, \"to_value\": 1, \"attribution\": []}",
+    );
+    match plot_dir(tmp.path(), 2.0) {
+        Err(Error::Input(e)) => {
+            assert!(e.file.ends_with("explain.json"), "{e}");
+            assert_eq!(e.line, Some(3), "{e}");
+        }
+        other => panic!("expected an input error, got {other:?}"),
+    }
+}
+
+#[test]
+fn metrics_are_described_with_their_units() {
+    assert_eq!(
+        metric_desc("cost_linehaul_yuan"),
+        "cost linehaul (yuan per delivered parcel)"
+    );
+    assert_eq!(
+        metric_desc("cost_per_parcel_yuan"),
+        "cost per parcel (yuan per delivered parcel)"
+    );
+    assert_eq!(
+        metric_desc("transit_hours_p95"),
+        "transit time p95 (hours, pickup to signature)"
+    );
+    assert_eq!(metric_desc("on_time_rate"), "on time rate (share, 0 to 1)");
+    assert_eq!(
+        metric_desc("complaints_per_million"),
+        "complaints (per million parcels)"
+    );
+    assert_eq!(metric_desc("unabsorbed_yuan"), "unabsorbed (yuan)");
+    assert_eq!(
+        metric_desc("measured_parcels_delivered"),
+        "measured parcels delivered (parcels)"
+    );
+}
+
+#[test]
+fn spans_are_padded_and_never_degenerate() {
+    let s = Span::of([2.0, 4.0], false).expect("span").padded(false);
+    assert!(s.lo < 2.0 && s.hi > 4.0);
+    for v in [0.0, 5.0, -3.0] {
+        let s = Span::of([v], false).expect("span").padded(false);
+        assert!(s.lo < v && v < s.hi, "{v}: {s:?}");
+    }
+    let s = Span::of([100.0], true).expect("span").padded(true);
+    assert!(s.lo > 0.0 && s.lo < 100.0 && s.hi > 100.0);
+    assert_eq!(Span::of([-1.0, 0.0, f64::NAN], true), None);
+    let data = Span::of([90.0, 100.0], false).expect("span");
+    assert_eq!(data.padded(false).clip(data, 0.0, 100.0).hi, 100.0);
+    assert_eq!(Span::non_negative([0.0, 10.0]).lo, 0.0);
+}
+
+#[test]
+fn legend_goes_where_the_data_is_low_and_never_covers_it() {
+    let frame = |log_x| Frame {
+        title: "t".into(),
+        title_px: TITLE_PX,
+        x_desc: String::new(),
+        y_desc: String::new(),
+        x: Span { lo: 1.0, hi: 100.0 },
+        log_x,
+        y: Span { lo: 0.0, hi: 10.0 },
+        legend: None,
+        area: SIZE,
+    };
+    let falling = vec![(1.0, 10.0), (10.0, 5.0), (100.0, 1.0)];
+    let rising: Vec<(f64, f64)> = falling.iter().map(|&(x, y)| (101.0 - x, y)).collect();
+    let mut f = frame(true);
+    f.fit_legend(&[falling], &["series"]);
+    assert_eq!(f.legend, Some(Corner::UpperRight));
+    assert_eq!(f.y.hi, 10.0, "room enough above the low end");
+    let mut f = frame(false);
+    f.fit_legend(&[rising], &["series"]);
+    assert_eq!(f.legend, Some(Corner::UpperLeft));
+    // A flat line at the top on both sides: the axis grows so the legend box clears it.
+    let mut f = frame(false);
+    f.fit_legend(&[vec![(1.0, 10.0), (100.0, 10.0)]], &["a", "b", "c"]);
+    assert!(f.y.hi > 11.0, "{:?}", f.y);
+}
+
+#[test]
+fn log_ticks_label_narrow_and_wide_ranges() {
+    let wide = Span {
+        lo: 800.0,
+        hi: 120_000.0,
+    };
+    let t = log_ticks(wide, 1060.0);
+    assert_eq!(
+        t,
+        vec![
+            1000.0, 2000.0, 5000.0, 10_000.0, 20_000.0, 50_000.0, 100_000.0
+        ]
+    );
+    // Half the width: fewer ticks, so the labels do not touch.
+    let t = log_ticks(wide, 460.0);
+    assert_eq!(t, vec![1000.0, 3000.0, 10_000.0, 30_000.0, 100_000.0]);
+    let narrow = Span {
+        lo: 2100.0,
+        hi: 7900.0,
+    };
+    let t = log_ticks(narrow, 1060.0);
+    assert!(
+        t.len() >= 3 && t.iter().all(|v| (2100.0..=7900.0).contains(v)),
+        "{t:?}"
+    );
+    let t = log_ticks(Span { lo: 1e-3, hi: 1e9 }, 1060.0);
+    assert!((2..=12).contains(&t.len()), "{t:?}");
+    let t = log_ticks(
+        Span {
+            lo: 5000.0,
+            hi: 5001.0,
+        },
+        1060.0,
+    );
+    assert_eq!(t, vec![5000.0, 5001.0]);
+}
+
+#[test]
+fn numbers_are_formatted_without_float_noise() {
+    assert_eq!(fmt_num(1000.0), "1000");
+    assert_eq!(fmt_num(0.1 + 0.2), "0.3");
+    assert_eq!(fmt_num(2.5), "2.5");
+    assert_eq!(fmt_num(0.0), "0");
+    assert_eq!(fmt_num(-12.25), "-12.25");
+    assert_eq!(fmt_num(123_456_789.0), "123456789");
+    assert_eq!(fmt_num(-1e-17), "0");
+    let mut values = ["b", "10", "a", "9", "1e1", "1f", "2"];
+    values.sort_by(|a, b| value_order(a, b));
+    assert_eq!(values, ["2", "9", "10", "1e1", "1f", "a", "b"]);
+}
