@@ -1,0 +1,121 @@
+//! The `[costs]` section and `[[vehicles]]`: wages, rents, capital costs, courier pay and the
+//! vehicle types, with their defaults.
+
+use serde::{Deserialize, Serialize};
+
+/// Cost rates (yuan). Activity-based: each rate belongs to one activity.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    /// What a waybill consumes: the thermal label and the IT behind it (yuan/parcel). A
+    /// resource; the waybill *fee* head office charges outlets is a transfer
+    /// (`operating_model.waybill_fee`). L24 (assumption).
+    #[serde(default = "d_waybill_it")]
+    pub waybill_it: f64,
+    /// Franchise: what an outlet pays a courier per parcel picked up (yuan/parcel); direct
+    /// couriers' pickup hours are part of their daily wage. L25 (assumption).
+    #[serde(default = "d_pickup_pay")]
+    pub courier_pay_per_pickup: f64,
+    /// Outlet rent and staff per outlet per day (yuan/day). Assumption.
+    #[serde(default = "d_outlet_day")]
+    pub outlet_per_day: f64,
+    /// Fully loaded sorting labour cost (yuan/h per worker). S15, S16.
+    #[serde(default = "d_wage")]
+    pub sorter_wage_per_hour: f64,
+    /// Capital cost of one sorter line (yuan). S3.
+    #[serde(default = "d_capex")]
+    pub sorter_line_capex: f64,
+    /// Straight-line depreciation period of a line (years). S11.
+    #[serde(default = "d_life")]
+    pub sorter_life_years: f64,
+    /// Floor space per sorter line (m²). Assumption.
+    #[serde(default = "d_m2")]
+    pub facility_m2_per_line: f64,
+    /// Logistics property rent (yuan/m²/month). S17.
+    #[serde(default = "d_rent")]
+    pub rent_per_m2_month: f64,
+    /// Courier pay per delivered parcel (yuan). L1, L3.
+    #[serde(default = "d_courier_pay")]
+    pub courier_pay_per_delivery: f64,
+    /// Courier vehicle cost per km of delivery route (yuan/km). Assumption.
+    #[serde(default = "d_courier_km")]
+    pub courier_cost_per_km: f64,
+}
+
+fn d_waybill_it() -> f64 {
+    0.05
+}
+
+fn d_pickup_pay() -> f64 {
+    0.1
+}
+
+fn d_outlet_day() -> f64 {
+    600.0
+}
+
+fn d_wage() -> f64 {
+    27.0
+}
+
+fn d_capex() -> f64 {
+    20_000_000.0
+}
+
+fn d_life() -> f64 {
+    10.0
+}
+
+fn d_m2() -> f64 {
+    5_000.0
+}
+
+fn d_rent() -> f64 {
+    34.0
+}
+
+fn d_courier_pay() -> f64 {
+    1.2
+}
+
+fn d_courier_km() -> f64 {
+    0.3
+}
+
+default_via_serde!(Costs);
+
+/// A vehicle type. A trip costs `fixed_cost + cost_per_km · km` however full it is.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Vehicle {
+    pub name: String,
+    /// Parcels it carries (parcels).
+    pub capacity: u32,
+    /// Cost of a trip whatever its length: driver time at the docks, dispatch (yuan).
+    pub fixed_cost: f64,
+    /// Running cost: fuel, tolls, drivers, depreciation (yuan/km). N14, N15.
+    pub cost_per_km: f64,
+}
+
+pub fn d_vehicles() -> Vec<Vehicle> {
+    vec![
+        Vehicle {
+            name: "van".into(),
+            capacity: 1_500,
+            fixed_cost: 60.0,
+            cost_per_km: 1.5,
+        },
+        Vehicle {
+            name: "truck_9m6".into(),
+            capacity: 6_000,
+            fixed_cost: 200.0,
+            cost_per_km: 4.5,
+        },
+        Vehicle {
+            name: "trailer_17m5".into(),
+            capacity: 16_000,
+            fixed_cost: 300.0,
+            cost_per_km: 7.0,
+        },
+    ]
+}

@@ -1,0 +1,176 @@
+//! The `[network]` section: an explicit network (nodes and lanes, inline or from CSV) or
+//! `[network.generate]` from the city list, with their defaults.
+
+use super::sorting::SortingMode;
+use serde::{Deserialize, Serialize};
+
+/// The network: generated from a city list, or given node by node and lane by lane.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    pub generate: Option<Generate>,
+    /// Inline nodes (`[[network.nodes]]`).
+    pub nodes: Option<Vec<NodeSpec>>,
+    /// CSV file of nodes, path relative to the scenario file (same columns as `NodeSpec`).
+    pub nodes_file: Option<String>,
+    /// Inline lanes (`[[network.lanes]]`).
+    pub lanes: Option<Vec<LaneSpec>>,
+    /// CSV file of lanes, path relative to the scenario file (same columns as `LaneSpec`).
+    pub lanes_file: Option<String>,
+}
+
+/// How to build a network from a city list.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Generate {
+    /// CSV of cities (city, province, region, lat, lon, population_m, urban_area_km2,
+    /// ecommerce_weight), relative to the scenario file.
+    pub cities_file: String,
+    /// Keep only the heaviest N cities (all when absent).
+    pub max_cities: Option<usize>,
+    /// One sortation centre per city, or one per province at its heaviest city.
+    #[serde(default)]
+    pub centres: CentrePlacement,
+    /// Line-haul topology between centres.
+    #[serde(default)]
+    pub linehaul: Topology,
+    /// Hubs of a hub-and-spoke network, chosen by weight and spread (count).
+    #[serde(default = "d_hubs")]
+    pub hubs: usize,
+    /// Minimum distance between two hubs (km).
+    #[serde(default = "d_hub_spacing")]
+    pub hub_spacing_km: f64,
+    /// Road distance over great-circle distance (-). Assumption.
+    #[serde(default = "d_road_factor")]
+    pub road_factor: f64,
+    /// Parcels (picked up plus delivered) an outlet is planned for per day; sets the number
+    /// of outlets per city from the expected volume (parcels/day). N6 (≈2,700 at ZTO).
+    #[serde(default = "d_outlet_parcels")]
+    pub parcels_per_outlet: f64,
+    /// Smallest area an outlet serves; caps the outlets of a city (km²). Assumption.
+    #[serde(default = "d_outlet_area")]
+    pub min_outlet_area_km2: f64,
+    /// The routing lever: open a direct line-haul lane between two centres whose planned
+    /// flow reaches this many parcels a day (none when absent; a full trailer is 16,000).
+    pub direct_lanes_above: Option<f64>,
+    /// The routing lever by cost: open a direct lane between two centres wherever a
+    /// direct trip per parcel, with the planned load and the vehicle it needs, costs less
+    /// than the trips and intermediate sorts of the route it replaces.
+    #[serde(default)]
+    pub direct_lanes_by_cost: bool,
+    /// Spare capacity planned into trucks, sorter lines and couriers (-).
+    #[serde(default = "d_slack")]
+    pub planning_slack: f64,
+}
+
+fn d_hubs() -> usize {
+    8
+}
+
+fn d_hub_spacing() -> f64 {
+    400.0
+}
+
+fn d_road_factor() -> f64 {
+    1.25
+}
+
+fn d_outlet_parcels() -> f64 {
+    2700.0
+}
+
+fn d_outlet_area() -> f64 {
+    10.0
+}
+
+fn d_slack() -> f64 {
+    0.3
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CentrePlacement {
+    #[default]
+    PerCity,
+    PerProvince,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Topology {
+    #[default]
+    HubAndSpoke,
+    Meshed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Outlet,
+    Centre,
+}
+
+/// One node of an explicit network. Fields left out take the `[operations]` defaults.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    pub id: String,
+    pub kind: NodeKind,
+    /// Outlets: share of demand originating and ending here (relative weight).
+    pub weight: Option<f64>,
+    /// Outlets: area served by the outlet's couriers (km²).
+    pub area_km2: Option<f64>,
+    /// Outlets: couriers on the payroll (count).
+    pub couriers: Option<u32>,
+    /// Centres: parallel sorter lines (count).
+    pub lines: Option<u32>,
+    /// Centres: `automated` or `manual` sorting (default from `operations.sorting`).
+    pub sorting: Option<SortingMode>,
+    /// Latitude and longitude (degrees, optional, both or neither): where the network map
+    /// draws the node.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// One lane of an explicit network: a vehicle that runs `from` → `to` on a timetable.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LaneSpec {
+    pub from: String,
+    pub to: String,
+    /// Road distance (km).
+    pub distance_km: f64,
+    /// Driving time (h); from the distance and the speed of the lane's kind when absent.
+    pub hours: Option<f64>,
+    /// Vehicle type name (from `[[vehicles]]`); the kind's default when absent.
+    pub vehicle: Option<String>,
+    /// Vehicles that may leave at one departure (count).
+    pub max_vehicles: Option<u32>,
+    /// Departure times of day, "HH:MM" (a list, or one string separated by spaces).
+    pub departures: Option<Times>,
+}
+
+/// A list of times of day: `["22:00", "04:00"]` in TOML, `22:00 04:00` in a CSV cell.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum Times {
+    List(Vec<String>),
+    Text(String),
+}
+
+impl Times {
+    pub fn items(&self) -> Vec<String> {
+        match self {
+            Times::List(v) => v.clone(),
+            Times::Text(s) => s
+                .split([' ', ';', ','])
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+}

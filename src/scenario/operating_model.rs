@@ -1,0 +1,99 @@
+//! The `[operating_model]` section: franchise or direct-operated, and the prices and fines
+//! between the parties, with their defaults.
+
+use serde::{Deserialize, Serialize};
+
+/// Franchise (加盟: outlets are independent businesses paid per parcel) or direct-operated
+/// (直营: everyone is an employee on salary), and the prices between the parties.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OperatingModel {
+    #[serde(default)]
+    pub kind: ModelKind,
+    /// Direct: a courier's salary and benefits per day, paid busy or idle (yuan/day).
+    /// L20 (≈6,000 yuan/month) plus social insurance.
+    #[serde(default = "d_courier_wage")]
+    pub courier_daily_wage: f64,
+    /// Franchise: spread (coefficient of variation) of the failed-delivery rate from
+    /// outlet to outlet (-). Direct outlets are run alike. Assumption.
+    #[serde(default = "d_quality_spread")]
+    pub outlet_quality_spread: f64,
+    /// What the shop pays the origin outlet per parcel (yuan). L11-L14 (Yiwu 1.4-2.0).
+    #[serde(default = "d_shop_price")]
+    pub shop_price: f64,
+    /// Franchise: what the origin outlet pays head office for sorting and line-haul
+    /// (yuan/parcel). L7, L8 (assumption for the value).
+    #[serde(default = "d_transit_fee")]
+    pub transit_fee: f64,
+    /// Franchise: waybill fee the origin outlet pays head office (yuan/parcel). L9.
+    #[serde(default = "d_waybill_fee")]
+    pub waybill_fee: f64,
+    /// Franchise: what head office pays the destination outlet per delivery (yuan). L5.
+    #[serde(default = "d_delivery_fee")]
+    pub delivery_fee: f64,
+    /// Franchise: who pays the feeder vans between outlets and centres. M7, N17 (outlets
+    /// buy feeder trucking). Direct: head office pays everything.
+    #[serde(default)]
+    pub feeder_paid_by: Payer,
+    /// Franchise: fines head office charges the outlets per complaint and per lost parcel
+    /// (yuan); transfers, not resources. L18 (anecdotal: 100 per late parcel, 500 per lost).
+    #[serde(default = "d_fine_complaint")]
+    pub fine_per_complaint: f64,
+    #[serde(default = "d_fine_lost")]
+    pub fine_per_lost: f64,
+}
+
+fn d_courier_wage() -> f64 {
+    260.0
+}
+
+fn d_quality_spread() -> f64 {
+    0.5
+}
+
+fn d_shop_price() -> f64 {
+    3.0
+}
+
+fn d_transit_fee() -> f64 {
+    1.0
+}
+
+fn d_waybill_fee() -> f64 {
+    0.3
+}
+
+fn d_delivery_fee() -> f64 {
+    1.5
+}
+
+fn d_fine_complaint() -> f64 {
+    100.0
+}
+
+fn d_fine_lost() -> f64 {
+    500.0
+}
+
+default_via_serde!(OperatingModel);
+
+/// A party that pays for a resource.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Payer {
+    #[default]
+    Outlets,
+    HeadOffice,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelKind {
+    #[default]
+    Franchise,
+    Direct,
+}

@@ -1,0 +1,217 @@
+//! The `[operations]` section: pickup, feeder, line-haul and delivery, and the shifts of
+//! centres and shops, with their defaults. Sorting has its own file (`sorting.rs`).
+
+use super::sorting::Sorting;
+use serde::{Deserialize, Serialize};
+
+/// How the network works, hour by hour.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Operations {
+    #[serde(default)]
+    pub pickup: Pickup,
+    #[serde(default)]
+    pub feeder: Feeder,
+    #[serde(default)]
+    pub sorting: Sorting,
+    #[serde(default)]
+    pub linehaul: Linehaul,
+    #[serde(default)]
+    pub delivery: Delivery,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pickup {
+    /// Pickup waves at outlets, "HH:MM"; each collects the orders placed since the last
+    /// (the wave time is the cut-off). D10 (pickup 13:00-19:00).
+    #[serde(default = "d_pickup_waves")]
+    pub waves: Vec<String>,
+    /// Pickup is a courier tour like delivery: parcels a shop hands over at one stop
+    /// (parcels), minutes at each stop, and seconds to scan each parcel. Assumptions (L25).
+    #[serde(default = "d_pickup_per_stop")]
+    pub parcels_per_stop: f64,
+    #[serde(default = "d_pickup_stop_minutes")]
+    pub stop_minutes: f64,
+    #[serde(default = "d_scan_seconds")]
+    pub seconds_per_parcel: f64,
+}
+
+fn d_pickup_waves() -> Vec<String> {
+    vec!["13:00".into(), "16:00".into(), "19:00".into()]
+}
+
+fn d_pickup_per_stop() -> f64 {
+    20.0
+}
+
+fn d_pickup_stop_minutes() -> f64 {
+    10.0
+}
+
+fn d_scan_seconds() -> f64 {
+    3.0
+}
+
+default_via_serde!(Pickup);
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Feeder {
+    /// Driving speed of feeder vans (km/h). Assumption.
+    #[serde(default = "d_feeder_speed")]
+    pub speed_kmh: f64,
+    /// Departures from outlets to their centre. D10 (origin sort from 18:00).
+    #[serde(default = "d_feeder_in")]
+    pub to_centre: Vec<String>,
+    /// Departures from centres to their outlets. D10 (destination sort 02:00-08:00).
+    #[serde(default = "d_feeder_out")]
+    pub from_centre: Vec<String>,
+}
+
+fn d_feeder_speed() -> f64 {
+    35.0
+}
+
+fn d_feeder_in() -> Vec<String> {
+    vec!["17:00".into(), "20:00".into()]
+}
+
+fn d_feeder_out() -> Vec<String> {
+    vec!["06:00".into(), "11:00".into()]
+}
+
+default_via_serde!(Feeder);
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shift {
+    /// Start, "HH:MM".
+    pub start: String,
+    /// Length (h).
+    pub hours: f64,
+}
+
+/// Service-time distribution; the mean is fixed by the throughput.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Service {
+    #[default]
+    Deterministic,
+    Exponential,
+    Lognormal {
+        /// Coefficient of variation (-).
+        cv: f64,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Linehaul {
+    /// Average truck speed including stops (km/h). Assumption.
+    #[serde(default = "d_lh_speed")]
+    pub speed_kmh: f64,
+    /// Loading plus unloading added to every trip (h). N8.
+    #[serde(default = "d_dock")]
+    pub dock_hours: f64,
+    /// Departure times of line-haul trucks, "HH:MM". D10 (line-haul overnight).
+    #[serde(default = "d_lh_departures")]
+    pub departures: Vec<String>,
+    /// Also dispatch a truck as soon as a full load is waiting.
+    #[serde(default)]
+    pub dispatch_when_full: bool,
+    /// Vehicle of generated line-haul lanes before sizing (name).
+    #[serde(default = "d_lh_vehicle")]
+    pub default_vehicle: String,
+}
+
+fn d_lh_speed() -> f64 {
+    65.0
+}
+
+fn d_dock() -> f64 {
+    1.0
+}
+
+fn d_lh_departures() -> Vec<String> {
+    vec!["23:00".into(), "04:00".into()]
+}
+
+fn d_lh_vehicle() -> String {
+    "trailer_17m5".into()
+}
+
+default_via_serde!(Linehaul);
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    /// Delivery waves, "HH:MM". D10 (delivery 08:00-19:00).
+    #[serde(default = "d_delivery_waves")]
+    pub waves: Vec<String>,
+    /// Deliveries one courier makes per day at most (parcels/day). L2, L19.
+    #[serde(default = "d_courier_cap")]
+    pub courier_daily_capacity: u32,
+    /// Time at each stop (minutes). Assumption.
+    #[serde(default = "d_stop_minutes")]
+    pub stop_minutes: f64,
+    /// Courier speed between stops (km/h). Assumption.
+    #[serde(default = "d_courier_speed")]
+    pub speed_kmh: f64,
+    /// Probability that one delivery attempt fails (-). Assumption.
+    #[serde(default = "d_fail")]
+    pub failure_rate: f64,
+    /// Share of failed attempts left at a pick-up station instead of retried next wave (-),
+    /// the hours until the customer collects, and the station's fee per parcel (yuan).
+    /// Assumption (Cainiao stations, L21).
+    #[serde(default)]
+    pub station_share: f64,
+    #[serde(default = "d_collect")]
+    pub station_collect_hours: f64,
+    #[serde(default = "d_station_fee")]
+    pub station_fee: f64,
+    /// On time means signed within this many hours of pickup (h). Q15 (72-hour rate).
+    #[serde(default = "d_promise")]
+    pub promise_hours: f64,
+    /// Outlet area when an explicit outlet gives none (km²). Assumption.
+    #[serde(default = "d_area")]
+    pub default_area_km2: f64,
+}
+
+fn d_delivery_waves() -> Vec<String> {
+    vec!["08:30".into(), "13:30".into()]
+}
+
+fn d_courier_cap() -> u32 {
+    180
+}
+
+fn d_stop_minutes() -> f64 {
+    2.0
+}
+
+fn d_courier_speed() -> f64 {
+    15.0
+}
+
+fn d_fail() -> f64 {
+    0.05
+}
+
+fn d_collect() -> f64 {
+    8.0
+}
+
+fn d_station_fee() -> f64 {
+    0.3
+}
+
+fn d_promise() -> f64 {
+    72.0
+}
+
+fn d_area() -> f64 {
+    20.0
+}
+
+default_via_serde!(Delivery);

@@ -1,0 +1,284 @@
+//! The `[shop]` section: the shop's process before handover (confirmation, stock, payment,
+//! packing, packaging by product category, carriers and returns), with its defaults.
+
+use super::operations::Shift;
+use serde::{Deserialize, Serialize};
+
+/// The shop's process before handover, one shop per origin outlet.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shop {
+    /// Share of orders whose address or contact is wrong at confirmation (-). Assumption.
+    #[serde(default = "d_addr_err")]
+    pub address_error_rate: f64,
+    /// Time to correct such an order with the customer (h). Assumption.
+    #[serde(default = "d_correction")]
+    pub correction_hours: f64,
+    /// Share of wrong orders cancelled instead of corrected (-). Assumption.
+    #[serde(default = "d_err_cancel")]
+    pub error_cancel_share: f64,
+    /// Products each shop sells, equally popular (count). Assumption.
+    #[serde(default = "d_products")]
+    pub products: u32,
+    /// Stock of each product at the start, the reorder point at which a replenishment is
+    /// ordered, and the quantity ordered (units). Assumption.
+    #[serde(default = "d_initial_stock")]
+    pub initial_stock: i64,
+    #[serde(default = "d_reorder_point")]
+    pub reorder_point: i64,
+    #[serde(default = "d_order_quantity")]
+    pub order_quantity: i64,
+    /// Replenishment lead time (h). Assumption.
+    #[serde(default = "d_lead_time")]
+    pub lead_time_hours: f64,
+    /// Of stock-outs: share of customers switching product (ships at once) and share
+    /// cancelling; the rest wait for the restock (-). Assumption.
+    #[serde(default = "d_switch")]
+    pub stockout_switch_share: f64,
+    #[serde(default = "d_so_cancel")]
+    pub stockout_cancel_share: f64,
+    /// Share of payments that fail or are abandoned: cancelled (-). Assumption.
+    #[serde(default = "d_pay_fail")]
+    pub payment_failure_rate: f64,
+    /// Picking, inspection and packing time per order (min), packers per shop, shifts.
+    #[serde(default = "d_pack_min")]
+    pub pack_minutes: f64,
+    #[serde(default = "d_packers")]
+    pub packers: u32,
+    #[serde(default = "d_pack_shifts")]
+    pub pack_shifts: Vec<Shift>,
+    /// Packers' pay (yuan/h). S15 (warehouse temp wage ≈15–17).
+    #[serde(default = "d_pack_wage")]
+    pub wage_per_hour: f64,
+    /// Inspection finds a defective item at this rate; replaced at this cost (-, yuan).
+    #[serde(default = "d_defect")]
+    pub defect_rate: f64,
+    #[serde(default = "d_defect_cost")]
+    pub defect_cost: f64,
+    /// Packaging by product category: share of orders, cost, and protection (multiplies
+    /// the probability that a sort damages the parcel). Q1-Q4.
+    #[serde(default = "d_packaging")]
+    pub packaging: Vec<Packaging>,
+    /// Extra return probability when the parcel arrived damaged, or late (-). Assumption.
+    #[serde(default = "d_ret_damaged")]
+    pub return_if_damaged: f64,
+    #[serde(default = "d_ret_late")]
+    pub return_if_late: f64,
+    /// Time a customer takes to hand a return to the outlet (h). Assumption.
+    #[serde(default = "d_ret_delay")]
+    pub return_delay_hours: f64,
+    /// Share of returns that are exchanges: a new parcel goes out when the return is back.
+    #[serde(default = "d_exchange")]
+    pub exchange_share: f64,
+    /// Probability that a return (the hassle of sending it back) brings a complaint to the
+    /// shop, and the staff time to handle one (-, yuan). Assumption.
+    #[serde(default = "d_c_return")]
+    pub complaint_if_returned: f64,
+    #[serde(default = "d_shop_complaint_cost")]
+    pub complaint_cost: f64,
+    /// How the shop picks a carrier per order: `network` (always the simulated network),
+    /// `shares` (at random by `share`), `cheapest` for the destination, or `fastest`.
+    #[serde(default)]
+    pub carrier_policy: CarrierPolicy,
+    /// The simulated network's expected door-to-door time (h) and share, for the policies.
+    #[serde(default = "d_network_hours")]
+    pub network_expected_hours: f64,
+    #[serde(default = "d_network_share")]
+    pub network_share: f64,
+    /// Other carriers the shop can use. They are not simulated: a price (fixed plus per
+    /// 1,000 km to the destination) and a door-to-door time.
+    #[serde(default)]
+    pub carriers: Vec<OtherCarrier>,
+    /// A customer's rating is 5 less these penalties (late, damaged, returned), at least 1.
+    #[serde(default = "d_pen_late")]
+    pub rating_penalty_late: f64,
+    #[serde(default = "d_pen_damaged")]
+    pub rating_penalty_damaged: f64,
+    #[serde(default = "d_pen_return")]
+    pub rating_penalty_return: f64,
+}
+
+fn d_ret_damaged() -> f64 {
+    0.6
+}
+
+fn d_ret_late() -> f64 {
+    0.05
+}
+
+fn d_ret_delay() -> f64 {
+    24.0
+}
+
+fn d_exchange() -> f64 {
+    0.3
+}
+
+fn d_c_return() -> f64 {
+    0.05
+}
+
+fn d_shop_complaint_cost() -> f64 {
+    20.0
+}
+
+fn d_network_hours() -> f64 {
+    48.0
+}
+
+fn d_network_share() -> f64 {
+    1.0
+}
+
+fn d_pen_late() -> f64 {
+    1.0
+}
+
+fn d_pen_damaged() -> f64 {
+    2.0
+}
+
+fn d_pen_return() -> f64 {
+    0.5
+}
+
+fn d_addr_err() -> f64 {
+    0.02
+}
+
+fn d_correction() -> f64 {
+    6.0
+}
+
+fn d_err_cancel() -> f64 {
+    0.2
+}
+
+fn d_products() -> u32 {
+    50
+}
+
+fn d_initial_stock() -> i64 {
+    200
+}
+
+fn d_reorder_point() -> i64 {
+    80
+}
+
+fn d_order_quantity() -> i64 {
+    150
+}
+
+fn d_lead_time() -> f64 {
+    48.0
+}
+
+fn d_switch() -> f64 {
+    0.3
+}
+
+fn d_so_cancel() -> f64 {
+    0.3
+}
+
+fn d_pay_fail() -> f64 {
+    0.01
+}
+
+fn d_pack_min() -> f64 {
+    1.5
+}
+
+fn d_packers() -> u32 {
+    4
+}
+
+fn d_pack_shifts() -> Vec<Shift> {
+    vec![Shift {
+        start: "08:00".into(),
+        hours: 10.0,
+    }]
+}
+
+fn d_pack_wage() -> f64 {
+    17.0
+}
+
+fn d_defect() -> f64 {
+    0.005
+}
+
+fn d_defect_cost() -> f64 {
+    15.0
+}
+
+fn d_packaging() -> Vec<Packaging> {
+    vec![
+        Packaging {
+            name: "poly_mailer".into(),
+            share: 0.7,
+            cost: 0.1,
+            weight_kg: 0.02,
+            protection: 1.0,
+            return_rate: 0.03,
+        },
+        Packaging {
+            name: "carton".into(),
+            share: 0.3,
+            cost: 1.0,
+            weight_kg: 0.15,
+            protection: 0.3,
+            return_rate: 0.03,
+        },
+    ]
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CarrierPolicy {
+    #[default]
+    Network,
+    Shares,
+    Cheapest,
+    Fastest,
+}
+
+/// A carrier other than the simulated network, seen from the shop.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OtherCarrier {
+    pub name: String,
+    /// Price per parcel (yuan) and extra per 1,000 km to the destination (yuan).
+    pub price: f64,
+    #[serde(default)]
+    pub price_per_1000km: f64,
+    /// Mean door-to-door time (h).
+    pub expected_hours: f64,
+    /// Weight under the `shares` policy.
+    #[serde(default)]
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Packaging {
+    pub name: String,
+    pub share: f64,
+    /// Material cost (yuan).
+    pub cost: f64,
+    /// Weight the packaging adds to the parcel (kg). Assumption.
+    #[serde(default)]
+    pub weight_kg: f64,
+    /// Damage probability multiplier (-): 1 = no protection.
+    pub protection: f64,
+    /// Share of delivered orders of this category sent back (-). Q17 (fashion far higher).
+    #[serde(default = "d_return_rate")]
+    pub return_rate: f64,
+}
+
+fn d_return_rate() -> f64 {
+    0.03
+}
