@@ -187,6 +187,10 @@ enum Command {
         /// Morris trajectories (0: tornado only).
         #[arg(long, default_value_t = 0)]
         trajectories: u32,
+        /// Rows of a Sobol' design (0: none; else at least 8): first-order and total
+        /// indices from rows × (inputs + 2) runs.
+        #[arg(long, default_value_t = 0)]
+        sobol: u32,
         #[command(flatten)]
         rep: Replicated,
         #[command(flatten)]
@@ -509,6 +513,7 @@ fn execute(cli: Cli) -> Result<()> {
             range,
             metric,
             trajectories,
+            sobol,
             rep,
             extras,
         } => {
@@ -525,6 +530,7 @@ fn execute(cli: Cli) -> Result<()> {
                 metric,
                 replications: rep.replications,
                 trajectories,
+                sobol,
                 seed: rep.seed,
                 threads: rep.threads,
                 progress: !rep.quiet,

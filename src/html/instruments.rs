@@ -210,13 +210,18 @@ fn sensitivity(dir: &Path, page: &mut Page) -> Result<()> {
         metric.replace('_', " ")
     ));
     page.h2("The question");
-    let morris = if trajectories > 0.0 {
+    let mut morris = if trajectories > 0.0 {
         format!(
             " Morris screening: {trajectories} one-at-a-time trajectories over the same box; μ* (mean absolute elementary effect, in metric units per whole range) ranks inputs whatever the others are, σ says how much the effect depends on them."
         )
     } else {
         String::new()
     };
+    if let Some(rows) = num(&j, "sobol_rows").filter(|&r| r > 0.0) {
+        morris.push_str(&format!(
+            " Sobol' indices from {rows} rows of a Saltelli design (two Latin hypercubes over the box): the share of the metric's variance each input explains alone (first order) and with its interactions (total), with bootstrap intervals."
+        ));
+    }
     page.p(
         "lead",
         &format!(
@@ -244,6 +249,8 @@ fn sensitivity(dir: &Path, page: &mut Page) -> Result<()> {
     }
     page.cards(&cards);
     page.charts_here();
+    let sobol_rows = num(&j, "sobol_rows").unwrap_or(0.0);
+    let sobol = sobol_rows > 0.0;
     page.h2("Inputs ranked by swing");
     page.p(
         "note",
@@ -256,7 +263,7 @@ fn sensitivity(dir: &Path, page: &mut Page) -> Result<()> {
             let input = t.get(r, "input");
             let n = |c: &str| t.num(r, c).unwrap_or(f64::NAN);
             let plain = |c: &str| t.num(r, c).map_or("—".into(), short);
-            vec![
+            let mut row = vec![
                 esc(t.get(r, "rank")),
                 esc(input),
                 plain("base"),
@@ -282,24 +289,40 @@ fn sensitivity(dir: &Path, page: &mut Page) -> Result<()> {
                     Some(s) => fmt_value(&metric, s),
                     None => "—".into(),
                 },
-            ]
+            ];
+            if sobol {
+                for (what, col) in [("first", "sobol_first"), ("total", "sobol_total")] {
+                    row.push(match t.num(r, col) {
+                        Some(v) => with_ci_as(
+                            &format!("sobol_{what}.{input}"),
+                            "index",
+                            v,
+                            ci(&t, r, &format!("{col}_ci_low"), &format!("{col}_ci_high")),
+                        ),
+                        None => "—".into(),
+                    });
+                }
+            }
+            row
         })
         .collect();
-    page.table(
-        &[
-            "rank",
-            "input",
-            "base",
-            "low",
-            "high",
-            "swing (high − low)",
-            "elasticity",
-            "Morris μ*",
-            "Morris σ",
-        ],
-        &rows,
-        &[true, false, true, true, true, true, true, true, true],
-    );
+    let mut head = vec![
+        "rank",
+        "input",
+        "base",
+        "low",
+        "high",
+        "swing (high − low)",
+        "elasticity",
+        "Morris μ*",
+        "Morris σ",
+    ];
+    if sobol {
+        head.extend(["Sobol' first order", "Sobol' total"]);
+    }
+    let mut numeric = vec![true; head.len()];
+    numeric[1] = false;
+    page.table(&head, &rows, &numeric);
     other_tables(
         page,
         dir,
@@ -315,7 +338,7 @@ fn sensitivity(dir: &Path, page: &mut Page) -> Result<()> {
         .unwrap_or_default();
     page.reproduce(
         &format!(
-            "parcelsim sensitivity {file} --inputs {} --range {range} --metric {metric} --trajectories {trajectories} --replications {} --seed {}",
+            "parcelsim sensitivity {file} --inputs {} --range {range} --metric {metric} --trajectories {trajectories} --sobol {sobol_rows} --replications {} --seed {}",
             inputs.join(" "),
             j.get("replications").map(scalar_text).unwrap_or_default(),
             j.get("base_seed").map(scalar_text).unwrap_or_default()

@@ -127,6 +127,36 @@ impl<'a> Model<'a> {
     }
 }
 
+impl Model<'_> {
+    /// The `compare` metrics of each point run once with its own seed (`seeds[p]` for
+    /// `points[p]`), in point order. Each scenario is built inside its run, so a large
+    /// design does not hold every network at once; the first error in point order wins.
+    pub fn evaluate_seeded(
+        &self,
+        paths: &[String],
+        points: &[Vec<f64>],
+        seeds: &[u64],
+        threads: Option<usize>,
+        progress: bool,
+    ) -> Result<Vec<Vec<f64>>> {
+        super::par_runs(points.len(), threads, progress, |i| {
+            let (sc, net) = self.build(paths, &points[i])?;
+            let ro = RunOptions {
+                seed: Some(seeds[i]),
+                ..RunOptions::default()
+            };
+            run::run(&sc, &net, &self.loaded.sha256, &ro)
+                .map(|o| crate::compare::metric_values(&o.summary))
+                .map_err(|e| match e {
+                    Error::Bookkeeping(m) => {
+                        Error::Bookkeeping(format!("point {i} seed {}: {m}", seeds[i]))
+                    }
+                    e => e,
+                })
+        })
+    }
+}
+
 /// Index of `metric` among the `compare` metrics, or a usage error listing them.
 pub fn metric_index(metric: &str) -> Result<usize> {
     let names = crate::compare::metric_names();

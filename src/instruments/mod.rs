@@ -12,6 +12,7 @@ pub mod inputs;
 pub mod marginal;
 pub mod optimise;
 pub mod sensitivity;
+pub mod sobol;
 
 use crate::error::{Error, Result};
 use rayon::prelude::*;

@@ -14,6 +14,10 @@
 //! effect depends on where the others are (interactions, curvature, noise). Intervals of μ*
 //! are Student-t over the trajectories.
 //!
+//! *Sobol'.* With `sobol` rows, first-order and total Sobol' indices over the same box
+//! ([`super::sobol`]): the share of the metric's variance each input explains alone and
+//! with its interactions, with bootstrap intervals.
+//!
 //! Files: `sensitivity.csv`, `sensitivity.json` (inputs, seeds, method); from them
 //! `plots/tornado.{png,svg}`, `results.xlsx` and `report.html`.
 
@@ -38,6 +42,8 @@ pub struct Options {
     pub replications: u32,
     /// Morris trajectories (0: tornado only; else at least 2).
     pub trajectories: u32,
+    /// Rows of the Sobol' design (0: no Sobol' indices; else at least 8): n·(k + 2) runs.
+    pub sobol: u32,
     pub seed: u64,
     pub threads: Option<usize>,
     pub progress: bool,
@@ -47,6 +53,12 @@ impl Options {
     fn seeds(&self) -> Vec<u64> {
         (0..self.replications)
             .map(|r| crate::random::run_seed(self.seed, 0, u64::from(r)))
+            .collect()
+    }
+
+    fn sobol_seeds(&self) -> Vec<u64> {
+        (0..self.sobol)
+            .map(|j| crate::random::run_seed(self.seed, 2, u64::from(j)))
             .collect()
     }
 
@@ -74,6 +86,9 @@ pub struct InputResult {
     pub low_diff: Interval,
     #[serde(skip)]
     pub high_diff: Interval,
+    /// Sobol' first-order and total indices with intervals (None without a Sobol' design).
+    #[serde(skip)]
+    pub sobol: Option<super::sobol::Index>,
     /// Morris: μ* with its interval, μ, σ (None without trajectories).
     #[serde(skip)]
     pub mu_star: Option<Interval>,
@@ -99,11 +114,14 @@ pub struct SensitivityJson {
     pub seeds: Vec<u64>,
     pub trajectories: u32,
     pub trajectory_seeds: Vec<u64>,
+    /// Rows of the Sobol' design and the seed of each row (0 and empty: none).
+    pub sobol_rows: u32,
+    pub sobol_seeds: Vec<u64>,
     pub runs: usize,
     pub method: &'static str,
 }
 
-const METHOD: &str = "tornado: each input at base × (1 ± range), others at base, same replication seeds as the base (common random numbers), swing = high − low paired by replication, 95 % Student-t interval; Morris: 4 levels over base × (1 ± range), Δ = 2/3, one-at-a-time trajectories from random grid points in random input order, one seed per trajectory, elementary effect = change / Δ (metric units per whole range), μ* = mean |effect| with Student-t interval over trajectories";
+const METHOD: &str = "tornado: each input at base × (1 ± range), others at base, same replication seeds as the base (common random numbers), swing = high − low paired by replication, 95 % Student-t interval; Morris: 4 levels over base × (1 ± range), Δ = 2/3, one-at-a-time trajectories from random grid points in random input order, one seed per trajectory, elementary effect = change / Δ (metric units per whole range), μ* = mean |effect| with Student-t interval over trajectories; Sobol': Saltelli design of two Latin hypercubes A, B over base × (1 ± range) and A with column i from B, one seed per row shared by its k + 2 points, first order S = mean(f(B)(f(AB_i) − f(A))) / V (Saltelli 2010), total ST = mean((f(A) − f(AB_i))²) / 2V (Jansen), V the variance of f(A) and f(B) pooled, 95 % percentile bootstrap intervals over rows (1000 resamples, seeded)";
 
 /// A finished sensitivity analysis.
 pub struct Sensitivity {
@@ -122,6 +140,11 @@ impl Sensitivity {
         opts: &Options,
     ) -> Result<Sensitivity> {
         super::check_replications(opts.replications)?;
+        if (1..8).contains(&opts.sobol) {
+            return Err(Error::Usage(
+                "--sobol must be 0 (no Sobol' indices) or at least 8 rows".into(),
+            ));
+        }
         if opts.trajectories == 1 {
             return Err(Error::Usage(
                 "--trajectories must be 0 (no Morris screening) or at least 2".into(),
@@ -171,6 +194,7 @@ impl Sensitivity {
                     swing: interval(&diff(&hi, &lo)),
                     low_diff: interval(&diff(&lo, &b)),
                     high_diff: interval(&diff(&hi, &b)),
+                    sobol: None,
                     mu_star: None,
                     mu: None,
                     sigma: None,
@@ -179,6 +203,26 @@ impl Sensitivity {
             })
             .collect();
         let mut runs = points.len() * seeds.len();
+        if opts.sobol > 0 {
+            let (out, n) = super::sobol::run(
+                model,
+                paths,
+                &base,
+                opts.range,
+                k,
+                &opts.sobol_seeds(),
+                opts.seed,
+                opts.threads,
+                opts.progress,
+            )?;
+            runs += n;
+            for (r, ix) in results
+                .iter_mut()
+                .zip(super::sobol::indices(&out, opts.seed))
+            {
+                r.sobol = Some(ix);
+            }
+        }
         if opts.trajectories >= 2 {
             let (effects, n) = morris(model, paths, &base, k, opts)?;
             runs += n;
@@ -219,6 +263,8 @@ impl Sensitivity {
             seeds,
             trajectories: opts.trajectories,
             trajectory_seeds: opts.trajectory_seeds(),
+            sobol_rows: opts.sobol,
+            sobol_seeds: opts.sobol_seeds(),
             runs,
             method: METHOD,
         };
@@ -265,6 +311,12 @@ impl Sensitivity {
             morris_mu_star_ci_high: Option<f64>,
             morris_mu: Option<f64>,
             morris_sigma: Option<f64>,
+            sobol_first: Option<f64>,
+            sobol_first_ci_low: Option<f64>,
+            sobol_first_ci_high: Option<f64>,
+            sobol_total: Option<f64>,
+            sobol_total_ci_low: Option<f64>,
+            sobol_total_ci_high: Option<f64>,
         }
         let rows: Vec<Row> = self
             .inputs
@@ -292,6 +344,12 @@ impl Sensitivity {
                 morris_mu_star_ci_high: r.mu_star.and_then(|m| m.ci.map(|c| c.1)),
                 morris_mu: r.mu,
                 morris_sigma: r.sigma,
+                sobol_first: r.sobol.map(|s| s.first),
+                sobol_first_ci_low: r.sobol.map(|s| s.first_ci.0),
+                sobol_first_ci_high: r.sobol.map(|s| s.first_ci.1),
+                sobol_total: r.sobol.map(|s| s.total),
+                sobol_total_ci_low: r.sobol.map(|s| s.total_ci.0),
+                sobol_total_ci_high: r.sobol.map(|s| s.total_ci.1),
             })
             .collect();
         write_atomic(&dir.join("sensitivity.csv"), &csv_bytes(&rows)?)?;
@@ -319,17 +377,28 @@ impl Sensitivity {
             self.metric_base.mean,
             self.info.range * 100.0,
             self.info.replications,
-            if self.info.trajectories > 0 {
-                format!(", Morris: {} trajectories", self.info.trajectories)
-            } else {
-                String::new()
+            {
+                let mut extra = String::new();
+                if self.info.trajectories > 0 {
+                    extra += &format!(", Morris: {} trajectories", self.info.trajectories);
+                }
+                if self.info.sobol_rows > 0 {
+                    extra += &format!(", Sobol': {} rows", self.info.sobol_rows);
+                }
+                extra
             },
             self.info.runs
         );
         let _ = writeln!(
             out,
-            "\n{:>4}  {:<44} {:>12} {:>22} {:>11} {:>22}",
-            "rank", "input", "base", "swing (high − low)", "elasticity", "Morris μ*"
+            "\n{:>4}  {:<44} {:>12} {:>22} {:>11} {:>22} {:>24}",
+            "rank",
+            "input",
+            "base",
+            "swing (high − low)",
+            "elasticity",
+            "Morris μ*",
+            "Sobol' S / ST"
         );
         let pm = |i: &Interval| match i.ci {
             Some((lo, hi)) => format!("{:+.4} ± {:.4}", i.mean, (hi - lo) / 2.0),
@@ -338,13 +407,17 @@ impl Sensitivity {
         for r in &self.inputs {
             let _ = writeln!(
                 out,
-                "{:>4}  {:<44} {:>12} {:>22} {:>11.4} {:>22}",
+                "{:>4}  {:<44} {:>12} {:>22} {:>11.4} {:>22} {:>24}",
                 r.rank,
                 r.path,
                 format!("{}", r.base),
                 pm(&r.swing),
                 self.elasticity(r),
-                r.mu_star.as_ref().map_or(String::new(), pm)
+                r.mu_star.as_ref().map_or(String::new(), pm),
+                r.sobol.map_or(String::new(), |s| format!(
+                    "{:.3} / {:.3}",
+                    s.first, s.total
+                ))
             );
         }
         out

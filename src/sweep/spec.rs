@@ -509,23 +509,19 @@ fn cartesian(columns: &[Vec<toml::Value>]) -> Vec<Vec<toml::Value>> {
 /// range), each used by exactly one point, at a random place within it.
 fn latin_hypercube(spec: &SweepFile, params: &[Parameter], n: usize) -> Vec<Vec<toml::Value>> {
     let mut r = rng(spec.seed, Stream::Trace, 0x5157);
+    let unit = unit_latin_hypercube(n, params.len(), &mut r);
     let mut cols: Vec<Vec<f64>> = Vec::new();
-    for (v, p) in spec.vary.iter().zip(params) {
+    for ((v, p), u) in spec.vary.iter().zip(params).zip(unit) {
         let range = v.range.or(v.log_range).expect("checked: a range");
-        let mut strata: Vec<usize> = (0..n).collect();
-        for i in (1..n).rev() {
-            strata.swap(i, r.random_range(0..=i));
-        }
         let (lo, hi) = if p.log {
             (range.from.ln(), range.to.ln())
         } else {
             (range.from, range.to)
         };
         cols.push(
-            strata
-                .into_iter()
-                .map(|s| {
-                    let x = lo + (s as f64 + r.random::<f64>()) / n as f64 * (hi - lo);
+            u.into_iter()
+                .map(|u| {
+                    let x = lo + u * (hi - lo);
                     if p.log { x.exp() } else { x }
                 })
                 .collect(),
@@ -533,6 +529,28 @@ fn latin_hypercube(spec: &SweepFile, params: &[Parameter], n: usize) -> Vec<Vec<
     }
     (0..n)
         .map(|i| cols.iter().map(|c| toml::Value::Float(c[i])).collect())
+        .collect()
+}
+
+/// A Latin hypercube of `n` points in the unit cube of `k` dimensions, by dimension
+/// (`[dimension][point]`): each dimension cut into `n` equal strata, each used by exactly one
+/// point, at a random place within it. Used by sweeps and by the Sobol' design.
+pub(crate) fn unit_latin_hypercube(
+    n: usize,
+    k: usize,
+    r: &mut crate::random::Rng,
+) -> Vec<Vec<f64>> {
+    (0..k)
+        .map(|_| {
+            let mut strata: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                strata.swap(i, r.random_range(0..=i));
+            }
+            strata
+                .into_iter()
+                .map(|s| (s as f64 + r.random::<f64>()) / n as f64)
+                .collect()
+        })
         .collect()
 }
 
