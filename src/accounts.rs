@@ -96,6 +96,18 @@ impl Ledger {
         self.paid[kind as usize] += m;
     }
 
+    /// Adds another ledger's transfers (e.g. one outlet's, after a parallel wave).
+    pub fn merge(&mut self, o: &Ledger) {
+        for (row, orow) in self.net.iter_mut().zip(&o.net) {
+            for (x, &y) in row.iter_mut().zip(orow) {
+                *x += y;
+            }
+        }
+        for (x, &y) in self.paid.iter_mut().zip(&o.paid) {
+            *x += y;
+        }
+    }
+
     /// Net receipts of `party` from transfers of `kind` (negative: it paid).
     pub fn net(&self, kind: Transfer, party: Party) -> Money {
         self.net[kind as usize][party as usize]
@@ -160,28 +172,34 @@ impl Prices {
         }
     }
 
-    /// A parcel handed over: the shop pays for it; in a franchise network the origin
+    /// `n` parcels handed over: the shop pays for them; in a franchise network the origin
     /// outlet pays head office the waybill and transit fees and the delivery fee that head
     /// office will pass on to the destination outlet (L7).
-    pub fn picked_up(&self, l: &mut Ledger) {
+    pub fn picked_up(&self, l: &mut Ledger, n: u64) {
+        let n = n as i64;
         if self.direct {
             l.book(
                 Transfer::ShopPrice,
                 Party::Shop,
                 Party::HeadOffice,
-                self.shop_price,
+                self.shop_price.times(n),
             );
         } else {
             l.book(
                 Transfer::ShopPrice,
                 Party::Shop,
                 Party::Outlets,
-                self.shop_price,
+                self.shop_price.times(n),
             );
             let (o, h) = (Party::Outlets, Party::HeadOffice);
-            l.book(Transfer::WaybillFee, o, h, self.waybill_fee);
-            l.book(Transfer::TransitFee, o, h, self.transit_fee);
-            l.book(Transfer::DeliveryFeeCollected, o, h, self.delivery_fee);
+            l.book(Transfer::WaybillFee, o, h, self.waybill_fee.times(n));
+            l.book(Transfer::TransitFee, o, h, self.transit_fee.times(n));
+            l.book(
+                Transfer::DeliveryFeeCollected,
+                o,
+                h,
+                self.delivery_fee.times(n),
+            );
         }
     }
 
@@ -259,7 +277,7 @@ mod tests {
     fn franchise_transfers_balance_and_the_outlets_keep_the_delivery_fee() {
         let p = prices(false);
         let mut l = Ledger::default();
-        p.picked_up(&mut l);
+        p.picked_up(&mut l, 1);
         p.delivered(&mut l);
         p.fined(&mut l, true, false);
         assert!(l.unbalanced().is_empty());
@@ -282,7 +300,7 @@ mod tests {
     fn direct_operation_has_one_transfer_and_one_payer() {
         let p = prices(true);
         let mut l = Ledger::default();
-        p.picked_up(&mut l);
+        p.picked_up(&mut l, 1);
         p.delivered(&mut l);
         p.fined(&mut l, true, true);
         assert_eq!(

@@ -35,6 +35,9 @@ pub enum Stream {
     /// Extra orders superposed on the demand (marginal cost): drawn apart so that the
     /// base orders stay the same.
     ExtraDemand = 7,
+    /// Claims and complaints at the end of an outlet's deliveries (one stream per outlet,
+    /// so that outlets can deliver in parallel).
+    OutletIncidents = 8,
 }
 
 /// Seed of a stream of run `seed`, optionally specialised by a sub-index (e.g. an outlet).

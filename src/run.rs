@@ -6,7 +6,8 @@ use crate::cost::{Activity, CostVec, Money};
 use crate::engine::{SimTime, Simulation};
 use crate::error::{Error, Result};
 use crate::network::{LaneKind, Network};
-use crate::ops::{Carrier, Trace};
+use crate::ops::parcel::Class;
+use crate::ops::{Carrier, CarrierOptions, Trace};
 use crate::scenario::Scenario;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -23,7 +24,15 @@ pub struct RunOptions {
     pub progress: bool,
     /// Extra demand on top of the scenario's, as a share of it (marginal cost; 0: none).
     pub extra_demand: f64,
+    /// Measured parcels carried with their own costs, for the distribution of cost per
+    /// parcel (`None`: enough for a ±1 % interval on the mean, see [`DEFAULT_COST_SAMPLE`]).
+    pub cost_sample: Option<usize>,
 }
+
+/// Parcels sampled for the cost distribution when the options do not say: with a
+/// coefficient of variation of cost per parcel near 0.5, 10,000 parcels give the mean
+/// within about ±1 % (95 %).
+pub const DEFAULT_COST_SAMPLE: usize = 10_000;
 
 /// Headline figures of a run (`summary.json`).
 #[derive(Debug, Clone, Serialize)]
@@ -55,6 +64,9 @@ pub struct Summary {
     pub cost_per_parcel_yuan: f64,
     /// Activity → yuan per measured delivered parcel.
     pub cost_by_activity: BTreeMap<&'static str, f64>,
+    /// The distribution of cost per parcel, from a random sample of measured parcels that
+    /// carried their own costs.
+    pub cost_sample: CostSampleSummary,
     /// Revenue besides carrying parcels, per parcel, and the cost net of it (yuan).
     pub other_revenue_per_parcel_yuan: f64,
     pub net_cost_per_parcel_yuan: f64,
@@ -95,6 +107,53 @@ pub struct Summary {
     pub network: NetworkSummary,
 }
 
+/// Cost per parcel over a random sample of measured parcels (yuan): each sampled parcel
+/// carried its own share of every trip, tour, shift and day it used. The exact mean over
+/// all measured parcels (delivered or lost) is beside it, to check the sample against.
+#[derive(Debug, Clone, Serialize)]
+pub struct CostSampleSummary {
+    pub parcels: usize,
+    pub mean_yuan: f64,
+    /// Half-width of the 95 % interval of the sample mean.
+    pub ci95_yuan: f64,
+    pub p50_yuan: f64,
+    pub p95_yuan: f64,
+    pub exact_mean_yuan: f64,
+    /// Whether the exact mean lies in the sample's 95 % interval (it does 19 times in 20).
+    pub exact_within_interval: bool,
+}
+
+fn cost_sample(m: &Carrier, cost: &CostVec) -> CostSampleSummary {
+    let mut v: Vec<f64> = m.sample.totals.iter().map(|&x| Money(x).yuan()).collect();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let mean = v.iter().sum::<f64>() / n.max(1) as f64;
+    let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n.max(2) - 1) as f64;
+    let ci = if n >= 2 {
+        crate::metrics::t_975(n - 1) * (var / n as f64).sqrt()
+    } else {
+        0.0
+    };
+    let q = |p: f64| {
+        if n == 0 {
+            0.0
+        } else {
+            v[((p * n as f64).ceil() as usize).clamp(1, n) - 1]
+        }
+    };
+    let ended = (m.out.delivered + m.out.lost) as f64;
+    let exact = ratio(cost.total().yuan(), ended);
+    CostSampleSummary {
+        parcels: n,
+        mean_yuan: mean,
+        ci95_yuan: ci,
+        p50_yuan: q(0.5),
+        p95_yuan: q(0.95),
+        exact_mean_yuan: exact,
+        exact_within_interval: n >= 2 && (exact - mean).abs() <= ci,
+    }
+}
+
 /// Each party's account per measured delivered parcel (yuan): receipts and payments of
 /// transfers, the resources it pays for, and its margin. Transfers add up to zero over the
 /// parties, so the carrier parties' margins add up to what the shop pays less the chain's
@@ -126,7 +185,7 @@ fn accounts(m: &Carrier, delivered: f64) -> Accounts {
     let prices = &m.cfg.prices;
     let l = &m.transfers_measured;
     let per = |x: Money| ratio(x.yuan(), delivered);
-    let cost = &m.out.cost;
+    let cost = &m.books.attributed[Class::Measured as usize];
     let parties: BTreeMap<&'static str, PartyAccount> = Party::ALL
         .iter()
         .filter(|&&p| !(prices.direct && p == Party::Outlets))
@@ -363,19 +422,21 @@ pub struct OrgSummary {
     pub surges: u64,
 }
 
-/// Where every yuan went (yuan). `spent_total = attributed_to_delivered +
-/// attributed_to_parcels_outside_window + carried_by_parcels_in_flight + unabsorbed`.
+/// Where every yuan went (yuan). `spent_total = attributed_to_measured +
+/// attributed_to_parcels_before_window + attributed_to_parcels_after_window + unabsorbed`:
+/// each period's cost is split over the parcels that used it by class (picked up during
+/// the warm-up, in the window, or after it), whether or not they have arrived yet.
 #[derive(Debug, Clone, Serialize)]
 pub struct MoneySummary {
     pub spent_total: f64,
     pub spent_during_warmup: f64,
     pub spent_during_window: f64,
     pub spent_after_window: f64,
-    /// Cost of the measured parcels delivered.
-    pub attributed_to_delivered: f64,
-    /// Cost of delivered parcels picked up during the warm-up or after the window.
-    pub attributed_to_parcels_outside_window: f64,
-    pub carried_by_parcels_in_flight: f64,
+    /// Cost of the measured parcels (picked up in the window), lost ones included.
+    pub attributed_to_measured: f64,
+    /// Cost of parcels picked up during the warm-up, and after the window.
+    pub attributed_to_parcels_before_window: f64,
+    pub attributed_to_parcels_after_window: f64,
     /// Fixed costs of periods no parcel used, left over at the end.
     pub unabsorbed: f64,
     pub spent_by_activity: BTreeMap<&'static str, f64>,
@@ -503,8 +564,11 @@ pub struct RunInfo {
     pub events: u64,
     pub events_per_s: f64,
     pub parcels_per_s: f64,
+    /// Most parcels held at once (in flight), sampled every simulated hour.
     pub peak_parcel_slots: usize,
     pub peak_rss_mb: Option<f64>,
+    /// Worker threads the run's waves could use.
+    pub threads: usize,
 }
 
 /// The measured parcels' books in exact money: resources by activity and the transfers
@@ -547,8 +611,17 @@ fn ratio(a: f64, b: f64) -> f64 {
 pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Result<RunOutput> {
     let t0 = Instant::now();
     let seed = opts.seed.unwrap_or(sc.seed);
-    let mut carrier = Carrier::new(sc, net, seed, opts.trace);
-    carrier.add_demand(opts.extra_demand, seed);
+    let carrier = Carrier::build(
+        sc,
+        net,
+        CarrierOptions {
+            seed,
+            trace: opts.trace,
+            cost_sample: opts.cost_sample.unwrap_or(DEFAULT_COST_SAMPLE),
+            extra_demand: opts.extra_demand,
+        },
+    )
+    .map_err(Error::Run)?;
     let mut sim = Simulation::new(carrier);
     sim.model.schedule_all(&mut sim.sched);
     let build_s = t0.elapsed().as_secs_f64();
@@ -575,7 +648,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         t = (t + SimTime::from_hours(1.0)).min(horizon);
         sim.run_until(t);
         hourly_in_network.push(sim.model.in_network);
-        peak_slots = peak_slots.max(sim.model.parcels.len());
+        peak_slots = peak_slots.max(sim.model.in_network as usize);
         if let Some(pb) = &bar {
             let rate = sim.model.generated as f64 / t1.elapsed().as_secs_f64().max(1e-9);
             pb.set_position(t.0 / SimTime::MS_PER_HOUR);
@@ -600,9 +673,10 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     overload(m, net, t, &steady)?;
     check_measured(sc, m)?;
 
-    let (in_flight, in_flight_cost) = m.in_flight();
+    let in_flight = m.in_network;
     let overdue = m.measured_overdue(t);
     let o = &m.out;
+    let cost = m.books.attributed[Class::Measured as usize];
     let delivered = o.delivered as f64;
     let lh = |kind: LaneKind| {
         let (mut p, mut c) = (0u64, 0u64);
@@ -630,10 +704,11 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         measured_parcels_picked_up: m.generated_measured,
         measured_parcels_delivered: o.delivered,
         measured_parcels_in_flight: m.measured_open,
-        cost_per_parcel_yuan: ratio(o.cost.total().yuan(), delivered),
-        cost_by_activity: yuan_map(&o.cost, delivered.max(1.0)),
+        cost_per_parcel_yuan: ratio(cost.total().yuan(), delivered),
+        cost_by_activity: yuan_map(&cost, delivered.max(1.0)),
+        cost_sample: cost_sample(m, &cost),
         other_revenue_per_parcel_yuan: sc.revenue.other_per_parcel,
-        net_cost_per_parcel_yuan: ratio(o.cost.total().yuan(), delivered)
+        net_cost_per_parcel_yuan: ratio(cost.total().yuan(), delivered)
             - sc.revenue.other_per_parcel,
         order_to_pickup_hours_mean: ratio(o.handover_h_sum, delivered),
         order_to_signed_hours_mean: ratio(o.handover_h_sum, delivered) + o.transit_h.mean(),
@@ -720,27 +795,36 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
             decision_delay_hours: m.cfg.surge_delay.hours(),
             surges: m.centres.iter().map(|c| c.surges as u64).sum(),
         },
-        money: MoneySummary {
-            spent_total: m.spent.total().yuan(),
-            spent_during_warmup: m.spent_warmup.total().yuan(),
-            spent_during_window: (m.spent.total() - m.spent_warmup.total() - m.spent_after.total())
+        money: {
+            let b = &m.books;
+            MoneySummary {
+                spent_total: b.spent.total().yuan(),
+                spent_during_warmup: b.spent_warmup.total().yuan(),
+                spent_during_window: (b.spent.total()
+                    - b.spent_warmup.total()
+                    - b.spent_after.total())
                 .yuan(),
-            spent_after_window: m.spent_after.total().yuan(),
-            attributed_to_delivered: o.cost.total().yuan(),
-            attributed_to_parcels_outside_window: o.outside_cost.total().yuan(),
-            carried_by_parcels_in_flight: in_flight_cost.total().yuan(),
-            unabsorbed: m.unabsorbed().yuan(),
-            spent_by_activity: yuan_map(&m.spent, 1.0),
-            spent_during_window_by_activity: {
-                let mut w = CostVec::default();
-                for a in Activity::ALL {
-                    w.add(
-                        a,
-                        m.spent.get(a) - m.spent_warmup.get(a) - m.spent_after.get(a),
-                    );
-                }
-                yuan_map(&w, 1.0)
-            },
+                spent_after_window: b.spent_after.total().yuan(),
+                attributed_to_measured: cost.total().yuan(),
+                attributed_to_parcels_before_window: b.attributed[Class::Warmup as usize]
+                    .total()
+                    .yuan(),
+                attributed_to_parcels_after_window: b.attributed[Class::After as usize]
+                    .total()
+                    .yuan(),
+                unabsorbed: m.unabsorbed().yuan(),
+                spent_by_activity: yuan_map(&b.spent, 1.0),
+                spent_during_window_by_activity: {
+                    let mut w = CostVec::default();
+                    for a in Activity::ALL {
+                        w.add(
+                            a,
+                            b.spent.get(a) - b.spent_warmup.get(a) - b.spent_after.get(a),
+                        );
+                    }
+                    yuan_map(&w, 1.0)
+                },
+            }
         },
         network: NetworkSummary {
             outlets: net.outlets.len(),
@@ -862,20 +946,21 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         events_per_s: ratio(events as f64, simulate_s),
         parcels_per_s: ratio(m.generated as f64, simulate_s),
         peak_parcel_slots: peak_slots,
+        threads: rayon::current_num_threads(),
         peak_rss_mb: peak_rss_mb(),
     };
     Ok(RunOutput {
         summary,
         books: MeasuredBooks {
             delivered: o.delivered,
-            cost: o.cost,
+            cost,
             transfers: m.transfers_measured,
             prices: m.cfg.prices,
         },
         shops: shop_rows(sc, net, m),
         nodes,
         lanes,
-        traces: m.traces.values().cloned().collect(),
+        traces: m.traces.clone(),
         info,
         node_ids: net.nodes.iter().map(|n| n.id.clone()).collect(),
         transit_bins: o.transit_h.bins().collect(),
@@ -977,9 +1062,10 @@ fn check_measured(sc: &Scenario, m: &Carrier) -> Result<()> {
 
 /// Parcels and money must both balance exactly.
 fn check_books(m: &Carrier) -> Result<()> {
-    let (in_flight, in_flight_cost) = m.in_flight();
+    let b = &m.books;
+    let attributed_total = |a: Activity| -> Money { b.attributed.iter().map(|c| c.get(a)).sum() };
     for a in Activity::ALL {
-        if m.spent.get(a).is_overflow() || m.out.cost.get(a).is_overflow() {
+        if b.spent.get(a).is_overflow() || attributed_total(a).is_overflow() {
             return Err(Error::Run(format!(
                 "money overflow: {} amounts exceed what the exact books hold (about 9.2e12 \
                  yuan); lower the cost rates or the volume",
@@ -987,11 +1073,9 @@ fn check_books(m: &Carrier) -> Result<()> {
             )));
         }
     }
-    if m.spent.total().is_overflow()
+    if b.spent.total().is_overflow()
         || m.unabsorbed().is_overflow()
-        || in_flight_cost.total().is_overflow()
-        || m.out.outside_cost.total().is_overflow()
-        || m.out.cost.total().is_overflow()
+        || b.attributed.iter().any(|c| c.total().is_overflow())
     {
         return Err(Error::Run(
             "money overflow: the run's total exceeds what the exact books hold (about 9.2e12 \
@@ -1002,16 +1086,30 @@ fn check_books(m: &Carrier) -> Result<()> {
     let o = &m.out;
     let delivered = o.delivered + o.outside_delivered;
     let lost = o.lost + o.outside_lost;
+    let in_flight = m.in_network;
     if m.generated != delivered + lost + in_flight {
         return Err(Error::Bookkeeping(format!(
             "parcels generated {} != delivered {} + lost {} + in flight {}",
             m.generated, delivered, lost, in_flight
         )));
     }
-    if in_flight != m.in_network {
+    if m.generated_measured != o.delivered + o.lost + m.measured_open {
         return Err(Error::Bookkeeping(format!(
-            "{} parcels in the slab but {} counted in the network",
-            in_flight, m.in_network
+            "measured parcels picked up {} != delivered {} + lost {} + in flight {}",
+            m.generated_measured, o.delivered, o.lost, m.measured_open
+        )));
+    }
+    // The counts against the parcels actually held in the queues, lanes and trips.
+    let (mut held, mut held_measured) = (0u64, 0u64);
+    for p in m.live() {
+        held += 1;
+        held_measured += u64::from(p.measured());
+    }
+    if held != in_flight || held_measured != m.measured_open {
+        return Err(Error::Bookkeeping(format!(
+            "{held} parcels held ({held_measured} measured) but {in_flight} counted in the \
+             network ({} measured)",
+            m.measured_open
         )));
     }
     if let Some(shops) = &m.shops {
@@ -1036,17 +1134,12 @@ fn check_books(m: &Carrier) -> Result<()> {
             )));
         }
     }
-    let stuck = m.delivered_unfinished();
-    if stuck != 0 {
-        return Err(Error::Bookkeeping(format!(
-            "{stuck} delivered parcels still wait for cost periods that never closed"
-        )));
+    let mut attributed = CostVec::default();
+    for c in &b.attributed {
+        attributed.add_all(c);
     }
-    let mut attributed = o.cost;
-    attributed.add_all(&o.outside_cost);
-    attributed.add_all(&in_flight_cost);
     let unabsorbed = m.unabsorbed();
-    let lhs = m.spent.total();
+    let lhs = b.spent.total();
     let rhs = attributed.total() + unabsorbed;
     if lhs != rhs {
         return Err(Error::Bookkeeping(format!(
@@ -1108,11 +1201,11 @@ fn check_books(m: &Carrier) -> Result<()> {
         Activity::Claims,
         Activity::Complaints,
     ] {
-        if m.spent.get(a) != attributed.get(a) {
+        if b.spent.get(a) != attributed.get(a) {
             return Err(Error::Bookkeeping(format!(
                 "{}: spent {} != attributed {} micro-yuan",
                 a.name(),
-                m.spent.get(a).0,
+                b.spent.get(a).0,
                 attributed.get(a).0
             )));
         }

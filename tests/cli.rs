@@ -62,9 +62,9 @@ fn run_writes_every_file_and_the_books_balance() {
     assert!(s["measured_parcels_delivered"].as_u64().unwrap() > 1_000);
     let m = &s["money"];
     let parts = [
-        "attributed_to_delivered",
-        "attributed_to_parcels_outside_window",
-        "carried_by_parcels_in_flight",
+        "attributed_to_measured",
+        "attributed_to_parcels_before_window",
+        "attributed_to_parcels_after_window",
         "unabsorbed",
     ];
     let sum: f64 = parts.iter().map(|k| m[k].as_f64().unwrap()).sum();

@@ -93,8 +93,14 @@ fn a_peak_day_loads_the_network() {
 
 #[test]
 fn automated_sorting_trades_capital_for_labour_and_errors() {
-    let manual = small("", "");
-    let automated = edited(|t| t.replace("automation = \"manual\"", "automation = \"automated\""));
+    // Damage rates ten times the defaults (same ratio), so that a run of 10,000 parcels
+    // damages enough of them to compare (the defaults expect about one).
+    let rates = "\n[quality]\ndamage_per_sort = 0.0001\n\n[operations.sorting.manual]\ndamage_per_sort = 0.0005\n";
+    let manual = small("", rates);
+    let automated = edited(|t| {
+        let t = t.replace("automation = \"manual\"", "automation = \"automated\"");
+        format!("{t}{rates}")
+    });
     let by = |s: &Summary, a: &str| s.cost_by_activity[a];
     assert!(by(&automated, "sorting_equipment") > by(&manual, "sorting_equipment"));
     assert!(by(&automated, "sorting_labour") > 0.0);

@@ -192,6 +192,7 @@ pub(crate) fn run_jobs(jobs: &[Job], opts: &Options) -> Result<(JobValues, Vec<F
                     trace: 0,
                     progress: false,
                     extra_demand: 0.0,
+                    cost_sample: None,
                 };
                 let out = crate::sweep::guarded_run(job.scenario, job.network, job.sha256, &ro);
                 bar.inc(1);

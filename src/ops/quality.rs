@@ -22,6 +22,7 @@ pub struct QualityCounts {
 
 /// Draws incidents from their own random stream, so that changing a quality setting leaves
 /// every other draw of the run alone.
+#[derive(Debug)]
 pub struct Incidents {
     q: Quality,
     rng: Rng,
@@ -36,6 +37,19 @@ pub struct Outcome {
     pub complaint: Money,
     /// Whether a complaint was made (its handling may cost nothing).
     pub complained: bool,
+}
+
+impl QualityCounts {
+    /// Adds another set of counts (an outlet's, merged in outlet order).
+    pub fn merge(&mut self, o: &QualityCounts) {
+        self.late += o.late;
+        self.damaged += o.damaged;
+        self.lost += o.lost;
+        self.claims_yuan += o.claims_yuan;
+        self.complaints_late += o.complaints_late;
+        self.complaints_damaged += o.complaints_damaged;
+        self.complaints_lost += o.complaints_lost;
+    }
 }
 
 impl Incidents {

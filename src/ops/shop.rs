@@ -8,7 +8,7 @@ use super::sorter::{Calendar, ServiceTime, Sorter};
 use crate::demand::Order;
 use crate::engine::SimTime;
 use crate::random::Rng;
-use crate::scenario::{Service, Shop};
+use crate::scenario::Shop;
 use rand::RngExt;
 use rand_distr::Distribution;
 use rand_distr::weighted::WeightedIndex;
@@ -149,11 +149,7 @@ impl Shops {
                     stock: vec![cfg.initial_stock; cfg.products as usize],
                     on_order: vec![None; cfg.products as usize],
                     active,
-                    station: Sorter::new(
-                        cfg.packers,
-                        ServiceTime::new(Service::Deterministic, mean_ms),
-                        window,
-                    ),
+                    station: Sorter::new(cfg.packers, ServiceTime::Deterministic(mean_ms), window),
                     held: Vec::new(),
                     packed: Vec::new(),
                 })

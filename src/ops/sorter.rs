@@ -75,14 +75,14 @@ pub enum ServiceTime {
 
 impl ServiceTime {
     /// `mean_ms`: mean time one parcel occupies a line (ms).
-    pub fn new(kind: Service, mean_ms: f64) -> ServiceTime {
-        match kind {
+    pub fn new(kind: Service, mean_ms: f64) -> Result<ServiceTime, rand_distr::NormalError> {
+        Ok(match kind {
             Service::Deterministic => ServiceTime::Deterministic(mean_ms),
             Service::Exponential => ServiceTime::Exponential(mean_ms),
             Service::Lognormal { cv } => {
-                ServiceTime::Lognormal(LogNormal::from_mean_cv(mean_ms, cv).expect("validated cv"))
+                ServiceTime::Lognormal(LogNormal::from_mean_cv(mean_ms, cv)?)
             }
-        }
+        })
     }
 
     #[inline]
@@ -228,7 +228,7 @@ mod tests {
         let mean_ms = 3_600_000.0 / mu;
         let mut s = Sorter::new(
             c,
-            ServiceTime::new(Service::Exponential, mean_ms),
+            ServiceTime::new(Service::Exponential, mean_ms).unwrap(),
             (SimTime::from_hours(100.0), SimTime::MAX),
         );
         let cal = Calendar::always();

@@ -152,7 +152,7 @@ pub fn metric_values(s: &Summary) -> Vec<f64> {
 ///
 /// Shared by the sweep and by `compare`/`explain`; the results never depend on its size,
 /// because every run has its own seed and results are put in run order before use.
-pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
@@ -490,6 +490,7 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
                         trace: 0,
                         progress: false,
                         extra_demand,
+                        cost_sample: None,
                     },
                 ),
                 Err(e) => Err(e.clone()),

@@ -1,0 +1,183 @@
+//! The first mile: at each pickup wave every outlet draws the orders placed since the last
+//! one, the shop (when modelled) hands over what it has packed, and couriers collect the
+//! parcels on tours. Outlets run in parallel; the shop, whose stream is shared, runs in
+//! outlet order between the two parallel steps; the results are merged in outlet order.
+
+use super::Carrier;
+use super::books::attribute;
+use super::model::Config;
+use super::outlet::{OutletState, par_outlets};
+use super::parcel::{Class, Parcel};
+use super::shop::{Kind, Shops};
+use crate::cost::{self, Activity, Money};
+use crate::demand::DemandModel;
+use crate::engine::SimTime;
+use crate::network::Network;
+
+impl Carrier<'_> {
+    /// Pickup wave `w` at every outlet.
+    pub(super) fn pickup(&mut self, w: usize, now: SimTime) {
+        let net = self.net;
+        let demand = &self.demand;
+        par_outlets(&mut self.outlets, |k, o| draw_orders(demand, k, w, now, o));
+        if let Some(shops) = &mut self.shops {
+            // The shops share one stream: they pack in outlet order.
+            for (k, o) in self.outlets.iter_mut().enumerate() {
+                let zone = net.nodes[net.outlets[k] as usize].zone;
+                let km = |dest: u32| net.zones.distance_km[zone][net.nodes[dest as usize].zone];
+                shops.wave(k, now, &o.orders, km, &mut o.handover);
+            }
+        }
+        let (cfg, shops) = (&self.cfg, self.shops.as_ref());
+        par_outlets(&mut self.outlets, |k, o| {
+            collect(cfg, net, shops, k, now, o)
+        });
+        self.merge_pickup(now);
+    }
+
+    /// Takes the outlets' picked parcels into the network, in outlet order: numbers them,
+    /// tags the traced and sampled ones, and puts them on their feeder lanes.
+    fn merge_pickup(&mut self, now: SimTime) {
+        let class = self.cfg.class(now);
+        let day = now.day() as usize;
+        for k in 0..self.outlets.len() {
+            let o = &mut self.outlets[k];
+            let mut outbox = std::mem::take(&mut o.wave.outbox);
+            let share = o.wave.pickup_share;
+            self.merge_wave(k);
+            let n = outbox.len() as u64;
+            if n == 0 {
+                continue;
+            }
+            let first = self.next_serial;
+            self.next_serial += n;
+            self.generated += n;
+            self.in_network += n;
+            if class == Class::Measured {
+                self.generated_measured += n;
+                self.measured_open += n;
+            }
+            let outlet = self.net.outlets[k];
+            for tag in self.tag_new(first, &mut outbox, now) {
+                self.tag_cost(tag, Activity::WaybillIt, self.cfg.waybill_it);
+                self.tag_cost(tag, Activity::Pickup, share);
+                if self.outlets[k].day_cost.tag(day, tag) {
+                    self.tag_open(tag, 1);
+                }
+                self.step(tag, now, "picked_up", outlet);
+            }
+            let lane = self.net.nodes[outlet as usize].lane_out;
+            self.lanes[lane as usize].ready.append(outbox);
+        }
+    }
+}
+
+/// The orders outlet `k` receives in the window ending at wave `w` (and the extra orders
+/// of a marginal-cost run).
+fn draw_orders(demand: &DemandModel, k: usize, w: usize, now: SimTime, o: &mut OutletState) {
+    demand.draw(k, w, now, &mut o.demand_rng, &mut o.orders);
+    if let Some((share, r)) = &mut o.extra {
+        demand.draw_extra(k, w, now, *share, r, &mut o.orders);
+    }
+}
+
+/// Outlet `k` picks up at `now`: the orders handed over (or all orders, without a shop
+/// model), then the returns and exchanges due; charges the waybills, books the transfers,
+/// and sends its couriers on pickup tours.
+fn collect(
+    cfg: &Config,
+    net: &Network,
+    shops: Option<&Shops>,
+    k: usize,
+    now: SimTime,
+    o: &mut OutletState,
+) {
+    let outlet = net.outlets[k];
+    let class = cfg.class(now);
+    let day = now.day() as usize;
+    let out = &mut o.wave.outbox;
+    match shops {
+        Some(shops) => {
+            for so in &o.handover {
+                let kg = so.order.weight_kg as f64 + shops.packaging_kg(so.packaging);
+                let mut p = Parcel::new(
+                    outlet,
+                    so.order.dest_outlet,
+                    so.order.placed,
+                    now,
+                    kg,
+                    class,
+                );
+                p.set_shop(Kind::Order, so.packaging, false, kg);
+                out.push_back(p);
+            }
+        }
+        None => {
+            for order in &o.orders {
+                let kg = order.weight_kg as f64;
+                out.push_back(Parcel::new(
+                    outlet,
+                    order.dest_outlet,
+                    order.placed,
+                    now,
+                    kg,
+                    class,
+                ));
+            }
+        }
+    }
+    // Returns and exchanges handed over at this outlet since the last wave.
+    o.reverse.sort_by_key(|x| x.0);
+    let due = o.reverse.partition_point(|x| x.0 <= now);
+    for (t, dest, packaging, kind, exchange) in o.reverse.drain(..due) {
+        let mut p = Parcel::new(outlet, dest, t, now, 0.5, class);
+        p.set_shop(kind, packaging, exchange, 0.5);
+        out.push_back(p);
+    }
+    let n = out.len() as u64;
+    if n == 0 {
+        return;
+    }
+    let window = cfg.window();
+    let wave = &mut o.wave;
+    wave.books.charge(
+        now,
+        window,
+        class,
+        Activity::WaybillIt,
+        cfg.waybill_it.times(n as i64),
+    );
+    cfg.prices.picked_up(&mut wave.transfers, n);
+    if class == Class::Measured {
+        cfg.prices.picked_up(&mut wave.transfers_measured, n);
+        o.picked += n;
+    }
+    o.day_cost.join_n(day, class, n);
+    // The couriers collect the parcels from the shops of the area: tours like delivery
+    // (stops of several parcels each, route by drop density), the van's kilometres
+    // shared by the parcels, and the couriers paid by the operating model's scheme
+    // (franchise: per parcel; direct: their daily wage already covers it).
+    let node = &net.nodes[outlet as usize];
+    let stops = (n as f64 / cfg.pickup_per_stop).ceil().max(1.0) as usize;
+    let couriers = (node.couriers as usize).min(stops).max(1);
+    let district = node.area_km2 / couriers as f64;
+    let mut km = 0.0;
+    for c in 0..couriers {
+        let m = stops / couriers + usize::from(c < stops % couriers);
+        km += cost::tour_km(m, district);
+    }
+    let hours =
+        km / cfg.courier_speed + stops as f64 * cfg.pickup_stop_hours + n as f64 * cfg.scan_hours;
+    let route = Money::from_yuan(km * cfg.courier_per_km);
+    let pay = cfg.pickup_pay.times(n as i64);
+    if wave.books.spend(now, window, Activity::Pickup, route + pay) {
+        o.spent_window += route + pay;
+        wave.courier_hours += hours;
+        wave.courier_pay += pay;
+    }
+    let mut counts = [0; 3];
+    counts[class as usize] = n;
+    let route_share = attribute(&mut wave.books.attributed, Activity::Pickup, route, &counts);
+    wave.books.attributed[class as usize].add(Activity::Pickup, pay);
+    wave.pickup_share = route_share + cfg.pickup_pay;
+}

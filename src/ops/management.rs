@@ -1,0 +1,98 @@
+//! The day's close: each centre-day (sorter depreciation, floor rent) and outlet-day (the
+//! outlet's own costs, direct couriers' wages) is split over the parcels that passed
+//! through it that day, and the network's management overhead is shared by the outlets in
+//! proportion to the parcels each handled, then over those parcels.
+
+use super::Carrier;
+use crate::cost::{self, Activity, Money};
+use crate::engine::SimTime;
+
+impl Carrier<'_> {
+    /// Day `d` ends: its periods close, tomorrow's roster goes on duty.
+    pub(super) fn day_end(&mut self, d: usize, now: SimTime) {
+        self.roster_day(d as u64 + 1);
+        // The day's costs are booked in the day they belong to.
+        self.close_day(d, 1.0, now - SimTime(1));
+        for o in &mut self.outlets {
+            o.attempts_today = 0;
+        }
+    }
+
+    /// Closes day `d` at every centre and outlet, paying `fraction` of a day's cost.
+    pub(super) fn close_day(&mut self, d: usize, fraction: f64, during: SimTime) {
+        let part = |m: Money| Money::from_yuan(m.yuan() * fraction);
+        let window = self.cfg.window();
+        for pos in 0..self.centres.len() {
+            let lines = self.centres[pos].lines;
+            let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
+            let eq = part(cost::equipment_per_day(
+                lines,
+                tech.line_capex,
+                self.cfg.life_years,
+            ));
+            let fa = part(cost::facility_per_day(
+                lines,
+                tech.m2_per_line,
+                self.cfg.rent,
+            ));
+            let closed = self.centres[pos].days.close(d, [eq, fa]);
+            for (c, m) in closed.by_class.iter().enumerate() {
+                self.books.attributed[c].add(Activity::SortEquipment, m[0]);
+                self.books.attributed[c].add(Activity::SortFacility, m[1]);
+            }
+            self.books
+                .spend(during, window, Activity::SortEquipment, eq);
+            if self.books.spend(during, window, Activity::SortFacility, fa) {
+                self.centres[pos].spent_window += eq + fa;
+            }
+            let shares = [
+                (Activity::SortEquipment, closed.share[0]),
+                (Activity::SortFacility, closed.share[1]),
+            ];
+            for tag in closed.tagged {
+                self.tag_settle(tag, &shares);
+            }
+        }
+        // Management overhead: the network's, shared by outlets in proportion to the
+        // parcels each handled that day, then over those parcels.
+        let mgmt = part(self.cfg.management_day);
+        self.books.spend(during, window, Activity::Management, mgmt);
+        let handled: Vec<u64> = self.outlets.iter().map(|o| o.day_cost.members(d)).collect();
+        let mgmt_total = mgmt + std::mem::take(&mut self.management_carry);
+        if handled.iter().all(|&h| h == 0) {
+            self.management_carry = mgmt_total;
+        }
+        let mgmt_shares = cost::split_by(mgmt_total, &handled);
+        let outlet_cost = part(self.cfg.outlet_day);
+        for (k, mgmt_share) in mgmt_shares.into_iter().enumerate() {
+            let couriers = self.net.nodes[self.net.outlets[k] as usize].couriers;
+            let wages = part(self.cfg.courier_wage_day.times(couriers as i64));
+            let closed = self.outlets[k]
+                .day_cost
+                .close(d, [outlet_cost, wages, mgmt_share]);
+            for (c, m) in closed.by_class.iter().enumerate() {
+                let a = &mut self.books.attributed[c];
+                a.add(Activity::Outlet, m[0]);
+                a.add(Activity::LastMile, m[1]);
+                a.add(Activity::Management, m[2]);
+            }
+            self.books
+                .spend(during, window, Activity::Outlet, outlet_cost);
+            self.books.spend(during, window, Activity::LastMile, wages);
+            if self.cfg.in_window(during) {
+                self.outlets[k].spent_window += outlet_cost + wages;
+                self.out.courier_pay += wages;
+            }
+            if !closed.tagged.is_empty() {
+                let shares = [
+                    (Activity::Outlet, closed.share[0]),
+                    (Activity::LastMile, closed.share[1]),
+                    (Activity::Management, closed.share[2]),
+                ];
+                for tag in closed.tagged {
+                    self.tag_settle(tag, &shares);
+                }
+            }
+        }
+    }
+}

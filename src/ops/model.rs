@@ -1,0 +1,192 @@
+//! The typed run model: everything the carrier reads, built once from a checked scenario
+//! (times parsed, money in micro-yuan, durations as `SimTime`). Nothing below this build
+//! step holds a `&Scenario`.
+
+use crate::accounts::Prices;
+use crate::cost::Money;
+use crate::engine::SimTime;
+use crate::scenario::{ModelKind, Scenario, Staffing, parse_time_of_day};
+
+/// Rates and times fixed for the run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub warmup: SimTime,
+    /// End of the measured window: parcels picked up in [warmup, window_end) are measured.
+    pub window_end: SimTime,
+    /// The latest the run may go on while measured parcels are still travelling.
+    pub horizon: SimTime,
+    pub days: u32,
+    pub pickup_waves: Vec<SimTime>,
+    pub delivery_waves: Vec<SimTime>,
+    /// Sorting shifts: (start in the day, length).
+    pub shifts: Vec<(SimTime, SimTime)>,
+    pub promise: SimTime,
+    pub waybill_it: Money,
+    /// Franchise: a courier's pay per parcel picked up.
+    pub pickup_pay: Money,
+    pub pickup_per_stop: f64,
+    pub pickup_stop_hours: f64,
+    pub scan_hours: f64,
+    pub prices: Prices,
+    pub outlet_day: Money,
+    pub courier_pay: Money,
+    /// Failed attempts left at a pick-up station: share, collection delay, fee.
+    pub station_share: f64,
+    pub station_collect: SimTime,
+    pub station_fee: Money,
+    /// Direct model: a courier's pay per day, busy or idle.
+    pub courier_wage_day: Money,
+    pub courier_per_km: f64,
+    pub courier_cap: u32,
+    pub courier_speed: f64,
+    pub stop_hours: f64,
+    pub failure_rate: f64,
+    pub wage: f64,
+    pub life_years: f64,
+    pub rent: f64,
+    pub mis_sort_delay: SimTime,
+    pub dispatch_when_full: bool,
+    pub surge_trigger_hours: f64,
+    pub surge_delay: SimTime,
+    pub surge_lines: u32,
+    pub surge_length: SimTime,
+    pub staffing: Staffing,
+    pub core_share: f64,
+    pub planning_slack: f64,
+    pub temp_trigger_hours: f64,
+    pub temp_call_in: SimTime,
+    pub temp_block: SimTime,
+    pub temp_premium: f64,
+    /// Management: head-count above the front line, and what it costs per day.
+    pub management_day: Money,
+    pub direct: bool,
+    /// Franchise outlets' spread of failed-delivery rates (coefficient of variation).
+    pub outlet_quality_spread: f64,
+    /// (fixed cost, cost per km, capacity) of each vehicle type.
+    pub vehicles: Vec<(f64, f64, u32)>,
+}
+
+impl Config {
+    /// Whether `t` falls in the measured window.
+    #[inline]
+    pub fn in_window(&self, t: SimTime) -> bool {
+        t >= self.warmup && t < self.window_end
+    }
+
+    /// The measured window.
+    #[inline]
+    pub fn window(&self) -> (SimTime, SimTime) {
+        (self.warmup, self.window_end)
+    }
+
+    /// The class of a parcel picked up at `t`.
+    #[inline]
+    pub fn class(&self, t: SimTime) -> super::parcel::Class {
+        use super::parcel::Class;
+        if t < self.warmup {
+            Class::Warmup
+        } else if t < self.window_end {
+            Class::Measured
+        } else {
+            Class::After
+        }
+    }
+
+    /// The run model of a checked scenario; `managers` is the head-count of management.
+    pub fn build(sc: &Scenario, managers: f64) -> Result<Config, String> {
+        let o = &sc.operations;
+        let c = &sc.costs;
+        let horizon_days = sc.warmup_days + sc.days + sc.drain_days;
+        let direct = sc.operating_model.kind == ModelKind::Direct;
+        let shifts = o
+            .sorting
+            .shifts
+            .iter()
+            .map(|s| {
+                Ok((
+                    time(&s.start, "operations.sorting.shifts")?,
+                    SimTime::from_hours(s.hours),
+                ))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Config {
+            warmup: SimTime::from_days(sc.warmup_days as u64),
+            window_end: SimTime::from_days((sc.warmup_days + sc.days) as u64),
+            horizon: SimTime::from_days(horizon_days as u64),
+            days: horizon_days,
+            pickup_waves: times(&o.pickup.waves, "operations.pickup.waves")?,
+            delivery_waves: times(&o.delivery.waves, "operations.delivery.waves")?,
+            shifts,
+            promise: SimTime::from_hours(o.delivery.promise_hours),
+            waybill_it: Money::from_yuan(c.waybill_it),
+            pickup_pay: match direct {
+                true => Money::ZERO,
+                false => Money::from_yuan(c.courier_pay_per_pickup),
+            },
+            pickup_per_stop: o.pickup.parcels_per_stop,
+            pickup_stop_hours: o.pickup.stop_minutes / 60.0,
+            scan_hours: o.pickup.seconds_per_parcel / 3600.0,
+            prices: Prices::new(&sc.operating_model),
+            outlet_day: Money::from_yuan(c.outlet_per_day),
+            courier_pay: match direct {
+                true => Money::ZERO,
+                false => Money::from_yuan(c.courier_pay_per_delivery),
+            },
+            station_share: o.delivery.station_share,
+            station_collect: SimTime::from_hours(o.delivery.station_collect_hours),
+            station_fee: Money::from_yuan(o.delivery.station_fee),
+            courier_wage_day: match direct {
+                true => Money::from_yuan(sc.operating_model.courier_daily_wage),
+                false => Money::ZERO,
+            },
+            courier_per_km: c.courier_cost_per_km,
+            courier_cap: o.delivery.courier_daily_capacity,
+            courier_speed: o.delivery.speed_kmh,
+            stop_hours: o.delivery.stop_minutes / 60.0,
+            failure_rate: o.delivery.failure_rate,
+            wage: c.sorter_wage_per_hour,
+            life_years: c.sorter_life_years,
+            rent: c.rent_per_m2_month,
+            mis_sort_delay: SimTime::from_hours(o.sorting.mis_sort_delay_hours),
+            dispatch_when_full: o.linehaul.dispatch_when_full,
+            surge_trigger_hours: sc.org.surge_backlog_hours,
+            surge_delay: SimTime::from_hours(sc.org.layers as f64 * sc.org.decision_delay_hours),
+            surge_lines: sc.org.surge_lines,
+            surge_length: SimTime::from_hours(sc.org.surge_hours),
+            staffing: o.sorting.staffing,
+            core_share: o.sorting.core_share,
+            planning_slack: sc
+                .network
+                .generate
+                .as_ref()
+                .map_or(0.3, |g| g.planning_slack),
+            temp_trigger_hours: o.sorting.temp_trigger_hours,
+            temp_call_in: SimTime::from_hours(o.sorting.temp_call_in_hours),
+            temp_block: SimTime::from_hours(o.sorting.temp_block_hours),
+            temp_premium: o.sorting.temp_premium,
+            management_day: Money::from_yuan(managers * sc.org.manager_cost_per_day),
+            direct,
+            outlet_quality_spread: sc.operating_model.outlet_quality_spread,
+            vehicles: sc
+                .vehicles
+                .iter()
+                .map(|v| (v.fixed_cost, v.cost_per_km, v.capacity))
+                .collect(),
+        })
+    }
+}
+
+fn time(s: &str, field: &str) -> Result<SimTime, String> {
+    parse_time_of_day(s).ok_or_else(|| format!("{field}: \"{s}\" is not a time of day HH:MM"))
+}
+
+/// Times of day, sorted, without repeats.
+fn times(v: &[String], field: &str) -> Result<Vec<SimTime>, String> {
+    let mut t = v
+        .iter()
+        .map(|x| time(x, field))
+        .collect::<Result<Vec<_>, String>>()?;
+    t.sort();
+    t.dedup();
+    Ok(t)
+}

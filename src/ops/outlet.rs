@@ -1,0 +1,175 @@
+//! An outlet's state: its delivery queue, its cost periods, its own random streams, and
+//! the scratch a wave fills when outlets run in parallel (merged in outlet order after).
+
+use super::books::{Books, Chain};
+use super::parcel::{Parcel, Queue};
+use super::quality::Incidents;
+use super::shop::{Kind, ShopOrder};
+use crate::accounts::Ledger;
+use crate::cost::{Activity, Money};
+use crate::demand::Order;
+use crate::engine::SimTime;
+use crate::random::{Rng, Stream, rng};
+use crate::scenario::Quality;
+
+/// What one outlet's part of a wave produced, for the sequential merge.
+#[derive(Debug, Default)]
+pub struct Wave {
+    pub books: Books,
+    pub transfers: Ledger,
+    pub transfers_measured: Ledger,
+    /// Pickup: the parcels picked up, and what each of them paid for its pickup.
+    pub outbox: Queue<Parcel>,
+    pub pickup_share: Money,
+    /// Delivery: transit times of the measured parcels signed for, and their other sums.
+    pub transit: Vec<SimTime>,
+    pub delivered: [u64; 3],
+    pub handover_h: f64,
+    pub on_time: u64,
+    pub attempts: u64,
+    pub sorts: u64,
+    pub on_direct: u64,
+    pub courier_hours: f64,
+    pub courier_pay: Money,
+    /// Tagged parcels: steps (tag, time, what), costs, and journeys ended.
+    pub steps: Vec<(u32, SimTime, &'static str)>,
+    pub tag_costs: Vec<(u32, Activity, Money)>,
+    pub finished: Vec<u32>,
+    /// Parcels signed for that the shop must hear of: (parcel, when, late).
+    pub signed: Vec<(Parcel, SimTime, bool)>,
+}
+
+/// Per-outlet state and statistics.
+#[derive(Debug)]
+pub struct OutletState {
+    /// Parcels waiting for a delivery attempt.
+    pub queue: Queue<Parcel>,
+    /// Returns and exchanges waiting to be handed to this outlet: (ready at, destination
+    /// outlet, packaging, kind, exchange due).
+    pub(super) reverse: Vec<(SimTime, u32, u8, Kind, bool)>,
+    pub(super) attempts_today: u32,
+    /// Outlet-days: the outlet's own costs, courier salaries (direct model), and the
+    /// outlet's share of the day's management overhead.
+    pub(super) day_cost: Chain<3>,
+    /// This outlet's failed-delivery rate (franchise outlets differ).
+    pub(super) failure_rate: f64,
+    /// Its own streams: orders, extra orders (marginal cost), failed attempts, and the
+    /// incidents at the end of its deliveries.
+    pub(super) demand_rng: Rng,
+    pub(super) extra: Option<(f64, Rng)>,
+    pub(super) fail_rng: Rng,
+    pub(super) incidents: Incidents,
+    /// Scratch of a pickup wave: orders drawn, and those the shop hands over.
+    pub(super) orders: Vec<Order>,
+    pub(super) handover: Vec<ShopOrder>,
+    pub(super) wave: Wave,
+    pub picked: u64,
+    pub delivered: u64,
+    pub attempts: u64,
+    pub failed: u64,
+    pub backlog_sum: u64,
+    pub backlog_samples: u64,
+    pub max_backlog: usize,
+    /// Resources the outlet paid for during the measured window.
+    pub spent_window: Money,
+}
+
+impl OutletState {
+    /// Outlet `k` of a run with seed `seed` and `days` days.
+    pub fn new(
+        k: u64,
+        seed: u64,
+        days: usize,
+        failure_rate: f64,
+        extra_demand: f64,
+        quality: &Quality,
+    ) -> OutletState {
+        OutletState {
+            queue: Queue::default(),
+            reverse: Vec::new(),
+            attempts_today: 0,
+            day_cost: Chain::new(days),
+            failure_rate,
+            demand_rng: rng(seed, Stream::Demand, k),
+            extra: (extra_demand > 0.0).then(|| (extra_demand, rng(seed, Stream::ExtraDemand, k))),
+            fail_rng: rng(seed, Stream::Failures, k),
+            incidents: Incidents::new(quality, rng(seed, Stream::OutletIncidents, k)),
+            orders: Vec::new(),
+            handover: Vec::new(),
+            wave: Wave::default(),
+            picked: 0,
+            delivered: 0,
+            attempts: 0,
+            failed: 0,
+            backlog_sum: 0,
+            backlog_samples: 0,
+            max_backlog: 0,
+            spent_window: Money::ZERO,
+        }
+    }
+
+    /// Parcels waiting for a delivery attempt.
+    pub fn backlog(&self) -> usize {
+        self.queue.len()
+    }
+}
+
+/// Runs `f` on every outlet, in parallel on the current rayon pool; each call touches only
+/// its own outlet, so the outcome does not depend on the number of threads.
+pub fn par_outlets(outlets: &mut [OutletState], f: impl Fn(usize, &mut OutletState) + Sync) {
+    use rayon::prelude::*;
+    outlets
+        .par_iter_mut()
+        .enumerate()
+        .with_min_len(32)
+        .for_each(|(k, o)| f(k, o));
+}
+
+impl super::Carrier<'_> {
+    /// Takes what outlet `k`'s part of a wave produced into the run's books, counts and
+    /// tagged parcels (in outlet order, so the result is the same for any thread count);
+    /// returns the parcels the shop must hear of.
+    pub(super) fn merge_wave(&mut self, k: usize) -> Vec<(Parcel, SimTime, bool)> {
+        use super::parcel::CLASSES;
+        let o = &mut self.outlets[k];
+        let w = &mut o.wave;
+        self.books.merge(&w.books);
+        self.transfers.merge(&w.transfers);
+        self.transfers_measured.merge(&w.transfers_measured);
+        w.books = Books::default();
+        w.transfers = Ledger::default();
+        w.transfers_measured = Ledger::default();
+        self.incidents.counts.merge(&o.incidents.counts);
+        o.incidents.counts = Default::default();
+        let out = &mut self.out;
+        for t in w.transit.drain(..) {
+            out.transit_h.record(t.hours());
+        }
+        out.handover_h_sum += std::mem::take(&mut w.handover_h);
+        out.on_time += std::mem::take(&mut w.on_time);
+        out.attempts += std::mem::take(&mut w.attempts);
+        out.sorts += std::mem::take(&mut w.sorts);
+        out.on_direct += std::mem::take(&mut w.on_direct);
+        out.courier_hours += std::mem::take(&mut w.courier_hours);
+        out.courier_pay += std::mem::take(&mut w.courier_pay);
+        let delivered = std::mem::take(&mut w.delivered);
+        let steps = std::mem::take(&mut w.steps);
+        let costs = std::mem::take(&mut w.tag_costs);
+        let finished = std::mem::take(&mut w.finished);
+        let signed = std::mem::take(&mut w.signed);
+        for c in CLASSES {
+            self.count_finished(c, false, delivered[c as usize]);
+        }
+        let node = self.net.outlets[k];
+        for (tag, t, what) in steps {
+            self.step(tag, t, what, node);
+        }
+        for (tag, a, m) in costs {
+            self.tag_cost(tag, a, m);
+        }
+        for tag in finished {
+            self.tag_finish(tag);
+        }
+        signed
+    }
+}

@@ -1,0 +1,447 @@
+//! A parcel in flight as a compact record held by value, and the chunked queues that hold
+//! parcels between stages.
+//!
+//! A record is 24 bytes: origin and destination node, pickup and order times (seconds),
+//! and one word of packed attributes. It carries no cost vector: what resources cost is
+//! split over the parcels that used them by counts (see `books`), and only the few parcels
+//! traced or sampled for cost distributions carry their own costs, in a side table their
+//! `tag` indexes. Queues store records in chunks of [`CHUNK`] so that a truck's load moves
+//! as blocks and memory follows the parcels in flight rather than each queue's peak.
+
+use crate::engine::SimTime;
+use std::collections::VecDeque;
+
+/// No tag: the parcel is neither traced nor sampled.
+pub const NO_TAG: u32 = u32::MAX;
+
+/// Which part of the run a parcel belongs to, by the time it was picked up: its costs go
+/// to that class's account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Class {
+    Warmup = 0,
+    Measured = 1,
+    After = 2,
+}
+
+/// The classes, in index order.
+pub const CLASSES: [Class; 3] = [Class::Warmup, Class::Measured, Class::After];
+
+/// Order, return or exchange (the shop's after-sales flow).
+pub use super::shop::Kind;
+
+// Bit layout of `Parcel::bits`.
+const WEIGHT_BITS: u32 = 14; // decagrams, up to 163.83 kg
+const WEIGHT_MASK: u32 = (1 << WEIGHT_BITS) - 1;
+const ATTEMPTS_SHIFT: u32 = 14; // 4 bits, saturating at 15
+const SORTS_SHIFT: u32 = 18; // 4 bits, saturating at 15
+const CLASS_SHIFT: u32 = 22; // 2 bits
+const DAMAGED: u32 = 1 << 24;
+const DIRECT: u32 = 1 << 25;
+const EXCHANGE: u32 = 1 << 26;
+const KIND_SHIFT: u32 = 27; // 2 bits
+const PACKAGING_SHIFT: u32 = 29; // 3 bits: packaging types 0..7
+
+/// Most packaging types a shop may offer (they are packed in three bits).
+pub const MAX_PACKAGING: usize = 8;
+
+/// One parcel in flight (24 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parcel {
+    /// Origin and destination outlet (node indices).
+    pub origin: u32,
+    pub dest: u32,
+    /// When the order was placed and when the parcel was picked up (seconds).
+    placed_s: u32,
+    picked_s: u32,
+    bits: u32,
+    /// Index in the side table of traced and sampled parcels, or [`NO_TAG`].
+    pub tag: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<Parcel>() == 24);
+
+#[inline]
+fn secs(t: SimTime) -> u32 {
+    u32::try_from(t.0 / 1000).unwrap_or(u32::MAX)
+}
+
+impl Parcel {
+    /// A new parcel picked up at `picked`, of class `class`.
+    pub fn new(
+        origin: u32,
+        dest: u32,
+        placed: SimTime,
+        picked: SimTime,
+        weight_kg: f64,
+        class: Class,
+    ) -> Parcel {
+        let dag = (weight_kg * 100.0).round().clamp(0.0, WEIGHT_MASK as f64) as u32;
+        Parcel {
+            origin,
+            dest,
+            placed_s: secs(placed),
+            picked_s: secs(picked),
+            bits: dag | (class as u32) << CLASS_SHIFT,
+            tag: NO_TAG,
+        }
+    }
+
+    pub fn placed(&self) -> SimTime {
+        SimTime(self.placed_s as u64 * 1000)
+    }
+
+    pub fn picked(&self) -> SimTime {
+        SimTime(self.picked_s as u64 * 1000)
+    }
+
+    pub fn weight_kg(&self) -> f64 {
+        (self.bits & WEIGHT_MASK) as f64 / 100.0
+    }
+
+    pub fn class(&self) -> Class {
+        match (self.bits >> CLASS_SHIFT) & 3 {
+            0 => Class::Warmup,
+            1 => Class::Measured,
+            _ => Class::After,
+        }
+    }
+
+    pub fn measured(&self) -> bool {
+        self.class() == Class::Measured
+    }
+
+    fn nibble(&self, shift: u32) -> u8 {
+        ((self.bits >> shift) & 15) as u8
+    }
+
+    fn bump(&mut self, shift: u32) {
+        if self.nibble(shift) < 15 {
+            self.bits += 1 << shift;
+        }
+    }
+
+    /// Delivery attempts so far (saturating at 15).
+    pub fn attempts(&self) -> u8 {
+        self.nibble(ATTEMPTS_SHIFT)
+    }
+
+    pub fn add_attempt(&mut self) {
+        self.bump(ATTEMPTS_SHIFT);
+    }
+
+    /// Sorts so far (saturating at 15).
+    pub fn sorts(&self) -> u8 {
+        self.nibble(SORTS_SHIFT)
+    }
+
+    pub fn add_sort(&mut self) {
+        self.bump(SORTS_SHIFT);
+    }
+
+    fn flag(&self, f: u32) -> bool {
+        self.bits & f != 0
+    }
+
+    fn set(&mut self, f: u32, on: bool) {
+        if on {
+            self.bits |= f;
+        } else {
+            self.bits &= !f;
+        }
+    }
+
+    pub fn damaged(&self) -> bool {
+        self.flag(DAMAGED)
+    }
+
+    pub fn set_damaged(&mut self) {
+        self.set(DAMAGED, true);
+    }
+
+    /// Travelled on a direct lane (one opened to skip a hub).
+    pub fn on_direct(&self) -> bool {
+        self.flag(DIRECT)
+    }
+
+    pub fn set_on_direct(&mut self) {
+        self.set(DIRECT, true);
+    }
+
+    /// A return whose arrival brings an exchange out to the customer.
+    pub fn exchange_due(&self) -> bool {
+        self.flag(EXCHANGE)
+    }
+
+    pub fn kind(&self) -> Kind {
+        match (self.bits >> KIND_SHIFT) & 3 {
+            0 => Kind::Order,
+            1 => Kind::Return,
+            _ => Kind::Exchange,
+        }
+    }
+
+    pub fn packaging(&self) -> u8 {
+        (self.bits >> PACKAGING_SHIFT) as u8 & 7
+    }
+
+    /// Sets what the shop made of it: kind, packaging (below [`MAX_PACKAGING`]), exchange.
+    pub fn set_shop(&mut self, kind: Kind, packaging: u8, exchange: bool, weight_kg: f64) {
+        let k = match kind {
+            Kind::Order => 0,
+            Kind::Return => 1,
+            Kind::Exchange => 2,
+        };
+        let dag = (weight_kg * 100.0).round().clamp(0.0, WEIGHT_MASK as f64) as u32;
+        self.bits = (self.bits & !WEIGHT_MASK & !(3 << KIND_SHIFT) & !(7 << PACKAGING_SHIFT))
+            | dag
+            | k << KIND_SHIFT
+            | ((packaging as u32) & 7) << PACKAGING_SHIFT;
+        self.set(EXCHANGE, exchange);
+    }
+}
+
+/// Items per chunk of a [`Queue`]: small enough that tens of thousands of mostly empty
+/// queues cost little, large enough that moving a truck's load is a few pointer moves.
+pub const CHUNK: usize = 128;
+
+/// A FIFO queue stored in chunks of [`CHUNK`] items; whole chunks move between queues.
+#[derive(Debug, Clone)]
+pub struct Queue<T> {
+    /// Each chunk holds its items from `head` on.
+    chunks: VecDeque<(Vec<T>, usize)>,
+    len: usize,
+}
+
+impl<T> Default for Queue<T> {
+    fn default() -> Self {
+        Queue {
+            chunks: VecDeque::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Copy> Queue<T> {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    #[inline]
+    pub fn push_back(&mut self, x: T) {
+        match self.chunks.back_mut() {
+            Some((c, _)) if c.len() < c.capacity() => c.push(x),
+            _ => {
+                let mut c = Vec::with_capacity(CHUNK);
+                c.push(x);
+                self.chunks.push_back((c, 0));
+            }
+        }
+        self.len += 1;
+    }
+
+    pub fn front(&self) -> Option<&T> {
+        self.chunks.front().map(|(c, h)| &c[*h])
+    }
+
+    pub fn back(&self) -> Option<&T> {
+        self.chunks.back().and_then(|(c, _)| c.last())
+    }
+
+    #[inline]
+    pub fn pop_front(&mut self) -> Option<T> {
+        let (c, h) = self.chunks.front_mut()?;
+        let x = c[*h];
+        *h += 1;
+        if *h == c.len() {
+            self.chunks.pop_front();
+        }
+        self.len -= 1;
+        Some(x)
+    }
+
+    /// Takes the first `n` items (all, if fewer) as a queue of their own: whole chunks
+    /// move, only a chunk cut in two is copied.
+    pub fn take_front(&mut self, n: usize) -> Queue<T> {
+        let mut out = Queue::default();
+        while out.len < n {
+            let Some((c, h)) = self.chunks.front_mut() else {
+                break;
+            };
+            let avail = c.len() - *h;
+            let want = n - out.len;
+            if avail <= want {
+                let chunk = self.chunks.pop_front().expect("front");
+                out.len += avail;
+                self.len -= avail;
+                out.chunks.push_back(chunk);
+            } else {
+                let part: Vec<T> = c[*h..*h + want].to_vec();
+                *h += want;
+                out.len += want;
+                self.len -= want;
+                out.chunks.push_back((part, 0));
+            }
+        }
+        out
+    }
+
+    /// Moves every item of `other` to the back of this queue (chunks move as they are).
+    pub fn append(&mut self, other: Queue<T>) {
+        self.len += other.len;
+        self.chunks.extend(other.chunks);
+    }
+
+    /// Inserts `x` in order of `key` when its place is within the last chunk (items are
+    /// kept non-decreasing in `key` by callers that only push this way); otherwise gives
+    /// it back.
+    #[inline]
+    pub fn insert_near_back<K: Ord>(&mut self, x: T, key: impl Fn(&T) -> K) -> Result<(), T> {
+        let kx = key(&x);
+        match self.chunks.back_mut() {
+            None => {
+                self.push_back(x);
+                Ok(())
+            }
+            Some((c, h)) => {
+                if c.last().is_none_or(|b| key(b) <= kx) {
+                    self.push_back(x);
+                    return Ok(());
+                }
+                // First position from the back whose item is not after x.
+                let mut i = c.len();
+                while i > *h && key(&c[i - 1]) > kx {
+                    i -= 1;
+                }
+                if i == *h {
+                    return Err(x);
+                }
+                if c.len() < CHUNK {
+                    c.insert(i, x);
+                } else {
+                    // A full chunk is cut where `x` goes; the tail becomes the last chunk.
+                    let tail = c.split_off(i);
+                    c.push(x);
+                    self.chunks.push_back((tail, 0));
+                }
+                self.len += 1;
+                Ok(())
+            }
+        }
+    }
+
+    /// The item `i` places from the front.
+    pub fn get_mut(&mut self, mut i: usize) -> Option<&mut T> {
+        for (c, h) in self.chunks.iter_mut() {
+            let n = c.len() - *h;
+            if i < n {
+                return Some(&mut c[*h + i]);
+            }
+            i -= n;
+        }
+        None
+    }
+
+    /// Every item, front to back.
+    pub fn iter(&self) -> impl Iterator<Item = &T> + '_ {
+        self.chunks.iter().flat_map(|(c, h)| c[*h..].iter())
+    }
+
+    /// Every item, front to back, mutably.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
+        self.chunks.iter_mut().flat_map(|(c, h)| c[*h..].iter_mut())
+    }
+
+    /// Empties the queue, items front to back.
+    pub fn drain(&mut self) -> impl Iterator<Item = T> + '_ {
+        self.len = 0;
+        self.chunks
+            .drain(..)
+            .flat_map(|(c, h)| c.into_iter().skip(h))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_parcel_keeps_its_attributes_in_24_bytes() {
+        let mut p = Parcel::new(
+            7,
+            1_000_000,
+            SimTime(3_600_500),
+            SimTime::from_days(3),
+            2.345,
+            Class::Measured,
+        );
+        assert_eq!(p.placed(), SimTime(3_600_000), "seconds, rounded down");
+        assert_eq!(p.picked(), SimTime::from_days(3));
+        assert!((p.weight_kg() - 2.35).abs() < 1e-9);
+        assert!(p.measured());
+        for _ in 0..20 {
+            p.add_attempt();
+        }
+        p.add_sort();
+        p.add_sort();
+        p.set_damaged();
+        p.set_on_direct();
+        p.set_shop(Kind::Return, 5, true, 3.0);
+        assert_eq!(p.attempts(), 15, "saturates");
+        assert_eq!(p.sorts(), 2);
+        assert!(p.damaged() && p.on_direct() && p.exchange_due());
+        assert_eq!(p.kind(), Kind::Return);
+        assert_eq!(p.packaging(), 5);
+        assert_eq!(p.class(), Class::Measured, "untouched by the other fields");
+        assert!((p.weight_kg() - 3.0).abs() < 1e-9);
+        assert_eq!(p.tag, NO_TAG);
+    }
+
+    #[test]
+    fn queues_move_whole_chunks_and_keep_order() {
+        let mut q: Queue<u32> = Queue::default();
+        for i in 0..1000 {
+            q.push_back(i);
+        }
+        assert_eq!(q.pop_front(), Some(0));
+        let mut load = q.take_front(300);
+        assert_eq!(load.len(), 300);
+        assert_eq!(q.len(), 699);
+        assert_eq!(load.front(), Some(&1));
+        assert_eq!(q.front(), Some(&301));
+        let mut rest = Queue::default();
+        rest.push_back(5000);
+        rest.append(load.take_front(1000));
+        assert!(load.is_empty());
+        assert_eq!(rest.get_mut(1).copied(), Some(1));
+        assert_eq!(rest.get_mut(301), None);
+        let v: Vec<u32> = rest.drain().collect();
+        assert_eq!(v.len(), 301);
+        assert_eq!(v[0], 5000);
+        assert!(v[1..].windows(2).all(|w| w[1] == w[0] + 1));
+        assert_eq!(q.iter().count(), 699);
+        assert_eq!(q.back(), Some(&999));
+    }
+
+    #[test]
+    fn near_back_insertion_keeps_keys_sorted_or_refuses() {
+        let mut q: Queue<(u32, u32)> = Queue::default();
+        for (i, t) in [10, 20, 15, 30, 25, 25, 5].into_iter().enumerate() {
+            let r = q.insert_near_back((t, i as u32), |x| x.0);
+            if t == 5 {
+                assert!(r.is_err(), "would go before the chunk's first item");
+            } else {
+                assert!(r.is_ok());
+            }
+        }
+        let keys: Vec<u32> = q.iter().map(|x| x.0).collect();
+        assert_eq!(keys, vec![10, 15, 20, 25, 25, 30]);
+        // Equal keys keep arrival order.
+        let ids: Vec<u32> = q.iter().filter(|x| x.0 == 25).map(|x| x.1).collect();
+        assert_eq!(ids, vec![4, 5]);
+    }
+}

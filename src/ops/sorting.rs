@@ -1,0 +1,274 @@
+//! Sorting at a centre: parcels join the sorter's FIFO queue as their trip arrives, may be
+//! damaged or mis-sorted, and are routed to the next lane; crews are rostered by hour,
+//! topped up by temporary workers (flexible staffing) or surge crews approved through the
+//! management layers; each shift's labour is split over the parcels it sorted.
+
+use super::Carrier;
+use super::Event;
+use super::books::Chain;
+use super::parcel::{Parcel, Queue};
+use super::sorter::Sorter;
+use crate::cost::{self, Activity, Money};
+use crate::engine::{Scheduler, SimTime};
+use crate::scenario::Staffing;
+use crate::staffing;
+
+/// Per-centre state: the sorter, its crews and its cost periods.
+#[derive(Debug)]
+pub struct CentreState {
+    pub sorter: Sorter,
+    /// A surge request is on its way through the layers.
+    surge_pending: bool,
+    /// The current surge crew leaves at this time.
+    surge_until: SimTime,
+    pub surges: u32,
+    pub(super) labour: Chain,
+    /// Centre-days: sorter depreciation and floor rent.
+    pub(super) days: Chain<2>,
+    /// Labour, equipment and floor space paid during the measured window.
+    pub spent_window: Money,
+    /// Physical lines, the lines staffed in each hour of the day, and the core of them
+    /// staffed in every open hour (the sorter's permanent lines).
+    pub lines: u32,
+    pub staffed: [u32; 24],
+    core: u32,
+    /// Flexible staffing: temporary workers are on their way, or here until then.
+    temp_pending: bool,
+    temp_until: SimTime,
+    /// Call-ins during the window, and line-hours paid during it (roster, temporary and
+    /// surge crews).
+    pub call_ins: u32,
+    pub paid_line_hours: f64,
+    /// Parcels that arrived after the last shift of the run: still here, in flight.
+    pub(super) stranded: Queue<Parcel>,
+}
+
+impl CentreState {
+    pub fn new(
+        lines: u32,
+        staffed: [u32; 24],
+        core: u32,
+        sorter: Sorter,
+        intervals: usize,
+        days: usize,
+    ) -> CentreState {
+        CentreState {
+            sorter,
+            surge_pending: false,
+            surge_until: SimTime::ZERO,
+            surges: 0,
+            labour: Chain::new(intervals),
+            days: Chain::new(days),
+            spent_window: Money::ZERO,
+            lines,
+            staffed,
+            core,
+            temp_pending: false,
+            temp_until: SimTime::ZERO,
+            call_ins: 0,
+            paid_line_hours: 0.0,
+            stranded: Queue::default(),
+        }
+    }
+}
+
+impl Carrier<'_> {
+    /// The parcels of a trip on lane `li` reach its centre: each is sorted and routed.
+    pub(super) fn arrive_at_centre(
+        &mut self,
+        li: u32,
+        mut load: Queue<Parcel>,
+        now: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
+        let net = self.net;
+        let lane = &net.lanes[li as usize];
+        let node = &net.nodes[lane.to as usize];
+        let pos = node.centre_pos as usize;
+        let mut touched: Vec<u32> = Vec::new();
+        for mut p in load.drain() {
+            self.step(p.tag, now, "arrived", lane.to);
+            if self.incidents.lost_on_trip() {
+                self.lose(p, now);
+                continue;
+            }
+            let protection = self
+                .shops
+                .as_ref()
+                .map_or(1.0, |sh| sh.protection(p.packaging()));
+            if self
+                .incidents
+                .damaged_by_sort(node.tech.damage_per_sort * protection)
+            {
+                p.set_damaged();
+            }
+            let c = &mut self.centres[pos];
+            let Some(sorted) = c.sorter.sort(now, &self.calendar, &mut self.service_rng) else {
+                // No shift left in the run: the parcel stays here, in flight.
+                c.stranded.push_back(p);
+                continue;
+            };
+            let day = sorted.start.day() as usize;
+            p.add_sort();
+            if let Some(n) = self.sorted_by_day.get_mut(day) {
+                *n += 1;
+            }
+            let joined =
+                u32::from(c.labour.join(sorted.interval, &p)) + u32::from(c.days.join(day, &p));
+            self.tag_open(p.tag, joined);
+            let mut ready = sorted.done;
+            let mis_sorted = self.incidents.mis_sorted(node.tech.mis_sort_rate);
+            if mis_sorted {
+                // Sent to the wrong chute: found and sorted again later.
+                ready = ready + self.cfg.mis_sort_delay;
+                self.step(p.tag, sorted.done, "mis_sorted", lane.to);
+            }
+            self.step(p.tag, ready, "sorted", lane.to);
+            let next = net.lane_toward(lane.to, p.dest);
+            let st = &mut self.lanes[next as usize];
+            if mis_sorted {
+                st.push_late(ready.0.div_ceil(1000) as u32, p);
+            } else {
+                st.push_later(ready, p);
+            }
+            if self.cfg.dispatch_when_full && touched.last() != Some(&next) {
+                touched.push(next);
+            }
+        }
+        self.check_backlog(pos, now, s);
+        self.check_full(&touched, now, s);
+    }
+
+    /// Puts the roster's lines above each centre's core on duty for day `day`.
+    pub(super) fn roster_day(&mut self, day: u64) {
+        if day >= self.cfg.days as u64 {
+            return;
+        }
+        for c in &mut self.centres {
+            for (from, until) in staffing::extra_lines(&c.staffed, c.core, day) {
+                c.sorter.add_temporary(1, from, until);
+            }
+        }
+    }
+
+    /// Lines staffed at `t` by the roster (temporary and surge crews not counted).
+    fn staffed_at(&self, pos: usize, t: SimTime) -> u32 {
+        let h = ((t.0 / SimTime::MS_PER_HOUR) % 24) as usize;
+        self.centres[pos].staffed[h].max(1)
+    }
+
+    /// Asks for a surge crew at centre `pos` when its backlog is too long; the approval
+    /// takes a decision delay per management layer.
+    fn check_backlog(&mut self, pos: usize, now: SimTime, s: &mut Scheduler<Event>) {
+        let staffed = self.staffed_at(pos, now);
+        let flexible = self.cfg.staffing == Staffing::Flexible;
+        let c = &mut self.centres[pos];
+        let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
+        let per_hour = staffed as f64 * tech.throughput_per_line;
+        let backlog_h = c.sorter.queue_at(now) as f64 / per_hour;
+        if flexible
+            && !c.temp_pending
+            && now >= c.temp_until
+            && backlog_h > self.cfg.temp_trigger_hours
+        {
+            c.temp_pending = true;
+            s.schedule_in(self.cfg.temp_call_in, Event::CallIn(pos as u32));
+        }
+        if c.surge_pending || now < c.surge_until {
+            return;
+        }
+        if backlog_h > self.cfg.surge_trigger_hours {
+            c.surge_pending = true;
+            s.schedule_in(self.cfg.surge_delay, Event::Surge(pos as u32));
+        }
+    }
+
+    /// Temporary workers arrive at centre `pos`: enough crews to clear its queue within
+    /// their block, on lines the roster leaves idle, paid the block at the wage plus the
+    /// agency's premium.
+    pub(super) fn call_in(&mut self, pos: usize, now: SimTime) {
+        let staffed = self.staffed_at(pos, now);
+        let c = &mut self.centres[pos];
+        c.temp_pending = false;
+        let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
+        let block = self.cfg.temp_block;
+        let queue = c.sorter.queue_at(now) as f64;
+        let want = (queue / (tech.throughput_per_line * block.hours())).ceil() as u32;
+        let k = want.min(c.lines.saturating_sub(staffed));
+        if k == 0 {
+            return;
+        }
+        let until = now + block;
+        c.temp_until = until;
+        c.sorter.add_temporary(k, now, until);
+        if self.cfg.in_window(now) {
+            c.call_ins += 1;
+            c.paid_line_hours += k as f64 * block.hours();
+        }
+        let cost = cost::shift_labour(
+            k,
+            tech.workers_per_line,
+            block.hours(),
+            self.cfg.wage * (1.0 + self.cfg.temp_premium),
+        );
+        let interval = self
+            .calendar
+            .next_working(now)
+            .map_or(usize::MAX, |(_, i)| i);
+        c.labour.add(interval, [cost]);
+    }
+
+    /// A surge crew arrives at centre `pos`: extra lines for a while, paid in full.
+    pub(super) fn surge(&mut self, pos: usize, now: SimTime) {
+        let until = now + self.cfg.surge_length;
+        let c = &mut self.centres[pos];
+        c.surge_pending = false;
+        c.surge_until = until;
+        c.sorter.add_temporary(self.cfg.surge_lines, now, until);
+        if self.cfg.in_window(now) {
+            c.surges += 1;
+            c.paid_line_hours += self.cfg.surge_lines as f64 * self.cfg.surge_length.hours();
+        }
+        let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
+        let cost = cost::shift_labour(
+            self.cfg.surge_lines,
+            tech.workers_per_line,
+            self.cfg.surge_length.hours(),
+            self.cfg.wage,
+        );
+        // Booked with the shift in which the crew starts (or the next one).
+        let interval = self
+            .calendar
+            .next_working(now)
+            .map_or(usize::MAX, |(_, i)| i);
+        c.labour.add(interval, [cost]);
+    }
+
+    /// Closes shift instance `i` at every centre, paying the rostered line-hours of it
+    /// until `until`, and splits each centre's labour over the parcels it sorted.
+    pub(super) fn close_shift(&mut self, i: usize, until: SimTime, now: SimTime) {
+        let (start, _) = self.calendar.intervals[i];
+        let window = self.cfg.window();
+        for pos in 0..self.centres.len() {
+            let line_hours = staffing::line_hours(&self.centres[pos].staffed, start, until);
+            if self.cfg.in_window(now) {
+                self.centres[pos].paid_line_hours += line_hours;
+            }
+            let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
+            let cost = cost::shift_labour(1, tech.workers_per_line, line_hours, self.cfg.wage);
+            let closed = self.centres[pos].labour.close(i, [cost]);
+            for (c, m) in closed.by_class.iter().enumerate() {
+                self.books.attributed[c].add(Activity::SortLabour, m[0]);
+            }
+            if self
+                .books
+                .spend(now, window, Activity::SortLabour, closed.incurred)
+            {
+                self.centres[pos].spent_window += closed.incurred;
+            }
+            for tag in closed.tagged {
+                self.tag_settle(tag, &[(Activity::SortLabour, closed.share[0])]);
+            }
+        }
+    }
+}

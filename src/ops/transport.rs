@@ -1,0 +1,247 @@
+//! Transport: lanes with daily timetables (and dispatch when a load is full), loading what
+//! is ready first come first served, trips that share their cost over the parcels on
+//! board, and arrival at a centre (see `sorting`) or at the destination outlet.
+
+use super::Carrier;
+use super::Event;
+use super::books::attribute;
+use super::parcel::{NO_TAG, Parcel, Queue};
+use crate::cost::{self, Activity, Money};
+use crate::engine::{Scheduler, SimTime};
+use crate::network::LaneKind;
+use crate::scenario::NodeKind;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+/// A parcel being sorted for a lane that became ready out of order (a mis-sort, or a
+/// line that finished early), ordered by (ready second, arrival).
+#[derive(Debug, Clone, Copy)]
+struct Late {
+    ready_s: u32,
+    seq: u64,
+    parcel: Parcel,
+}
+
+impl PartialEq for Late {
+    fn eq(&self, o: &Self) -> bool {
+        (self.ready_s, self.seq) == (o.ready_s, o.seq)
+    }
+}
+impl Eq for Late {}
+impl PartialOrd for Late {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Late {
+    fn cmp(&self, o: &Self) -> Ordering {
+        (self.ready_s, self.seq).cmp(&(o.ready_s, o.seq))
+    }
+}
+
+/// Per-lane state and statistics.
+#[derive(Debug, Default)]
+pub struct LaneState {
+    /// Parcels still being sorted, by the second they will be ready: those that come in
+    /// order (nearly all) queue in `later`, the rest in `late`.
+    later: Queue<(u32, Parcel)>,
+    late: BinaryHeap<Reverse<Late>>,
+    seq: u64,
+    /// Parcels ready to load, first come first served.
+    pub(super) ready: Queue<Parcel>,
+    pub departures: u64,
+    pub vehicles: u64,
+    pub parcels: u64,
+    pub capacity: u64,
+    /// Trips paid during the measured window.
+    pub spent_window: Money,
+}
+
+/// The second at or after `t`.
+fn ceil_s(t: SimTime) -> u32 {
+    u32::try_from(t.0.div_ceil(1000)).unwrap_or(u32::MAX)
+}
+
+impl LaneState {
+    /// Parcel `p` will be ready to load at `t`.
+    #[inline]
+    pub(super) fn push_later(&mut self, t: SimTime, p: Parcel) {
+        let r = ceil_s(t);
+        if let Err((r, p)) = self.later.insert_near_back((r, p), |x| x.0) {
+            self.push_late(r, p);
+        }
+    }
+
+    /// Parcel `p` will be ready at second `r`, well out of order (a mis-sort).
+    pub(super) fn push_late(&mut self, r: u32, p: Parcel) {
+        self.seq += 1;
+        self.late.push(Reverse(Late {
+            ready_s: r,
+            seq: self.seq,
+            parcel: p,
+        }));
+    }
+
+    /// Parcels waiting for this lane (being sorted for it, or ready to load).
+    pub fn waiting(&self) -> usize {
+        self.ready.len() + self.later.len() + self.late.len()
+    }
+
+    /// Every parcel waiting for this lane.
+    pub fn parcels(&self) -> impl Iterator<Item = &Parcel> + '_ {
+        self.ready
+            .iter()
+            .chain(self.later.iter().map(|x| &x.1))
+            .chain(self.late.iter().map(|l| &l.0.parcel))
+    }
+
+    /// Latest time at which a waiting parcel becomes ready.
+    fn last_ready(&self) -> Option<SimTime> {
+        let a = self.later.back().map(|x| x.0);
+        let b = self.late.iter().map(|r| r.0.ready_s).max();
+        a.max(b).map(|s| SimTime(s as u64 * 1000))
+    }
+
+    /// Moves everything ready by `now` into the loading queue, in ready-time order.
+    fn promote(&mut self, now: SimTime) {
+        let now_s = (now.0 / 1000) as u32;
+        loop {
+            let a = self.later.front().map(|x| x.0).filter(|&t| t <= now_s);
+            let b = self
+                .late
+                .peek()
+                .map(|r| r.0.ready_s)
+                .filter(|&t| t <= now_s);
+            match (a, b) {
+                (Some(ta), Some(tb)) if tb < ta => {
+                    let Reverse(l) = self.late.pop().expect("peeked");
+                    self.ready.push_back(l.parcel);
+                }
+                (Some(_), _) => {
+                    let (_, p) = self.later.pop_front().expect("peeked");
+                    self.ready.push_back(p);
+                }
+                (None, Some(_)) => {
+                    let Reverse(l) = self.late.pop().expect("peeked");
+                    self.ready.push_back(l.parcel);
+                }
+                (None, None) => break,
+            }
+        }
+    }
+}
+
+impl Carrier<'_> {
+    /// Loads what is ready on lane `li` (at most its vehicles' worth; with `full_only`,
+    /// only whole vehicle loads) and sends it off.
+    pub(super) fn depart(
+        &mut self,
+        li: u32,
+        now: SimTime,
+        full_only: bool,
+        s: &mut Scheduler<Event>,
+    ) {
+        let net = self.net;
+        let lane = &net.lanes[li as usize];
+        let (fixed, per_km, cap) = self.cfg.vehicles[lane.vehicle];
+        let cap = cap as u64;
+        let st = &mut self.lanes[li as usize];
+        st.promote(now);
+        let waiting = st.ready.len() as u64;
+        let vehicles = if full_only {
+            (waiting / cap).min(lane.max_vehicles as u64)
+        } else {
+            waiting.div_ceil(cap).min(lane.max_vehicles as u64)
+        };
+        if vehicles == 0 {
+            return;
+        }
+        let n = waiting.min(vehicles * cap) as usize;
+        let mut load = st.ready.take_front(n);
+        let cost = cost::trip_cost(fixed, per_km, lane.distance_km, vehicles as u32);
+        let activity = match lane.kind {
+            LaneKind::Feeder => Activity::Feeder,
+            LaneKind::Linehaul => Activity::Linehaul,
+        };
+        if self.cfg.in_window(now) {
+            st.departures += 1;
+            st.vehicles += vehicles;
+            st.parcels += n as u64;
+            st.capacity += vehicles * cap;
+            st.spent_window += cost;
+        }
+        self.books.spend(now, self.cfg.window(), activity, cost);
+        let mut counts = [0u64; 3];
+        let mut tagged = Vec::new();
+        for p in load.iter_mut() {
+            counts[p.class() as usize] += 1;
+            if lane.direct {
+                p.set_on_direct();
+            }
+            if p.tag != NO_TAG {
+                tagged.push(p.tag);
+            }
+        }
+        let share = attribute(&mut self.books.attributed, activity, cost, &counts);
+        for tag in tagged {
+            self.tag_cost(tag, activity, share);
+            self.step_text(tag, now, "departed", || {
+                format!(
+                    "{}>{}",
+                    net.nodes[lane.from as usize].id, net.nodes[lane.to as usize].id
+                )
+            });
+        }
+        let trip = match self.free_trips.pop() {
+            Some(t) => t,
+            None => {
+                self.trips.push((li, Queue::default()));
+                (self.trips.len() - 1) as u32
+            }
+        };
+        self.trips[trip as usize] = (li, load);
+        s.schedule_in(lane.travel, Event::Arrive(trip));
+    }
+
+    /// Vehicles of trip `trip` arrive: at a centre the parcels are sorted, at an outlet
+    /// they wait for delivery.
+    pub(super) fn arrive(&mut self, trip: u32, now: SimTime, s: &mut Scheduler<Event>) {
+        let net = self.net;
+        let (li, load) = std::mem::take(&mut self.trips[trip as usize]);
+        self.free_trips.push(trip);
+        let lane = &net.lanes[li as usize];
+        let node = &net.nodes[lane.to as usize];
+        match node.kind {
+            NodeKind::Centre => self.arrive_at_centre(li, load, now, s),
+            NodeKind::Outlet => {
+                let k = self.outlet_pos[lane.to as usize] as usize;
+                let day = now.day() as usize;
+                let mut load = load;
+                for p in load.drain() {
+                    debug_assert_eq!(p.dest, lane.to);
+                    self.step(p.tag, now, "at_delivery_outlet", lane.to);
+                    if self.incidents.lost_on_trip() {
+                        self.lose(p, now);
+                        continue;
+                    }
+                    if self.outlets[k].day_cost.join(day, &p) {
+                        self.tag_open(p.tag, 1);
+                    }
+                    self.outlets[k].queue.push_back(p);
+                }
+            }
+        }
+    }
+
+    /// Schedules a check for full loads on the lanes `touched` that have one waiting.
+    pub(super) fn check_full(&self, touched: &[u32], now: SimTime, s: &mut Scheduler<Event>) {
+        for &next in touched {
+            let st = &self.lanes[next as usize];
+            let cap = self.cfg.vehicles[self.net.lanes[next as usize].vehicle].2 as u64;
+            if st.waiting() as u64 >= cap {
+                let latest = st.last_ready().unwrap_or(now).max(now);
+                s.schedule_at(latest, Event::FullCheck(next));
+            }
+        }
+    }
+}
