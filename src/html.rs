@@ -230,7 +230,7 @@ impl Card {
 /// What a chart shows, under it.
 fn chart_caption(name: &str) -> String {
     match name {
-        "cost_curve" => "Cost per delivered parcel at each sweep point: mean line, 95 % confidence band, dashed price line.",
+        "cost_curve" => "Cost per delivered parcel at each sweep point: mean line, 95 % confidence band, dashed price line; in a sweep with marginal_volume_step, the marginal cost per extra parcel beside it with its own band.",
         "cost_by_activity" => "Cost per parcel by activity, stacked in the order a parcel meets them.",
         "service" => "On-time rate and 95th-percentile transit time with their 95 % bands.",
         "transit_histogram" => "Parcels by hours from pickup to signature; the dashed line is the promise.",
@@ -885,8 +885,12 @@ fn table_of(page: &mut Page, t: &Csv, rows: &[&Vec<String>], cols: &[(&str, &str
 // ---------------------------------------------------------------------------------------------
 
 /// The metrics shown for each sweep point and compared scenario, with labels.
-const METRICS: [(&str, &str); 8] = [
+const METRICS: [(&str, &str); 9] = [
     ("cost_per_parcel_yuan", "cost per parcel"),
+    (
+        "marginal_cost_per_parcel_yuan",
+        "marginal cost per extra parcel",
+    ),
     ("net_cost_per_parcel_yuan", "net of other revenue"),
     ("on_time_rate", "on time"),
     ("transit_hours_mean", "transit, mean"),

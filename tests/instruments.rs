@@ -611,6 +611,44 @@ fn a_volume_sweep_records_marginal_cost_equal_to_average_where_costs_are_per_par
     assert!(extra.iter().all(|&x| x > 100.0), "{runs}");
     let json = std::fs::read_to_string(t.join("one/sweep.json")).unwrap();
     assert!(json.contains("\"marginal_volume_step\": 0.05"), "{json}");
+    // The cost curve draws both, named in its legend; the report's table has the column.
+    let o = Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+        .arg("plot")
+        .arg(t.join("one"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(t.join("one/plots/cost_curve.svg")).unwrap();
+    for text in [
+        "Average and marginal cost per parcel",
+        "average cost per parcel",
+        "marginal cost per extra parcel (+5 % volume)",
+        "95 % confidence band",
+    ] {
+        assert!(svg.contains(text), "cost_curve.svg lacks {text:?}");
+    }
+    let html = std::fs::read_to_string(t.join("one/report.html")).unwrap();
+    assert!(html.contains("data-key=\"marginal_cost_per_parcel_yuan\""));
+    // Without the option: the chart as before.
+    std::fs::write(
+        &file,
+        marginal_sweep("pp.toml").replace("marginal_volume_step = 0.05\n", ""),
+    )
+    .unwrap();
+    sweep_cmd(&file, &t.join("plain"), &[]);
+    let o = Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+        .arg("plot")
+        .arg(t.join("plain"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(t.join("plain/plots/cost_curve.svg")).unwrap();
+    assert!(
+        !svg.contains("marginal"),
+        "no marginal cost without the option"
+    );
+    let runs = std::fs::read_to_string(t.join("plain/runs.csv")).unwrap();
+    assert!(!runs.contains("marginal"), "{runs}");
 }
 
 #[test]

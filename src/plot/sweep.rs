@@ -24,6 +24,9 @@ use crate::error::Result;
 struct SweepFile {
     pub(super) name: String,
     parameters: Vec<SweepParameter>,
+    /// Extra volume of the marginal cost's paired runs (a share), when the sweep has them.
+    #[serde(default)]
+    marginal_volume_step: Option<f64>,
 }
 
 /// One swept parameter: its dotted scenario path (also its column in points.csv) and whether
@@ -56,6 +59,9 @@ pub(super) struct Sweep {
     activities: Vec<String>,
     /// Labels of a text x parameter, in the order of their positions 0, 1, 2...
     pub(super) x_labels: Vec<String>,
+    /// The sweep file's `marginal_volume_step`, when its runs were paired for the marginal
+    /// cost.
+    marginal_volume_step: Option<f64>,
 }
 
 impl Sweep {
@@ -143,7 +149,44 @@ impl Sweep {
             points,
             activities,
             x_labels,
+            marginal_volume_step: file.marginal_volume_step,
         })
+    }
+
+    /// The cost curve's series: the average cost per parcel, and with the sweep's marginal
+    /// columns the marginal cost per extra parcel beside it (each with its band; a group's
+    /// label says which is which).
+    fn cost_series(&self) -> Result<(Vec<BandSeries>, bool)> {
+        let average = self.bands("cost_per_parcel_yuan", 1.0)?;
+        if self
+            .table
+            .find("marginal_cost_per_parcel_yuan_mean")
+            .is_none()
+        {
+            return Ok((average, false));
+        }
+        let step = self
+            .marginal_volume_step
+            .map(|s| format!(" (+{} % volume)", fmt_num(s * 100.0)))
+            .unwrap_or_default();
+        let named = |series: Vec<BandSeries>, what: &str| -> Vec<BandSeries> {
+            series
+                .into_iter()
+                .map(|mut s| {
+                    s.label = Some(match s.label.as_deref() {
+                        None | Some("mean of the replications") => what.to_string(),
+                        Some(group) => format!("{what}, {group}"),
+                    });
+                    s
+                })
+                .collect()
+        };
+        let mut all = named(average, "average cost per parcel");
+        all.extend(named(
+            self.bands("marginal_cost_per_parcel_yuan", 1.0)?,
+            &format!("marginal cost per extra parcel{step}"),
+        ));
+        Ok((all, true))
     }
 
     /// The x-axis parameter.
@@ -430,12 +473,21 @@ pub(super) struct SweepCharts {
 
 impl SweepCharts {
     pub(super) fn new(sweep: &Sweep, price_yuan: f64) -> Result<SweepCharts> {
+        let (series, marginal) = sweep.cost_series()?;
         let cost_curve = sweep.band_panel(
-            format!("Cost per parcel — {}", sweep.name),
+            if marginal {
+                format!("Average and marginal cost per parcel — {}", sweep.name)
+            } else {
+                format!("Cost per parcel — {}", sweep.name)
+            },
             TITLE_PX,
-            "yuan per delivered parcel",
+            if marginal {
+                "yuan per delivered parcel (marginal: per extra parcel)"
+            } else {
+                "yuan per delivered parcel"
+            },
             Bands {
-                series: sweep.bands("cost_per_parcel_yuan", 1.0)?,
+                series,
                 reference: Some((price_yuan, price_label(price_yuan))),
             },
             // Net of other revenue a cost may in principle be negative.
