@@ -5,7 +5,6 @@ pub mod accounts;
 pub mod compare;
 pub mod cost;
 pub mod demand;
-pub mod engine;
 pub mod error;
 pub mod files;
 pub mod folder;
@@ -27,3 +26,7 @@ pub mod staffing;
 pub mod sweep;
 pub mod workbook;
 pub mod workload;
+
+/// The discrete-event core, its own crate (`src/engine/`): `crate::engine::SimTime`,
+/// `Simulation`, `Model`, `Scheduler`, `EventQueue`.
+pub use parcelsim_engine as engine;

@@ -25,6 +25,7 @@ impl<E> Default for EventQueue<E> {
 }
 
 impl<E> EventQueue<E> {
+    /// An empty queue.
     pub fn new() -> Self {
         EventQueue {
             keys: Vec::new(),
@@ -32,10 +33,12 @@ impl<E> EventQueue<E> {
         }
     }
 
+    /// Events waiting.
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
+    /// Whether no event is waiting.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }

@@ -1,9 +1,55 @@
-//! The generic discrete-event core: a clock, a future-event list with deterministic
-//! tie-breaking, and schedule / step / run-until. It knows nothing of parcels: a model
-//! is any type that handles its own events and schedules new ones.
+//! parcelsim-engine: the generic discrete-event core of parcelsim — a clock, a future-event
+//! list with deterministic tie-breaking, and schedule / step / run-until. It knows nothing of
+//! parcels: a model is any type that handles its own events and schedules new ones. The
+//! parcelsim library re-exports it as `parcelsim::engine`.
+//!
+//! Three types carry it:
+//! - [`SimTime`]: a point on (or span of) the clock, in whole milliseconds — integer time, so
+//!   event order never depends on floating-point rounding;
+//! - [`Model`]: your state and its `handle(event, scheduler)`;
+//! - [`Simulation`]: a model with its [`Scheduler`] (clock + [`EventQueue`]); `step` handles
+//!   one event, `run_until` every event due by a time.
 //!
 //! Simultaneous events run in the order they were scheduled (each carries an insertion
 //! sequence number), so a run is a pure function of its inputs.
+//!
+//! # Example
+//!
+//! A model that rings a bell every hour and counts the rings:
+//!
+//! ```
+//! use parcelsim_engine::{Model, Scheduler, SimTime, Simulation};
+//!
+//! struct Bell {
+//!     rings: u32,
+//! }
+//!
+//! enum Event {
+//!     Ring,
+//! }
+//!
+//! impl Model for Bell {
+//!     type Event = Event;
+//!     fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
+//!         match event {
+//!             Event::Ring => {
+//!                 self.rings += 1;
+//!                 sched.schedule_in(SimTime::from_hours(1.0), Event::Ring);
+//!             }
+//!         }
+//!     }
+//! }
+//!
+//! let mut sim = Simulation::new(Bell { rings: 0 });
+//! sim.sched.schedule_at(SimTime::ZERO, Event::Ring);
+//! sim.run_until(SimTime::from_days(1));
+//! // Rings at 00:00, 01:00, ..., 24:00 (an event at the limit still runs).
+//! assert_eq!(sim.model.rings, 25);
+//! assert_eq!(sim.sched.now().to_string(), "d1 00:00:00");
+//! assert_eq!(sim.sched.pending(), 1);
+//! ```
+
+#![warn(missing_docs)]
 
 mod queue;
 
@@ -20,9 +66,13 @@ use std::ops::{Add, Sub};
 pub struct SimTime(pub u64);
 
 impl SimTime {
+    /// The start of a run.
     pub const ZERO: SimTime = SimTime(0);
+    /// The end of time (a sentinel: nothing is ever due then).
     pub const MAX: SimTime = SimTime(u64::MAX);
+    /// Milliseconds in an hour.
     pub const MS_PER_HOUR: u64 = 3_600_000;
+    /// Milliseconds in a day.
     pub const MS_PER_DAY: u64 = 24 * Self::MS_PER_HOUR;
 
     /// Rounds a non-negative number of hours to the nearest millisecond (negative → 0).
@@ -32,20 +82,28 @@ impl SimTime {
         // `+ 0.5` then truncate: `f64::round` is a library call on baseline x86-64.
         SimTime((h * Self::MS_PER_HOUR as f64 + 0.5) as u64)
     }
+    /// `d` whole days.
+    #[inline]
     pub fn from_days(d: u64) -> SimTime {
         SimTime(d * Self::MS_PER_DAY)
     }
+    /// The time in hours.
+    #[inline]
     pub fn hours(self) -> f64 {
         self.0 as f64 / Self::MS_PER_HOUR as f64
     }
     /// Whole days since the start (day 0 is the first day).
+    #[inline]
     pub fn day(self) -> u64 {
         self.0 / Self::MS_PER_DAY
     }
     /// Time since the last midnight.
+    #[inline]
     pub fn time_of_day(self) -> SimTime {
         SimTime(self.0 % Self::MS_PER_DAY)
     }
+    /// `self - other`, or zero when `other` is later.
+    #[inline]
     pub fn saturating_sub(self, other: SimTime) -> SimTime {
         SimTime(self.0.saturating_sub(other.0))
     }
@@ -53,6 +111,7 @@ impl SimTime {
 
 impl Add for SimTime {
     type Output = SimTime;
+    #[inline]
     fn add(self, rhs: SimTime) -> SimTime {
         SimTime(self.0 + rhs.0)
     }
@@ -60,6 +119,7 @@ impl Add for SimTime {
 
 impl Sub for SimTime {
     type Output = SimTime;
+    #[inline]
     fn sub(self, rhs: SimTime) -> SimTime {
         SimTime(self.0 - rhs.0)
     }
@@ -85,6 +145,7 @@ impl fmt::Display for SimTime {
 
 /// A simulation model: owns its state and reacts to its own events.
 pub trait Model {
+    /// What the model's events are (typically one closed enum).
     type Event;
     /// Handles one event at `sched.now()`; may schedule further events.
     fn handle(&mut self, event: Self::Event, sched: &mut Scheduler<Self::Event>);
@@ -105,6 +166,7 @@ impl<E> Default for Scheduler<E> {
 }
 
 impl<E> Scheduler<E> {
+    /// A clock at zero with no events.
     pub fn new() -> Self {
         Scheduler {
             now: SimTime::ZERO,
@@ -114,6 +176,7 @@ impl<E> Scheduler<E> {
         }
     }
 
+    /// The current time: that of the event being handled.
     pub fn now(&self) -> SimTime {
         self.now
     }
@@ -156,11 +219,14 @@ impl<E> Scheduler<E> {
 
 /// A model together with its scheduler.
 pub struct Simulation<M: Model> {
+    /// The model's state, readable between steps.
     pub model: M,
+    /// The clock and future-event list: schedule the first events here.
     pub sched: Scheduler<M::Event>,
 }
 
 impl<M: Model> Simulation<M> {
+    /// `model` with an empty scheduler at time zero.
     pub fn new(model: M) -> Self {
         Simulation {
             model,
