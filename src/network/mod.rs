@@ -1,0 +1,188 @@
+//! The sortation network: outlets (网点) and sortation centres (分拨中心), lanes with
+//! vehicles and timetables, least-cost routing tables (shortest-path trees on a petgraph
+//! graph of the centres), and the
+//! generator that builds a network from a city list.
+//!
+//! Every outlet hangs off one home centre by a feeder lane each way; centres are joined
+//! by line-haul lanes. A parcel goes outlet → home centre → … → destination centre →
+//! destination outlet, choosing at each centre the next hop of a precomputed table.
+//!
+//! Files: this one holds the types ([`Node`], [`Lane`], [`Network`]) and [`build`];
+//! `explicit.rs` reads networks given node by node (TOML or CSV), `generate.rs` builds one
+//! from a city list, `routing.rs` routes and plans capacities; both builders end there.
+
+use crate::demand::Zones;
+use crate::engine::SimTime;
+use crate::error::InputError;
+use crate::scenario::{NodeKind, Scenario, Source};
+
+mod explicit;
+mod generate;
+mod routing;
+#[cfg(test)]
+mod tests;
+
+pub use explicit::read_csv;
+pub use generate::{City, great_circle_km};
+pub use routing::route;
+
+pub const NONE: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LaneKind {
+    /// Outlet ↔ centre (支线).
+    Feeder,
+    /// Centre → centre (干线).
+    Linehaul,
+}
+
+impl LaneKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            LaneKind::Feeder => "feeder",
+            LaneKind::Linehaul => "linehaul",
+        }
+    }
+}
+
+/// A node of the network.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: String,
+    pub kind: NodeKind,
+    /// Demand zone (a city, or for explicit networks the home centre's area).
+    pub zone: usize,
+    /// Outlets: relative demand weight.
+    pub weight: f64,
+    /// Outlets: area its couriers cover (km²).
+    pub area_km2: f64,
+    /// Outlets: couriers.
+    pub couriers: u32,
+    /// Centres: parallel sorter lines.
+    pub lines: u32,
+    /// Centres: sorting mode asked for by the scenario (None: decided by planning), and
+    /// the technology resolved for the centre.
+    pub sorting: Option<crate::scenario::SortingMode>,
+    pub tech: crate::scenario::SortTech,
+    /// Outlets: home centre and the feeder lanes to and from it.
+    pub home: u32,
+    pub lane_out: u32,
+    pub lane_in: u32,
+    /// Centres: position in `Network::centres`.
+    pub centre_pos: u32,
+    /// Latitude and longitude (degrees) for maps: the city of a generated node, or what an
+    /// explicit node gives; `None` when unknown.
+    pub lat_lon: Option<(f64, f64)>,
+}
+
+/// A lane: vehicles of one type leave `from` for `to` on a daily timetable.
+#[derive(Debug, Clone)]
+pub struct Lane {
+    pub from: u32,
+    pub to: u32,
+    pub kind: LaneKind,
+    pub distance_km: f64,
+    /// Driving plus docking time.
+    pub travel: SimTime,
+    pub vehicle: usize,
+    /// Vehicles that may leave at one departure.
+    pub max_vehicles: u32,
+    /// Departure times of day, sorted.
+    pub departures: Vec<SimTime>,
+    /// Cost of one vehicle's trip (yuan).
+    pub trip_cost: f64,
+    /// Parcels per day the planning expected (0 for explicit lanes).
+    pub planned_daily: f64,
+    /// Opened by the routing lever to skip a hub.
+    pub direct: bool,
+}
+
+/// The whole network, ready to simulate.
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub nodes: Vec<Node>,
+    pub lanes: Vec<Lane>,
+    /// Node indices of centres, and of outlets.
+    pub centres: Vec<u32>,
+    pub outlets: Vec<u32>,
+    /// `next_lane[from_pos * centres + to_pos]`: the lane a parcel at centre `from_pos`
+    /// takes toward centre `to_pos` (`NONE` on the diagonal).
+    pub next_lane: Vec<u32>,
+    /// Demand zones (cities) with their distances.
+    pub zones: Zones,
+    /// Planned parcels per day from centre to centre (`from_pos * centres + to_pos`).
+    pub centre_flows: Vec<f64>,
+}
+
+impl Node {
+    /// A node with nothing planned yet: no couriers or lines, no lanes, automated sorting
+    /// until planning decides.
+    fn new(id: String, kind: NodeKind, zone: usize, sc: &Scenario) -> Node {
+        Node {
+            id,
+            kind,
+            zone,
+            weight: 0.0,
+            area_km2: sc.operations.delivery.default_area_km2,
+            couriers: 0,
+            lines: 0,
+            sorting: None,
+            tech: sc.sort_tech(crate::scenario::SortingMode::Automated),
+            home: NONE,
+            lane_out: NONE,
+            lane_in: NONE,
+            centre_pos: NONE,
+            lat_lon: None,
+        }
+    }
+}
+
+impl Network {
+    /// The lane out of `centre` (a node index) toward the destination outlet.
+    #[inline]
+    /// Sorts per parcel the routes plan for the expected flows (one at the origin centre,
+    /// one at every centre a lane reaches), with next-hop table `next` (e.g. `next_lane`).
+    pub fn planned_sorts_per_parcel(&self, next: &[u32]) -> f64 {
+        let nc = self.centres.len();
+        let (mut sorts, mut flow) = (0.0, 0.0);
+        for a in 0..nc {
+            for b in 0..nc {
+                let f = self.centre_flows[a * nc + b];
+                if f <= 0.0 {
+                    continue;
+                }
+                let (mut at, mut hops) = (a, 0);
+                while at != b && hops <= nc {
+                    let li = next[at * nc + b];
+                    if li == NONE {
+                        break;
+                    }
+                    at = self.nodes[self.lanes[li as usize].to as usize].centre_pos as usize;
+                    hops += 1;
+                }
+                sorts += f * (1 + hops) as f64;
+                flow += f;
+            }
+        }
+        if flow > 0.0 { sorts / flow } else { 0.0 }
+    }
+
+    pub fn lane_toward(&self, centre: u32, dest_outlet: u32) -> u32 {
+        let dest = &self.nodes[dest_outlet as usize];
+        if dest.home == centre {
+            dest.lane_in
+        } else {
+            let from = self.nodes[centre as usize].centre_pos as usize;
+            let to = self.nodes[dest.home as usize].centre_pos as usize;
+            self.next_lane[from * self.centres.len() + to]
+        }
+    }
+}
+
+/// Builds the network a scenario describes, checking every reference.
+pub fn build(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
+    match &sc.network.generate {
+        Some(g) => generate::generate(sc, src, g),
+        None => explicit::explicit(sc, src),
+    }
+}
