@@ -59,8 +59,9 @@ pub struct Summary {
     pub measured_parcels_picked_up: u64,
     pub measured_parcels_delivered: u64,
     pub measured_parcels_in_flight: u64,
-    /// Cost of the measured parcels (delivered, and lost ones with their claims) per
-    /// measured delivered parcel (yuan).
+    /// Resources used by the measured parcels (delivered, lost ones with their claims, and
+    /// any still in flight when the drain ran out: see the warning then) per measured
+    /// delivered parcel (yuan).
     pub cost_per_parcel_yuan: f64,
     /// Activity → yuan per measured delivered parcel.
     pub cost_by_activity: BTreeMap<&'static str, f64>,
@@ -109,7 +110,8 @@ pub struct Summary {
 
 /// Cost per parcel over a random sample of measured parcels (yuan): each sampled parcel
 /// carried its own share of every trip, tour, shift and day it used. The exact mean over
-/// all measured parcels (delivered or lost) is beside it, to check the sample against.
+/// all measured parcels (delivered, lost or still in flight) is beside it, to check the
+/// sample against; it differs from `cost_per_parcel_yuan`, which is per parcel delivered.
 #[derive(Debug, Clone, Serialize)]
 pub struct CostSampleSummary {
     pub parcels: usize,
@@ -141,8 +143,9 @@ fn cost_sample(m: &Carrier, cost: &CostVec) -> CostSampleSummary {
             v[((p * n as f64).ceil() as usize).clamp(1, n) - 1]
         }
     };
-    let ended = (m.out.delivered + m.out.lost) as f64;
-    let exact = ratio(cost.total().yuan(), ended);
+    // Resources per measured parcel, however it ended: delivered, lost or still in flight
+    // (with what it has used so far), like the sample.
+    let exact = ratio(cost.total().yuan(), m.generated_measured as f64);
     CostSampleSummary {
         parcels: n,
         mean_yuan: mean,
@@ -394,6 +397,23 @@ impl SteadyState {
         }
     }
 
+    /// A warning for the terminal when measured parcels were still travelling when the
+    /// drain ran out: their resources so far count in the cost per delivered parcel.
+    pub fn drain_warning(s: &Summary) -> Option<String> {
+        let share = ratio(
+            s.measured_parcels_in_flight as f64,
+            s.measured_parcels_picked_up as f64,
+        );
+        (share > 0.005).then(|| {
+            format!(
+                "{} of the measured parcels ({:.1} %) were still in flight when the drain ran out after {} days; the resources they used so far are in the cost per delivered parcel: raise drain_days",
+                s.measured_parcels_in_flight,
+                share * 100.0,
+                s.days_simulated - s.warmup_days as f64 - s.days_measured as f64
+            )
+        })
+    }
+
     /// A warning for the terminal when the window did not start in steady state.
     pub fn warning(&self, warmup_days: u32) -> Option<String> {
         (!self.steady_at_window_start).then(|| {
@@ -569,6 +589,8 @@ pub struct RunInfo {
     pub peak_rss_mb: Option<f64>,
     /// Worker threads the run's waves could use.
     pub threads: usize,
+    /// Most memory the parcels' queues held at once (MiB, sampled every simulated hour).
+    pub peak_storage_mb: f64,
 }
 
 /// The measured parcels' books in exact money: resources by activity and the transfers
@@ -637,6 +659,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     });
     let t1 = Instant::now();
     let mut peak_slots = 0;
+    let mut peak_storage = 0;
     let mut hourly_in_network = Vec::new();
     let mut t = SimTime::ZERO;
     let window_end = sim.model.cfg.window_end;
@@ -649,6 +672,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         sim.run_until(t);
         hourly_in_network.push(sim.model.in_network);
         peak_slots = peak_slots.max(sim.model.in_network as usize);
+        peak_storage = peak_storage.max(sim.model.storage_bytes());
         if let Some(pb) = &bar {
             let rate = sim.model.generated as f64 / t1.elapsed().as_secs_f64().max(1e-9);
             pb.set_position(t.0 / SimTime::MS_PER_HOUR);
@@ -661,6 +685,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         }
     }
     sim.model.close_books(t);
+    sim.model.sample_in_flight();
     if let Some(pb) = bar {
         pb.finish_and_clear();
     }
@@ -947,6 +972,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         parcels_per_s: ratio(m.generated as f64, simulate_s),
         peak_parcel_slots: peak_slots,
         threads: rayon::current_num_threads(),
+        peak_storage_mb: peak_storage as f64 / (1 << 20) as f64,
         peak_rss_mb: peak_rss_mb(),
     };
     Ok(RunOutput {

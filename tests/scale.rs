@@ -91,14 +91,14 @@ fn every_parcel_carrying_its_own_costs_adds_up_to_the_counts_split() {
     run("scenarios/small.toml", &dir, &["--cost-sample", "1000000"]);
     let s = json(&dir.join("summary.json"));
     let c = &s["cost_sample"];
-    let measured =
-        s["measured_parcels_delivered"].as_u64().unwrap() + s["quality"]["lost"].as_u64().unwrap();
+    let measured = s["measured_parcels_picked_up"].as_u64().unwrap();
     assert_eq!(c["parcels"].as_u64().unwrap(), measured);
     let (mean, exact) = (
         c["mean_yuan"].as_f64().unwrap(),
         c["exact_mean_yuan"].as_f64().unwrap(),
     );
     assert!((mean - exact).abs() < 2e-5, "{mean} vs {exact}");
+    assert_eq!(s["measured_parcels_in_flight"].as_u64().unwrap(), 0);
     assert!(mean <= exact + 1e-9, "shares are rounded down");
 }
 

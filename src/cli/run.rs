@@ -115,6 +115,9 @@ pub fn execute(args: Args, limits: Limits) -> Result<()> {
     if let Some(w) = s.steady_state.warning(s.warmup_days) {
         eprintln!("warning: {w}");
     }
+    if let Some(w) = parcelsim::run::SteadyState::drain_warning(s) {
+        eprintln!("warning: {w}");
+    }
     ExtrasArgs::say(charts, &dir);
     say!("run written to {}", dir.display());
     Ok(())

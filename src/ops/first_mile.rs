@@ -134,6 +134,9 @@ fn collect(
         p.set_shop(kind, packaging, exchange, 0.5);
         out.push_back(p);
     }
+    // The wave's scratch goes: an outlet keeps no memory for its busiest wave.
+    o.orders = Vec::new();
+    o.handover = Vec::new();
     let n = out.len() as u64;
     if n == 0 {
         return;

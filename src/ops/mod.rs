@@ -596,6 +596,17 @@ impl<'a> Carrier<'a> {
         }
     }
 
+    /// Adds the sampled parcels still in flight at the end (their periods are all closed)
+    /// to the sample, so that it stands for every measured parcel, like the exact mean.
+    pub fn sample_in_flight(&mut self) {
+        for t in &self.tags {
+            if t.sampled && !t.finished && t.open == 0 {
+                self.sample.totals.push(t.cost.total().0);
+                self.sample.by_activity.add_all(&t.cost);
+            }
+        }
+    }
+
     /// Costs not attributed to any parcel: periods nobody used, carried to the end.
     pub fn unabsorbed(&self) -> Money {
         let c: Money = self
@@ -613,6 +624,18 @@ impl<'a> Carrier<'a> {
         let trips = self.trips.iter().flat_map(|t| t.1.iter());
         let outlets = self.outlets.iter().flat_map(|o| o.queue.iter());
         lanes.chain(trips).chain(outlets)
+    }
+
+    /// Bytes of memory the parcels' queues hold (lanes, trips, outlets, centres).
+    pub fn storage_bytes(&self) -> usize {
+        self.lanes.iter().map(|l| l.bytes()).sum::<usize>()
+            + self.trips.iter().map(|t| t.1.bytes()).sum::<usize>()
+            + self.outlets.iter().map(|o| o.queue.bytes()).sum::<usize>()
+            + self
+                .centres
+                .iter()
+                .map(|c| c.stranded.bytes())
+                .sum::<usize>()
     }
 
     /// Measured parcels still in the network at `end` that are already past the promise:

@@ -142,7 +142,7 @@ impl super::Carrier<'_> {
         self.incidents.counts.merge(&o.incidents.counts);
         o.incidents.counts = Default::default();
         let out = &mut self.out;
-        for t in w.transit.drain(..) {
+        for t in std::mem::take(&mut w.transit) {
             out.transit_h.record(t.hours());
         }
         out.handover_h_sum += std::mem::take(&mut w.handover_h);

@@ -54,6 +54,18 @@ impl Calendar {
         let i = self.intervals.partition_point(|iv| iv.1 <= t);
         self.intervals.get(i).map(|iv| (t.max(iv.0), i))
     }
+
+    /// [`Calendar::next_working`], trying interval `hint` first (the answer of the last
+    /// call: times mostly move forward within a shift).
+    #[inline]
+    pub fn next_working_near(&self, t: SimTime, hint: usize) -> Option<(SimTime, usize)> {
+        match self.intervals.get(hint) {
+            Some(iv) if iv.1 > t && (hint == 0 || self.intervals[hint - 1].1 <= t) => {
+                Some((t.max(iv.0), hint))
+            }
+            _ => self.next_working(t),
+        }
+    }
 }
 
 /// What sorting one parcel gave.
@@ -105,14 +117,17 @@ pub struct Sorter {
     free: Vec<(u64, u64)>,
     permanent: u32,
     service: ServiceTime,
-    /// Start times of parcels that have arrived but not started (non-decreasing).
-    waiting: VecDeque<u64>,
+    /// Start times of parcels that have arrived but not started (non-decreasing; whole
+    /// seconds, rounded up: four bytes per waiting parcel).
+    waiting: VecDeque<u32>,
     /// Statistics of parcels arriving in [from, until).
     pub window: (SimTime, SimTime),
     pub handled: u64,
     pub wait_ms: u128,
     pub busy_ms: u128,
     pub max_queue: usize,
+    /// The calendar interval of the last sort (where the next one most likely falls).
+    hint: usize,
 }
 
 impl Sorter {
@@ -127,6 +142,7 @@ impl Sorter {
             wait_ms: 0,
             busy_ms: 0,
             max_queue: 0,
+            hint: 0,
         }
     }
 
@@ -144,12 +160,19 @@ impl Sorter {
 
     /// Parcels that have arrived but not started sorting by `t` (nothing is dropped).
     pub fn backlog_at(&self, t: SimTime) -> usize {
-        self.waiting.iter().filter(|&&s| s > t.0).count()
+        self.waiting
+            .iter()
+            .filter(|&&s| s as u64 * 1000 > t.0)
+            .count()
     }
 
     /// Parcels waiting (not yet started) at time `t`; `t` must not go backwards.
     pub fn queue_at(&mut self, t: SimTime) -> usize {
-        while self.waiting.front().is_some_and(|&s| s <= t.0) {
+        while self
+            .waiting
+            .front()
+            .is_some_and(|&s| s as u64 * 1000 <= t.0)
+        {
             self.waiting.pop_front();
         }
         self.waiting.len()
@@ -168,7 +191,9 @@ impl Sorter {
                 .min_by_key(|(_, f)| **f)
                 .expect("a permanent line");
             let (free, leaves) = self.free.swap_remove(first);
-            let Some((start, interval)) = cal.next_working(arrival.max(SimTime(free))) else {
+            let Some((start, interval)) =
+                cal.next_working_near(arrival.max(SimTime(free)), self.hint)
+            else {
                 if leaves == u64::MAX {
                     // Nothing more is sorted in this run: the line stays blocked.
                     self.free.push((u64::MAX, u64::MAX));
@@ -177,6 +202,7 @@ impl Sorter {
                 continue;
             };
             if start.0 < leaves {
+                self.hint = interval;
                 break (start, interval, leaves);
             }
             // A surge crew whose time is up: it leaves.
@@ -185,7 +211,8 @@ impl Sorter {
         let done = start + SimTime(d);
         self.free.push((done.0, leaves));
         if start > arrival {
-            self.waiting.push_back(start.0);
+            self.waiting
+                .push_back(u32::try_from(start.0.div_ceil(1000)).unwrap_or(u32::MAX));
         }
         if arrival >= self.window.0 && arrival < self.window.1 {
             self.handled += 1;

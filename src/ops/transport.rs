@@ -87,6 +87,13 @@ impl LaneState {
         self.ready.len() + self.later.len() + self.late.len()
     }
 
+    /// Bytes the lane's queues hold.
+    pub fn bytes(&self) -> usize {
+        self.ready.bytes()
+            + self.later.bytes()
+            + self.late.capacity() * std::mem::size_of::<Reverse<Late>>()
+    }
+
     /// Every parcel waiting for this lane.
     pub fn parcels(&self) -> impl Iterator<Item = &Parcel> + '_ {
         self.ready
@@ -106,6 +113,19 @@ impl LaneState {
     fn promote(&mut self, now: SimTime) {
         let now_s = (now.0 / 1000) as u32;
         loop {
+            // A whole chunk that is ready, and not passed by any late parcel, moves at once.
+            let late_min = self.late.peek().map(|r| r.0.ready_s);
+            if let Some(last) = self.later.front_chunk().and_then(|c| c.last()).map(|x| x.0)
+                && last <= now_s
+                && late_min.is_none_or(|m| m > last)
+            {
+                let chunk = self.later.pop_front_chunk().expect("a front chunk");
+                // (Not `collect`: it would keep the larger buffer of the ready times.)
+                let mut parcels = Vec::with_capacity(chunk.len());
+                parcels.extend(chunk.iter().map(|x| x.1));
+                self.ready.push_chunk(parcels);
+                continue;
+            }
             let a = self.later.front().map(|x| x.0).filter(|&t| t <= now_s);
             let b = self
                 .late
