@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 /// Something wrong in an input file (scenario, network CSV, city list, sweep file).
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputError {
+    /// The file at fault.
     pub file: PathBuf,
     /// 1-based line, where the location is known.
     pub line: Option<usize>,
     /// Dotted path of the offending field, e.g. `network.lanes[3].capacity`.
     pub field: Option<String>,
+    /// What is wrong, in words.
     pub message: String,
 }
 
@@ -105,16 +107,21 @@ impl InputError {
 /// Every failure of a command.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Bad input, located in its file (exit code 2).
     #[error("{0}")]
     Input(#[from] InputError),
+    /// A file or folder that could not be read or written.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// What the system said.
         source: std::io::Error,
     },
     /// A bookkeeping invariant failed: a bug, reported loudly rather than hidden.
     #[error("bookkeeping check failed: {0}")]
     Bookkeeping(String),
+    /// A command used wrongly: arguments, folders (exit code 2).
     #[error("{0}")]
     Usage(String),
     /// The network cannot carry the scenario's load: a result, not a cost.
@@ -130,9 +137,11 @@ pub enum Error {
     RunsFailed(usize, &'static str),
 }
 
+/// The result of a command's steps.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// An [`Error::Io`] about `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.to_path_buf(),

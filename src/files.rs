@@ -31,6 +31,7 @@ pub fn csv_bytes<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
         .map_err(|e| Error::Usage(format!("cannot write CSV: {e}")))
 }
 
+/// Serialises a value as pretty JSON with a final newline.
 pub fn json_bytes<T: Serialize>(v: &T) -> Vec<u8> {
     let mut s = serde_json::to_string_pretty(v).expect("plain data serialises");
     s.push('\n');

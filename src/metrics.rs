@@ -13,6 +13,7 @@ pub struct Histogram {
 }
 
 impl Histogram {
+    /// An empty histogram of `bins` bins of `width` each.
     pub fn new(width: f64, bins: usize) -> Self {
         Histogram {
             width,
@@ -23,6 +24,7 @@ impl Histogram {
         }
     }
 
+    /// Counts one observation.
     #[inline]
     pub fn record(&mut self, x: f64) {
         let b = ((x / self.width) as usize).min(self.counts.len() - 1);
@@ -32,6 +34,7 @@ impl Histogram {
         self.max = self.max.max(x);
     }
 
+    /// The exact mean of the observations (0 when there are none).
     pub fn mean(&self) -> f64 {
         if self.n == 0 {
             0.0
@@ -40,6 +43,7 @@ impl Histogram {
         }
     }
 
+    /// The largest observation (exact).
     pub fn max(&self) -> f64 {
         self.max
     }
@@ -88,13 +92,17 @@ pub fn t_quantile(p: f64, df: usize) -> f64 {
 /// Mean, sample standard deviation and 95 % Student-t confidence interval of a sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Interval {
+    /// Sample size.
     pub n: usize,
+    /// Sample mean (0 for an empty sample).
     pub mean: f64,
     /// `None` with fewer than two values: no spread can be estimated.
     pub sd: Option<f64>,
+    /// 95 % confidence interval of the mean; `None` with fewer than two values.
     pub ci: Option<(f64, f64)>,
 }
 
+/// The [`Interval`] of a sample.
 pub fn interval(xs: &[f64]) -> Interval {
     let n = xs.len();
     let mean = if n == 0 {

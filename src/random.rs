@@ -45,6 +45,7 @@ pub fn stream_seed(seed: u64, stream: Stream, sub: u64) -> u64 {
     mix64(mix64(mix64(seed) ^ stream as u64) ^ sub)
 }
 
+/// The random stream `stream` (sub-index `sub`) of run `seed`.
 pub fn rng(seed: u64, stream: Stream, sub: u64) -> Rng {
     Rng::seed_from_u64(stream_seed(seed, stream, sub))
 }

@@ -14,13 +14,21 @@ use serde::Deserialize;
 /// One row of the city list.
 #[derive(Debug, Clone, Deserialize)]
 pub struct City {
+    /// City name (unique in the list).
     pub city: String,
+    /// Province: one centre per province under `centres = "per_province"`.
     pub province: String,
+    /// Region of the country.
     pub region: String,
+    /// Latitude (degrees north).
     pub lat: f64,
+    /// Longitude (degrees east).
     pub lon: f64,
+    /// Urban population (millions).
     pub population_m: f64,
+    /// Built-up area (km²), shared by the city's outlets.
     pub urban_area_km2: f64,
+    /// Relative parcel origin and destination weight (only ratios matter).
     pub ecommerce_weight: f64,
 }
 

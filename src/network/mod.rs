@@ -26,8 +26,10 @@ pub use explicit::read_csv;
 pub use generate::{City, great_circle_km};
 pub use routing::route;
 
+/// "No node or lane" in index fields (`home`, `lane_out`, `next_lane`, ...).
 pub const NONE: u32 = u32::MAX;
 
+/// Which kind of run a lane is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LaneKind {
     /// Outlet ↔ centre (支线).
@@ -37,6 +39,7 @@ pub enum LaneKind {
 }
 
 impl LaneKind {
+    /// The name in output files (`feeder`, `linehaul`).
     pub fn name(self) -> &'static str {
         match self {
             LaneKind::Feeder => "feeder",
@@ -48,7 +51,9 @@ impl LaneKind {
 /// A node of the network.
 #[derive(Debug, Clone)]
 pub struct Node {
+    /// The id the scenario or generator gave it.
     pub id: String,
+    /// Outlet or centre.
     pub kind: NodeKind,
     /// Demand zone (a city, or for explicit networks the home centre's area).
     pub zone: usize,
@@ -63,10 +68,13 @@ pub struct Node {
     /// Centres: sorting mode asked for by the scenario (None: decided by planning), and
     /// the technology resolved for the centre.
     pub sorting: Option<crate::scenario::SortingMode>,
+    /// Centres: the sorting technology resolved for the centre.
     pub tech: crate::scenario::SortTech,
     /// Outlets: home centre and the feeder lanes to and from it.
     pub home: u32,
+    /// Outlets: the feeder lane to the home centre.
     pub lane_out: u32,
+    /// Outlets: the feeder lane from the home centre.
     pub lane_in: u32,
     /// Centres: position in `Network::centres`.
     pub centre_pos: u32,
@@ -78,12 +86,17 @@ pub struct Node {
 /// A lane: vehicles of one type leave `from` for `to` on a daily timetable.
 #[derive(Debug, Clone)]
 pub struct Lane {
+    /// Node the vehicles leave.
     pub from: u32,
+    /// Node they arrive at.
     pub to: u32,
+    /// Feeder or line-haul.
     pub kind: LaneKind,
+    /// Road distance (km).
     pub distance_km: f64,
     /// Driving plus docking time.
     pub travel: SimTime,
+    /// Index of the vehicle type in the scenario's `vehicles`.
     pub vehicle: usize,
     /// Vehicles that may leave at one departure.
     pub max_vehicles: u32,
@@ -100,10 +113,13 @@ pub struct Lane {
 /// The whole network, ready to simulate.
 #[derive(Debug, Clone)]
 pub struct Network {
+    /// Every node; indices into it are the `u32` node ids used everywhere.
     pub nodes: Vec<Node>,
+    /// Every lane; indices into it are the `u32` lane ids.
     pub lanes: Vec<Lane>,
     /// Node indices of centres, and of outlets.
     pub centres: Vec<u32>,
+    /// Node indices of outlets.
     pub outlets: Vec<u32>,
     /// `next_lane[from_pos * centres + to_pos]`: the lane a parcel at centre `from_pos`
     /// takes toward centre `to_pos` (`NONE` on the diagonal).
@@ -167,6 +183,8 @@ impl Network {
         if flow > 0.0 { sorts / flow } else { 0.0 }
     }
 
+    /// The lane a parcel at `centre` takes toward outlet `dest_outlet`: the feeder in when
+    /// the outlet is the centre's own, else the routing table's next hop.
     pub fn lane_toward(&self, centre: u32, dest_outlet: u32) -> u32 {
         let dest = &self.nodes[dest_outlet as usize];
         if dest.home == centre {

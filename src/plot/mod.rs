@@ -17,7 +17,7 @@
 //! * **No half-written charts.** Each file is rendered under a temporary name and renamed into
 //!   place, so a chart that exists is complete.
 //!
-//! Files: `render.rs` (the [`Chart`] trait, fonts, atomic PNG + SVG), `style.rs` (colours,
+//! Files: `render.rs` (the `Chart` trait, fonts, atomic PNG + SVG), `style.rs` (colours,
 //! fonts, number formats, mesh and legend), `axes.rs` (ranges and ticks), `panel.rs`
 //! (Cartesian frame and layers), `read.rs` (reading result files), then one file per chart
 //! family: `sweep.rs`, `run.rs`, `category.rs` with `compare.rs` and `explain.rs`, `map.rs`
