@@ -586,6 +586,13 @@ fn a_volume_sweep_records_marginal_cost_equal_to_average_where_costs_are_per_par
     std::fs::write(t.join("pp.toml"), small(PER_PARCEL_ONLY)).unwrap();
     let file = t.join("sweep.toml");
     std::fs::write(&file, marginal_sweep("pp.toml")).unwrap();
+    let v = Command::new(env!("CARGO_BIN_EXE_parcelsim"))
+        .arg("validate")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&v.stdout);
+    assert!(said.contains("paired with one at +5 % volume"), "{said}");
     sweep_cmd(&file, &t.join("one"), &["--threads", "1"]);
     let points = std::fs::read_to_string(t.join("one/points.csv")).unwrap();
     let avg = column(&points, "cost_per_parcel_yuan_mean");

@@ -19,8 +19,15 @@ pub fn execute(args: Args, limits: Limits) -> Result<()> {
     if is_sweep_file(&scenario) {
         let sw =
             parcelsim::sweep::spec::load_with(&scenario, &SweepLimits { limits, yes: true }, None)?;
+        let paired = match sw.spec.marginal_volume_step {
+            Some(step) => format!(
+                ", each run paired with one at +{} % volume for the marginal cost",
+                step * 100.0
+            ),
+            None => String::new(),
+        };
         say!(
-            "{}: valid sweep ({} points × {} replications of {})",
+            "{}: valid sweep ({} points × {} replications of {}{paired})",
             scenario.display(),
             sw.points.len(),
             sw.spec.replications,
