@@ -7,11 +7,16 @@ use crate::error::{InputError, show_num};
 use crate::network::Network;
 use crate::scenario::{ModelKind, Scenario, Source};
 
-/// Bytes a generated parcel holds in the run's parcel slab, with its share of the event
-/// queue and of the waiting lists. Measured: `small.toml` at 100,000 and 200,000 parcels a
-/// day peaked at about 165 bytes of resident memory per parcel slot (`run_info.json`:
-/// `peak_rss_mb` over `peak_parcel_slots`); rounded up.
-pub const BYTES_PER_PARCEL: f64 = 200.0;
+/// Bytes a parcel in flight holds: its 24-byte record in a chunked queue (28 while it waits
+/// for a departure with its ready time), the queues' spare room and its share of the run's
+/// other memory. Measured: `franchise_national` at 1 and 3 million parcels a day peaked at
+/// 44–47 bytes of resident memory per parcel in flight (`run_info.json`: `peak_rss_mb`
+/// over `peak_parcel_slots`, the program included); rounded up.
+pub const BYTES_PER_PARCEL: f64 = 48.0;
+/// Days of volume in the network at once, at most: a parcel leaves the run's memory when
+/// it is signed for. Measured: about two days' volume on the national network (3 million
+/// a day: 6.0 million in flight at the peak), one on `small.toml`; three leaves room.
+pub const DAYS_HELD: f64 = 3.0;
 /// Memory of a run besides its parcels: the program, the network and the output rows.
 pub const BASE_BYTES: f64 = 64e6;
 /// Fewest parcels the measured window must expect: below, a run may well measure nothing
@@ -77,6 +82,8 @@ pub fn parse_memory(s: &str) -> Result<f64, String> {
 pub struct Estimate {
     /// Days simulated at most: warm-up, window and the whole drain.
     pub days: f64,
+    /// Parcels in flight at once at most (returns and exchanges included).
+    pub held: f64,
     /// Parcels generated at most (returns and exchanges included).
     pub parcels: f64,
     /// Parcels the measured window expects.
@@ -107,13 +114,22 @@ pub fn estimate(sc: &Scenario, net: &Network) -> Estimate {
         0.0
     };
     let products = sc.shop.as_ref().map_or(0.0, |s| f64::from(s.products));
+    let surge = if extra > 0.0 {
+        d.peak_multiplier.max(1.0)
+    } else {
+        1.0
+    };
+    let held = d.daily_parcels * surge * DAYS_HELD.min(days) * reverse;
     let memory = BASE_BYTES
-        + parcels * BYTES_PER_PARCEL
+        + held * BYTES_PER_PARCEL
+        // The day chains of outlets and centres: a period each per day.
+        + (net.outlets.len() + net.centres.len()) as f64 * days * 48.0
         + shops * products * 64.0
         + (net.nodes.len() + net.lanes.len()) as f64 * 1024.0
         + (net.centres.len() as f64).powi(2) * 16.0;
     Estimate {
         days,
+        held,
         parcels,
         measured_parcels,
         memory,
@@ -272,26 +288,15 @@ pub fn check(
         ));
     }
     if e.memory > limits.max_memory {
-        // The field that drives it: a long run's longest period, else the volume.
-        let field = [
-            ("warmup_days", sc.warmup_days),
-            ("days", sc.days),
-            ("drain_days", sc.drain_days),
-        ]
-        .into_iter()
-        .filter(|&(_, d)| e.days > 60.0 && f64::from(d) > e.days / 2.0)
-        .map(|(f, _)| f)
-        .next()
-        .unwrap_or("demand.daily_parcels");
         return Err(src.error(
-            field,
+            "demand.daily_parcels",
             format!(
-                "this run would hold up to {} million parcels, about {} GiB of memory \
-                 (demand.daily_parcels × (warmup_days + days + drain_days){}), but {} GiB \
-                 may be used; lower demand.daily_parcels, days or drain_days, or raise \
-                 --max-memory",
-                show_num((e.parcels / 1e6 * 10.0).round() / 10.0),
+                "this run would hold up to {} million parcels at once, about {} GiB of memory \
+                 (demand.daily_parcels × {} days in the network{}), but {} GiB may be used; \
+                 lower demand.daily_parcels, or raise --max-memory",
+                show_num((e.held / 1e6 * 10.0).round() / 10.0),
                 show_num((e.memory / GIB * 10.0).round() / 10.0),
+                show_num(DAYS_HELD.min(e.days)),
                 if sc.shop.is_some() {
                     " × 3 for returns and exchanges"
                 } else {
