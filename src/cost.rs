@@ -196,6 +196,37 @@ pub fn facility_per_day(lines: u32, m2_per_line: f64, rent_per_m2_month: f64) ->
     Money::from_yuan(lines as f64 * m2_per_line * rent_per_m2_month * 12.0 / 365.0)
 }
 
+/// What an outlet pays for a day: a fixed part (manager, utilities, scanners), the staff
+/// its parcels need, and rent for floor space sized to its planned capacity.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OutletRates {
+    /// Fixed cost per outlet-day (yuan).
+    pub fixed_day: f64,
+    /// Day wage of one outlet worker (yuan).
+    pub staff_wage_day: f64,
+    /// Parcels one worker handles in a day.
+    pub parcels_per_staff_day: f64,
+    /// Floor space per parcel of daily capacity (m²).
+    pub m2_per_daily_parcel: f64,
+    /// Rent of that space (yuan/m²/month).
+    pub rent_per_m2_month: f64,
+}
+
+/// Workers an outlet needs to handle `parcels` (picked up plus arriving) in a day: whole
+/// people, none on a day without parcels.
+pub fn outlet_staff(parcels: u64, parcels_per_staff_day: f64) -> u64 {
+    (parcels as f64 / parcels_per_staff_day).ceil() as u64
+}
+
+/// An outlet's cost for a day on which it handled `parcels`, with floor space for a
+/// planned daily capacity of `capacity` parcels: fixed + ⌈parcels / per staff⌉ × wage +
+/// capacity × m² per parcel × rent. Rises in steps of one worker's wage with the parcels.
+pub fn outlet_day(parcels: u64, capacity: f64, r: &OutletRates) -> Money {
+    let staff = outlet_staff(parcels, r.parcels_per_staff_day) as f64;
+    let rent = capacity * r.m2_per_daily_parcel * r.rent_per_m2_month * 12.0 / 365.0;
+    Money::from_yuan(r.fixed_day + staff * r.staff_wage_day + rent)
+}
+
 /// Splits `total` over parts in proportion to `weights`, exactly: part k gets
 /// ⌊total·W_k/W⌋ − ⌊total·W_(k−1)/W⌋ with W_k the running sum, so the parts add up to
 /// `total`. All zero weights give nothing (the caller keeps the total).
@@ -391,6 +422,35 @@ impl<const K: usize> Default for PoolChain<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outlet_day_costs_more_with_more_parcels_in_whole_workers() {
+        let r = OutletRates {
+            fixed_day: 300.0,
+            staff_wage_day: 200.0,
+            parcels_per_staff_day: 1500.0,
+            m2_per_daily_parcel: 0.1,
+            rent_per_m2_month: 27.5,
+        };
+        let rent = 7000.0 * 0.1 * 27.5 * 12.0 / 365.0;
+        assert_eq!(outlet_staff(0, 1500.0), 0);
+        assert_eq!(outlet_staff(1, 1500.0), 1);
+        assert_eq!(outlet_staff(1500, 1500.0), 1);
+        assert_eq!(outlet_staff(1501, 1500.0), 2);
+        assert_eq!(outlet_day(0, 7000.0, &r), Money::from_yuan(300.0 + rent));
+        assert_eq!(
+            outlet_day(4000, 7000.0, &r),
+            Money::from_yuan(300.0 + 3.0 * 200.0 + rent)
+        );
+        // Monotone in parcels, and space follows the capacity.
+        let mut last = Money::ZERO;
+        for p in (0..20_000).step_by(97) {
+            let m = outlet_day(p, 7000.0, &r);
+            assert!(m >= last);
+            last = m;
+        }
+        assert!(outlet_day(4000, 14_000.0, &r) > outlet_day(4000, 7000.0, &r));
+    }
 
     #[test]
     fn split_is_exact_and_even() {

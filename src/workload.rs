@@ -251,6 +251,22 @@ fn money(sc: &Scenario, net: &Network, days: f64, parcels: f64) -> Vec<(&'static
         "costs.outlet_per_day",
         net.outlets.len() as f64 * c.outlet_per_day * days,
     ));
+    // Outlet staff: a parcel is handled a few times at outlets, plus one worker per
+    // outlet-day for the rounding up. Outlet space: its planned capacity.
+    parts.push((
+        "costs.outlet_staff_wage_per_day",
+        (each / c.outlet_parcels_per_staff_day + net.outlets.len() as f64 * days)
+            * c.outlet_staff_wage_per_day,
+    ));
+    let space: f64 = net
+        .outlets
+        .iter()
+        .map(|&k| net.nodes[k as usize].capacity)
+        .sum();
+    parts.push((
+        "costs.outlet_rent_per_m2_month",
+        space * c.outlet_m2_per_daily_parcel * c.outlet_rent_per_m2_month * 12.0 / 365.0 * days,
+    ));
     parts.push(("operating_model.courier_daily_wage", wages * days));
     parts.push((
         "costs.courier_cost_per_km",

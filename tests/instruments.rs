@@ -16,7 +16,8 @@ fn small(extra: &str) -> String {
     format!("{text}\n{extra}")
 }
 
-/// Every cost of the model that is not paid per parcel set to zero: no outlet-days,
+/// Every cost of the model that is not paid per parcel set to zero: no outlet-days (fixed
+/// part, staff or space),
 /// sorter wages, sorter capital or rent, vehicle trips, courier kilometres, managers,
 /// failed deliveries, damage, loss or complaints. What is left is paid per parcel: the
 /// waybill/IT material (0.05), the courier's pickup pay (0.1) and delivery pay (1.2) of the
@@ -24,6 +25,8 @@ fn small(extra: &str) -> String {
 const PER_PARCEL_ONLY: &str = r#"
 [costs]
 outlet_per_day = 0
+outlet_staff_wage_per_day = 0
+outlet_rent_per_m2_month = 0
 sorter_wage_per_hour = 0
 sorter_line_capex = 0
 rent_per_m2_month = 0
@@ -398,7 +401,7 @@ fn an_unknown_input_is_refused_before_anything_runs() {
 use parcelsim::instruments::calibrate::{self, Calibration};
 
 /// Targets made by the model itself at its default inputs (sorter wage 27 yuan/h,
-/// outlet-days 600 yuan, courier pay 1.2 yuan per delivery), with seeds of their own.
+/// fixed outlet-days 300 yuan, courier pay 1.2 yuan per delivery), with seeds of their own.
 fn synthetic_targets(model: &Model) -> Vec<(&'static str, f64)> {
     let metrics = [
         "cost_sorting_labour_yuan",
@@ -453,14 +456,14 @@ fn calibration_recovers_known_inputs_within_their_intervals() {
     std::fs::write(&targets, &text).unwrap();
     let t = calibrate::load(&targets, &model).unwrap();
     let c = Calibration::fit(&path, &targets, &model, &t, &Default::default()).unwrap();
-    for (f, truth) in c.info.fitted.iter().zip([27.0, 600.0, 1.2]) {
+    for (f, truth) in c.info.fitted.iter().zip([27.0, 300.0, 1.2]) {
         let (lo, hi) = (f.ci_low.unwrap(), f.ci_high.unwrap());
         assert!(
             lo <= truth && truth <= hi,
             "{}: {truth} not in {f:?}",
             f.path
         );
-        // Started far off (15, 1200, 2.0): the search moved close.
+        // Started far off (15, 1200, 2.0; truth 27, 300, 1.2): the search moved close.
         assert!((f.value - truth).abs() < 0.1 * truth, "{f:?}");
     }
     for m in &c.misfits {

@@ -123,6 +123,7 @@ const KEYS: &[&str] = &[
     "bogus",
     "failure_rate",
     "outlet_per_day",
+    "parcels_per_outlet",
     "courier_pay_per_delivery",
     "initial_stock",
     "products",

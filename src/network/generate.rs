@@ -7,7 +7,7 @@ use super::routing::finish;
 use super::{Lane, LaneKind, NONE, Network, Node};
 use crate::demand::{Zones, od_shares};
 use crate::engine::SimTime;
-use crate::error::InputError;
+use crate::error::{InputError, show_num};
 use crate::scenario::{CentrePlacement, Generate, NodeKind, Scenario, Source, Topology};
 use serde::Deserialize;
 
@@ -146,16 +146,35 @@ pub(super) fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Netw
             });
         }
     }
+    // Outlets per city, checked before anything is built on them.
+    let counts: Vec<usize> = (0..nc)
+        .map(|i| outlets_for_city(out_city[i] + in_city[i], cities[i].urban_area_km2, g))
+        .collect();
+    let total: usize = counts.iter().fold(0usize, |a, &n| a.saturating_add(n));
+    if total > MAX_OUTLETS {
+        let by_volume: f64 = (0..nc)
+            .map(|i| ((out_city[i] + in_city[i]) / g.parcels_per_outlet).ceil())
+            .sum();
+        let field = if by_volume > MAX_OUTLETS as f64 {
+            "network.generate.parcels_per_outlet"
+        } else {
+            "network.generate.outlet_service_area_km2"
+        };
+        return Err(src.error(
+            field,
+            format!(
+                "plans {} outlets; at most {MAX_OUTLETS} (raise the capacity or the service area)",
+                show_num(total as f64)
+            ),
+        ));
+    }
     let ops = &sc.operations;
     let mut lanes: Vec<Lane> = Vec::new();
     let feeder_out = parse_times(&ops.feeder.to_centre).expect("validated");
     let feeder_in = parse_times(&ops.feeder.from_centre).expect("validated");
     for i in 0..nc {
         let c = &cities[i];
-        let volume = out_city[i] + in_city[i];
-        let by_volume = (volume / g.parcels_per_outlet).ceil().max(1.0);
-        let by_area = (c.urban_area_km2 / g.min_outlet_area_km2).floor().max(1.0);
-        let n = by_volume.min(by_area) as usize;
+        let n = counts[i];
         let centre = centre_of_city[host[i]];
         let hub_city = &cities[host[i]];
         // Feeder distance: from the outlet's district to the centre (half the city's width
@@ -407,4 +426,18 @@ fn route_per_parcel(sc: &Scenario, net: &Network, a: usize, b: usize) -> f64 {
         hops += 1;
     }
     cost
+}
+
+/// Most outlets a generated network may plan (ZTO had ≈31,000, N6): beyond it a run
+/// would not fit in memory, so the generator refuses with a located error.
+pub const MAX_OUTLETS: usize = 1_000_000;
+
+/// Outlets a generated city gets: enough to carry its expected daily volume (picked up
+/// plus delivered) at `parcels_per_outlet` each, and at least enough to cover its urban
+/// area at `outlet_service_area_km2` each; so the count grows with volume once volume,
+/// not area, binds. At least one.
+pub fn outlets_for_city(daily_volume: f64, area_km2: f64, g: &Generate) -> usize {
+    let by_volume = (daily_volume / g.parcels_per_outlet).ceil();
+    let by_area = (area_km2 / g.outlet_service_area_km2).ceil();
+    by_volume.max(by_area).max(1.0) as usize
 }

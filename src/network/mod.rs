@@ -63,6 +63,9 @@ pub struct Node {
     pub area_km2: f64,
     /// Outlets: couriers.
     pub couriers: u32,
+    /// Outlets: daily capacity planned, parcels picked up plus delivered (the expected
+    /// flow with the planning slack); sizes the outlet's floor space.
+    pub capacity: f64,
     /// Centres: parallel sorter lines.
     pub lines: u32,
     /// Centres: sorting mode asked for by the scenario (None: decided by planning), and
@@ -141,6 +144,7 @@ impl Node {
             weight: 0.0,
             area_km2: sc.operations.delivery.default_area_km2,
             couriers: 0,
+            capacity: 0.0,
             lines: 0,
             sorting: None,
             tech: sc.sort_tech(crate::scenario::SortingMode::Automated),

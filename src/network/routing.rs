@@ -137,6 +137,7 @@ pub(super) fn finish(
     }
     // Feeder flows and deliveries per outlet.
     let mut outlet_in = vec![0.0; nodes.len()];
+    let mut outlet_all = vec![0.0; nodes.len()];
     for &o in &outlets {
         let n = &nodes[o as usize];
         if zone_weight[n.zone] == 0.0 {
@@ -148,6 +149,7 @@ pub(super) fn finish(
         lane_flow[n.lane_out as usize] += out;
         lane_flow[n.lane_in as usize] += inn;
         outlet_in[o as usize] = inn;
+        outlet_all[o as usize] = out + inn;
     }
 
     let slack = sc
@@ -206,6 +208,7 @@ pub(super) fn finish(
         if n.couriers == 0 {
             n.couriers = ((outlet_in[o as usize] * (1.0 + slack) / cap).ceil() as u32).max(1);
         }
+        n.capacity = outlet_all[o as usize] * (1.0 + slack);
     }
     Ok(Network {
         nodes,

@@ -1,5 +1,6 @@
 //! The day's close: each centre-day (sorter depreciation, floor rent) and outlet-day (the
-//! outlet's own costs, direct couriers' wages) is split over the parcels that passed
+//! outlet's own costs: fixed, staff for the day's parcels, rent for its space; direct
+//! couriers' wages) is split over the parcels that passed
 //! through it that day, and the network's management overhead is shared by the outlets in
 //! proportion to the parcels each handled, then over those parcels.
 
@@ -63,9 +64,15 @@ impl Carrier<'_> {
             self.management_carry = mgmt_total;
         }
         let mgmt_shares = cost::split_by(mgmt_total, &handled);
-        let outlet_cost = part(self.cfg.outlet_day);
         for (k, mgmt_share) in mgmt_shares.into_iter().enumerate() {
-            let couriers = self.net.nodes[self.net.outlets[k] as usize].couriers;
+            let node = &self.net.nodes[self.net.outlets[k] as usize];
+            let couriers = node.couriers;
+            // Staff for the parcels it handled that day, space for its planned capacity.
+            let outlet_cost = part(cost::outlet_day(
+                handled[k],
+                node.capacity,
+                &self.cfg.outlet,
+            ));
             let wages = part(self.cfg.courier_wage_day.times(couriers as i64));
             let closed = self.outlets[k]
                 .day_cost

@@ -3,7 +3,7 @@
 //! step holds a `&Scenario`.
 
 use crate::accounts::Prices;
-use crate::cost::Money;
+use crate::cost::{self, Money};
 use crate::engine::SimTime;
 use crate::scenario::{ModelKind, Scenario, Staffing, parse_time_of_day};
 
@@ -28,7 +28,8 @@ pub struct Config {
     pub pickup_stop_hours: f64,
     pub scan_hours: f64,
     pub prices: Prices,
-    pub outlet_day: Money,
+    /// An outlet-day's fixed, staff and space rates.
+    pub outlet: cost::OutletRates,
     pub courier_pay: Money,
     /// Failed attempts left at a pick-up station: share, collection delay, fee.
     pub station_share: f64,
@@ -127,7 +128,13 @@ impl Config {
             pickup_stop_hours: o.pickup.stop_minutes / 60.0,
             scan_hours: o.pickup.seconds_per_parcel / 3600.0,
             prices: Prices::new(&sc.operating_model),
-            outlet_day: Money::from_yuan(c.outlet_per_day),
+            outlet: cost::OutletRates {
+                fixed_day: c.outlet_per_day,
+                staff_wage_day: c.outlet_staff_wage_per_day,
+                parcels_per_staff_day: c.outlet_parcels_per_staff_day,
+                m2_per_daily_parcel: c.outlet_m2_per_daily_parcel,
+                rent_per_m2_month: c.outlet_rent_per_m2_month,
+            },
             courier_pay: match direct {
                 true => Money::ZERO,
                 false => Money::from_yuan(c.courier_pay_per_delivery),

@@ -16,9 +16,28 @@ pub struct Costs {
     /// couriers' pickup hours are part of their daily wage. L25 (assumption).
     #[serde(default = "d_pickup_pay")]
     pub courier_pay_per_pickup: f64,
-    /// Outlet rent and staff per outlet per day (yuan/day). Assumption.
+    /// An outlet's fixed cost per day whatever its load: the manager, utilities and
+    /// scanners (yuan/day). L26 (assumption: a manager at 1.5× an outlet worker's day, L20).
+    /// Staff and space come on top (`outlet_staff_*`, `outlet_m2_*`).
     #[serde(default = "d_outlet_day")]
     pub outlet_per_day: f64,
+    /// Day wage of an outlet worker who unloads, scans and sorts parcels to couriers'
+    /// routes (yuan/day). L20 (≈5,000 yuan a month over ≈25 working days).
+    #[serde(default = "d_outlet_wage")]
+    pub outlet_staff_wage_per_day: f64,
+    /// Parcels (picked up plus arriving) one outlet worker handles in a day; an outlet
+    /// staffs ⌈parcels of the day / this⌉ workers (parcels/day). L26 (assumption: half of
+    /// S20's ≈3,000 a day of a manual hub sorter at peak, for the extra scanning and handover).
+    #[serde(default = "d_outlet_staff_parcels")]
+    pub outlet_parcels_per_staff_day: f64,
+    /// Floor space an outlet rents per parcel of its planned daily capacity (planned flow
+    /// with the planning slack) (m² per parcel/day). L26 (assumption: ≈700 m² for an outlet
+    /// planned at 5,400 a day).
+    #[serde(default = "d_outlet_m2")]
+    pub outlet_m2_per_daily_parcel: f64,
+    /// Rent of an outlet's floor space (yuan/m²/month). S19 (general warehouses, 27.5).
+    #[serde(default = "d_outlet_rent")]
+    pub outlet_rent_per_m2_month: f64,
     /// Fully loaded sorting labour cost (yuan/h per worker). S15, S16.
     #[serde(default = "d_wage")]
     pub sorter_wage_per_hour: f64,
@@ -51,7 +70,23 @@ fn d_pickup_pay() -> f64 {
 }
 
 fn d_outlet_day() -> f64 {
-    600.0
+    300.0
+}
+
+fn d_outlet_wage() -> f64 {
+    200.0
+}
+
+fn d_outlet_staff_parcels() -> f64 {
+    1500.0
+}
+
+fn d_outlet_m2() -> f64 {
+    0.1
+}
+
+fn d_outlet_rent() -> f64 {
+    27.5
 }
 
 fn d_wage() -> f64 {

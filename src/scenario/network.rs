@@ -43,13 +43,17 @@ pub struct Generate {
     /// Road distance over great-circle distance (-). Assumption.
     #[serde(default = "d_road_factor")]
     pub road_factor: f64,
-    /// Parcels (picked up plus delivered) an outlet is planned for per day; sets the number
-    /// of outlets per city from the expected volume (parcels/day). N6 (≈2,700 at ZTO).
+    /// Daily capacity of an outlet: parcels picked up plus delivered it is planned for
+    /// (parcels/day). A city gets enough outlets to carry its expected volume, so the count
+    /// grows with volume. N6 (ZTO 2023: ≈83 m parcels a day, each picked up at one outlet
+    /// and delivered at another, over >31,000 outlets: ≈5,400 handled per outlet-day).
     #[serde(default = "d_outlet_parcels")]
     pub parcels_per_outlet: f64,
-    /// Smallest area an outlet serves; caps the outlets of a city (km²). Assumption.
+    /// Service area of an outlet: the largest district one outlet covers (km²). A city gets
+    /// at least enough outlets to cover its urban area, whatever its volume. L26
+    /// (assumption: ≈5 km around the outlet, 20 minutes by e-tricycle).
     #[serde(default = "d_outlet_area")]
-    pub min_outlet_area_km2: f64,
+    pub outlet_service_area_km2: f64,
     /// The routing lever: open a direct line-haul lane between two centres whose planned
     /// flow reaches this many parcels a day (none when absent; a full trailer is 16,000).
     pub direct_lanes_above: Option<f64>,
@@ -76,11 +80,11 @@ fn d_road_factor() -> f64 {
 }
 
 fn d_outlet_parcels() -> f64 {
-    2700.0
+    5400.0
 }
 
 fn d_outlet_area() -> f64 {
-    10.0
+    80.0
 }
 
 fn d_slack() -> f64 {

@@ -268,8 +268,8 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
             positive("network.generate.road_factor", g.road_factor)?;
             positive("network.generate.parcels_per_outlet", g.parcels_per_outlet)?;
             positive(
-                "network.generate.min_outlet_area_km2",
-                g.min_outlet_area_km2,
+                "network.generate.outlet_service_area_km2",
+                g.outlet_service_area_km2,
             )?;
             non_negative("network.generate.planning_slack", g.planning_slack)?;
             non_negative("network.generate.hub_spacing_km", g.hub_spacing_km)?;
@@ -517,6 +517,15 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         ("costs.waybill_it", c.waybill_it),
         ("costs.courier_pay_per_pickup", c.courier_pay_per_pickup),
         ("costs.outlet_per_day", c.outlet_per_day),
+        (
+            "costs.outlet_staff_wage_per_day",
+            c.outlet_staff_wage_per_day,
+        ),
+        (
+            "costs.outlet_m2_per_daily_parcel",
+            c.outlet_m2_per_daily_parcel,
+        ),
+        ("costs.outlet_rent_per_m2_month", c.outlet_rent_per_m2_month),
         ("costs.sorter_wage_per_hour", c.sorter_wage_per_hour),
         ("costs.sorter_line_capex", c.sorter_line_capex),
         ("costs.facility_m2_per_line", c.facility_m2_per_line),
@@ -527,6 +536,10 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         non_negative(field, v)?;
     }
     positive("costs.sorter_life_years", c.sorter_life_years)?;
+    positive(
+        "costs.outlet_parcels_per_staff_day",
+        c.outlet_parcels_per_staff_day,
+    )?;
 
     bounds(sc, src)
 }
