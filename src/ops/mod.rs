@@ -618,12 +618,14 @@ impl<'a> Carrier<'a> {
         c + o + self.management_carry
     }
 
-    /// Every parcel still held somewhere: waiting at a lane, on a trip, at an outlet.
+    /// Every parcel still held somewhere: waiting at a lane, on a trip, at an outlet, or at
+    /// a centre after its last shift.
     pub fn live(&self) -> impl Iterator<Item = &Parcel> + '_ {
         let lanes = self.lanes.iter().flat_map(|l| l.parcels());
         let trips = self.trips.iter().flat_map(|t| t.1.iter());
         let outlets = self.outlets.iter().flat_map(|o| o.queue.iter());
-        lanes.chain(trips).chain(outlets)
+        let centres = self.centres.iter().flat_map(|c| c.stranded.iter());
+        lanes.chain(trips).chain(outlets).chain(centres)
     }
 
     /// Bytes of memory the parcels' queues hold (lanes, trips, outlets, centres).
