@@ -83,58 +83,59 @@ impl Sum for Money {
     }
 }
 
-/// Activities of the cost taxonomy that the carrier's network incurs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Activity {
-    WaybillIt,
-    Pickup,
-    Outlet,
-    Feeder,
-    SortLabour,
-    SortEquipment,
-    SortFacility,
-    Linehaul,
-    LastMile,
-    Claims,
-    Complaints,
-    Management,
+/// Declares the activities from one table: the enum, `ALL` in output order, their count and
+/// their names. Adding an activity is one line here; `accounts::Prices::payer` then fails to
+/// compile until it says who pays for it.
+macro_rules! activities {
+    ($($(#[$doc:meta])* $variant:ident => $name:literal,)*) => {
+        /// Activities of the cost taxonomy that the carrier's network incurs.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Activity {
+            $($(#[$doc])* $variant,)*
+        }
+
+        /// How many activities there are.
+        pub const N_ACTIVITIES: usize = [$(Activity::$variant),*].len();
+
+        impl Activity {
+            /// Every activity, in the order of the output files.
+            pub const ALL: [Activity; N_ACTIVITIES] = [$(Activity::$variant),*];
+
+            /// Name used in every output file.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Activity::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
 
-pub const N_ACTIVITIES: usize = 12;
-
-impl Activity {
-    pub const ALL: [Activity; N_ACTIVITIES] = [
-        Activity::WaybillIt,
-        Activity::Pickup,
-        Activity::Outlet,
-        Activity::Feeder,
-        Activity::SortLabour,
-        Activity::SortEquipment,
-        Activity::SortFacility,
-        Activity::Linehaul,
-        Activity::LastMile,
-        Activity::Claims,
-        Activity::Complaints,
-        Activity::Management,
-    ];
-
-    /// Name used in every output file.
-    pub fn name(self) -> &'static str {
-        match self {
-            Activity::WaybillIt => "waybill_it",
-            Activity::Pickup => "first_mile_pickup",
-            Activity::Outlet => "outlet_handling",
-            Activity::Feeder => "feeder",
-            Activity::SortLabour => "sorting_labour",
-            Activity::SortEquipment => "sorting_equipment",
-            Activity::SortFacility => "sorting_facility",
-            Activity::Linehaul => "linehaul",
-            Activity::LastMile => "last_mile",
-            Activity::Claims => "claims",
-            Activity::Complaints => "complaint_handling",
-            Activity::Management => "management_overhead",
-        }
-    }
+activities! {
+    /// Waybill label and IT per parcel.
+    WaybillIt => "waybill_it",
+    /// Pickup tours: courier piece rate and van kilometres.
+    Pickup => "first_mile_pickup",
+    /// The outlet's own costs per day (fixed part, staff, space).
+    Outlet => "outlet_handling",
+    /// Feeder trips between outlets and centres.
+    Feeder => "feeder",
+    /// Sorting crews, paid by the shift.
+    SortLabour => "sorting_labour",
+    /// Sorter lines' depreciation.
+    SortEquipment => "sorting_equipment",
+    /// Sorting floor space.
+    SortFacility => "sorting_facility",
+    /// Line-haul trips between centres.
+    Linehaul => "linehaul",
+    /// Delivery: courier pay, tours, wages, pick-up stations.
+    LastMile => "last_mile",
+    /// Compensation for damaged and lost parcels.
+    Claims => "claims",
+    /// Handling of complaints.
+    Complaints => "complaint_handling",
+    /// Managers above the front line.
+    Management => "management_overhead",
 }
 
 /// Money by activity.
@@ -450,6 +451,17 @@ mod tests {
             last = m;
         }
         assert!(outlet_day(4000, 14_000.0, &r) > outlet_day(4000, 7000.0, &r));
+    }
+
+    #[test]
+    fn the_activity_table_lists_every_activity_once_in_order() {
+        for (i, a) in Activity::ALL.iter().enumerate() {
+            assert_eq!(*a as usize, i);
+        }
+        let mut names: Vec<&str> = Activity::ALL.iter().map(|a| a.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), N_ACTIVITIES, "names are unique");
     }
 
     #[test]
