@@ -160,21 +160,6 @@ impl CostVec {
     }
 }
 
-/// Splits `total` into `n` shares that sum exactly to `total` (the first `total mod n`
-/// shares are one micro-yuan larger).
-pub fn split(total: Money, n: usize) -> impl Iterator<Item = Money> {
-    let n = n.max(1) as i64;
-    let over = total.is_overflow();
-    let (base, rem) = (total.0.div_euclid(n), total.0.rem_euclid(n));
-    (0..n).map(move |i| {
-        if over {
-            Money::OVERFLOW
-        } else {
-            Money(base + i64::from(i < rem))
-        }
-    })
-}
-
 // ------------------------------------------------------------------ cost functions
 
 /// A departure of `vehicles` vehicles of one type over `km`: paid however full they are.
@@ -277,149 +262,6 @@ pub fn tour_km(stops: usize, area_km2: f64) -> f64 {
     0.7124 * (stops as f64 * area_km2).sqrt()
 }
 
-// ------------------------------------------------------------------ pools
-
-/// How many items ahead a loop over scattered slots asks the cache for.
-pub const PREFETCH_AHEAD: usize = 8;
-
-/// Hints the CPU to load `items[i]` into cache: loops over parcel slots touch memory all
-/// over a large slab, and waiting for each load in turn dominates a run's time.
-#[inline(always)]
-pub fn prefetch<T>(items: &[T], i: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(x) = items.get(i) {
-        // SAFETY: a prefetch is only a hint; it never faults and reads nothing into Rust.
-        unsafe {
-            core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
-                (x as *const T).cast::<i8>(),
-            )
-        };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (items, i);
-}
-
-/// The cost of one resource for one period, and the parcels that used it.
-#[derive(Debug, Default)]
-struct Pool {
-    /// Parcel slots that used the resource in this period (a slot may appear twice).
-    members: Vec<u32>,
-}
-
-/// A chain of periods of one resource: a period's cost (in `K` components, e.g. equipment
-/// and floor space of a centre-day) is split over its members when it closes; a period
-/// nobody used passes its cost on to the next one, and what is left when the run ends is
-/// reported as unabsorbed.
-#[derive(Debug)]
-pub struct PoolChain<const K: usize = 1> {
-    periods: Vec<Pool>,
-    /// Costs added to a period on top of the regular one (e.g. a surge crew).
-    extra: Vec<[Money; K]>,
-    /// Periods close in order; this many have.
-    closed: usize,
-    carried: [Money; K],
-    /// Cost incurred by this resource so far.
-    pub spent: Money,
-}
-
-impl<const K: usize> PoolChain<K> {
-    pub fn new(periods: usize) -> Self {
-        PoolChain {
-            periods: (0..periods).map(|_| Pool::default()).collect(),
-            extra: vec![[Money::ZERO; K]; periods],
-            closed: 0,
-            carried: [Money::ZERO; K],
-            spent: Money::ZERO,
-        }
-    }
-
-    /// Parcel `slot` used the resource in period `p`; false if `p` is past the horizon.
-    #[inline]
-    pub fn join(&mut self, p: usize, slot: u32) -> bool {
-        match self.periods.get_mut(p) {
-            Some(pool) => {
-                pool.members.push(slot);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Closes period `p`, whose resource costs `costs` (plus any added to the period) are
-    /// now incurred: calls `give` with each member (looked up in `items` by slot) and its
-    /// shares. Returns what the period cost.
-    pub fn close<T>(
-        &mut self,
-        p: usize,
-        costs: [Money; K],
-        items: &mut [T],
-        mut give: impl FnMut(u32, &mut T, [Money; K]),
-    ) -> Money {
-        debug_assert_eq!(p, self.closed, "periods close in order");
-        self.closed = p + 1;
-        let mut totals = self.carried;
-        let mut incurred = Money::ZERO;
-        for k in 0..K {
-            let c = costs[k] + self.extra[p][k];
-            incurred += c;
-            totals[k] += c;
-        }
-        self.spent += incurred;
-        let members = std::mem::take(&mut self.periods[p].members);
-        let n = members.len();
-        if n == 0 {
-            self.carried = totals;
-            return incurred;
-        }
-        self.carried = [Money::ZERO; K];
-        let mut splits = totals.map(|t| split(t, n));
-        for (i, &slot) in members.iter().enumerate() {
-            if let Some(&ahead) = members.get(i + PREFETCH_AHEAD) {
-                prefetch(items, ahead as usize);
-            }
-            let shares = std::array::from_fn(|k| splits[k].next().expect("n shares"));
-            give(slot, &mut items[slot as usize], shares);
-        }
-        incurred
-    }
-
-    /// Adds a cost to period `p` (or the first open one, if `p` has closed); false when
-    /// past the horizon.
-    pub fn add(&mut self, p: usize, costs: [Money; K]) -> bool {
-        let p = p.max(self.closed);
-        match self.extra.get_mut(p) {
-            Some(e) => {
-                for k in 0..K {
-                    e[k] += costs[k];
-                }
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Members of period `p` so far (0 past the horizon).
-    pub fn members(&self, p: usize) -> usize {
-        self.periods.get(p).map_or(0, |x| x.members.len())
-    }
-
-    /// The first period not closed yet.
-    pub fn next_open(&self) -> usize {
-        self.closed
-    }
-
-    /// Cost carried forward and not yet attributed to any parcel.
-    pub fn unabsorbed(&self) -> Money {
-        self.carried.iter().copied().sum()
-    }
-}
-
-impl<const K: usize> Default for PoolChain<K> {
-    fn default() -> Self {
-        Self::new(0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,35 +304,6 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), N_ACTIVITIES, "names are unique");
-    }
-
-    #[test]
-    fn split_is_exact_and_even() {
-        let shares: Vec<Money> = split(Money(10), 3).collect();
-        assert_eq!(shares, vec![Money(4), Money(3), Money(3)]);
-        let total: Money = split(Money(1_000_000_007), 13).sum();
-        assert_eq!(total, Money(1_000_000_007));
-    }
-
-    #[test]
-    fn empty_periods_carry_their_cost_forward() {
-        let mut chain = PoolChain::<2>::new(3);
-        let mut items = vec![(Money::ZERO, Money::ZERO); 10];
-        let spent = chain.close(0, [Money(100), Money(1)], &mut items, |_, _, _| {
-            panic!("no members")
-        });
-        assert_eq!(spent, Money(101));
-        chain.join(1, 7);
-        chain.join(1, 8);
-        chain.close(1, [Money(50), Money(2)], &mut items, |_, x, [a, b]| {
-            *x = (a, b)
-        });
-        assert_eq!(items[7], (Money(75), Money(2)));
-        assert_eq!(items[8], (Money(75), Money(1)));
-        chain.close(2, [Money(9), Money(0)], &mut items, |_, _, _| {});
-        assert_eq!(chain.unabsorbed(), Money(9));
-        assert_eq!(chain.spent, Money(162));
-        assert!(!chain.join(3, 1), "past the horizon");
     }
 
     #[test]

@@ -174,7 +174,8 @@ fn money_overflow_is_an_input_error_never_a_number() {
 
 #[test]
 fn checked_money_keeps_an_overflow() {
-    use parcelsim::cost::{Money, split, split_by};
+    use parcelsim::cost::{Money, split_by};
+    use parcelsim::ops::books::each;
     let big = Money(i64::MAX - 1);
     assert!((big + Money(5)).is_overflow());
     assert!((Money(i64::MIN + 1) - Money(5)).is_overflow());
@@ -183,7 +184,7 @@ fn checked_money_keeps_an_overflow() {
     assert!(Money::from_yuan(f64::NAN).is_overflow());
     assert!(Money::from_yuan(1e30).yuan().is_nan());
     assert!(Money(4_000_000_000_000_000_000).times(3).is_overflow());
-    assert!(split(Money::OVERFLOW, 3).all(Money::is_overflow));
+    assert!(each(Money::OVERFLOW, 3).is_overflow());
     assert!(
         split_by(Money::OVERFLOW, &[1, 2])
             .iter()
