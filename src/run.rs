@@ -126,7 +126,7 @@ pub struct CostSampleSummary {
 }
 
 fn cost_sample(m: &Carrier, cost: &CostVec) -> CostSampleSummary {
-    let mut v: Vec<f64> = m.sample.totals.iter().map(|&x| Money(x).yuan()).collect();
+    let mut v: Vec<f64> = m.sample.iter().map(|&x| Money(x).yuan()).collect();
     v.sort_by(f64::total_cmp);
     let n = v.len();
     let mean = v.iter().sum::<f64>() / n.max(1) as f64;

@@ -74,14 +74,7 @@ impl<const K: usize> Chain<K> {
     /// Parcel `p` used the resource in period `period`.
     #[inline]
     pub fn join(&mut self, period: usize, p: &Parcel) -> bool {
-        let Some(x) = self.periods.get_mut(period) else {
-            return false;
-        };
-        x.counts[p.class() as usize] += 1;
-        if p.tag != NO_TAG {
-            x.tagged.push(p.tag);
-        }
-        true
+        self.join_n(period, p.class(), 1) && (p.tag == NO_TAG || self.tag(period, p.tag))
     }
 
     /// Lists tagged parcel `tag` (already counted) among the members of period `p`.
@@ -248,7 +241,8 @@ pub struct Tagged {
     pub cost: CostVec,
     pub open: u32,
     pub finished: bool,
-    pub traced: bool,
+    /// Its trace (an index in the carrier's traces), or `NONE` when it is only sampled.
+    pub trace: u32,
     pub sampled: bool,
 }
 

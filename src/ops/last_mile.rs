@@ -71,12 +71,7 @@ impl Carrier<'_> {
         }
         let mut w = Wave::default();
         end_journey(&self.cfg, &mut self.incidents, &mut w, &p, now, false, true);
-        self.books.merge(&w.books);
-        self.transfers.merge(&w.transfers);
-        self.transfers_measured.merge(&w.transfers_measured);
-        for (tag, a, m) in w.tag_costs {
-            self.tag_cost(tag, a, m);
-        }
+        self.absorb(w, crate::network::NONE);
         self.count_finished(p.class(), true, 1);
         self.tag_finish(p.tag);
     }

@@ -158,14 +158,6 @@ impl Tagging {
     }
 }
 
-/// Costs of sampled parcels, for the distribution of cost per parcel.
-#[derive(Debug, Clone, Default)]
-pub struct CostSample {
-    /// Total cost of each sampled parcel that has all its costs (micro-yuan).
-    pub totals: Vec<i64>,
-    pub by_activity: CostVec,
-}
-
 /// The whole model state.
 pub struct Carrier<'a> {
     pub net: &'a Network,
@@ -186,11 +178,12 @@ pub struct Carrier<'a> {
     /// Traced and sampled parcels, by tag.
     pub tags: Vec<Tagged>,
     pub traces: Vec<Trace>,
-    trace_of_tag: Vec<u32>,
     trace_limit: usize,
     tracing: Tagging,
     sampling: Tagging,
-    pub sample: CostSample,
+    /// Total cost of each sampled parcel that has all its costs (micro-yuan), for the
+    /// distribution of cost per parcel.
+    pub sample: Vec<i64>,
     next_serial: u64,
     pub generated: u64,
     pub generated_measured: u64,
@@ -333,7 +326,6 @@ impl<'a> Carrier<'a> {
             free_trips: Vec::new(),
             tags: Vec::new(),
             traces: Vec::new(),
-            trace_of_tag: Vec::new(),
             trace_limit: opt.trace,
             // Four times the chance the count asks for, so that the first N of the
             // window are traced well before it ends.
@@ -346,7 +338,7 @@ impl<'a> Carrier<'a> {
                 rng(seed, Stream::Trace, 0),
             ),
             sampling: Tagging::new(chance(opt.cost_sample), rng(seed, Stream::Trace, 1)),
-            sample: CostSample::default(),
+            sample: Vec::new(),
             next_serial: 0,
             generated: 0,
             generated_measured: 0,
@@ -445,15 +437,7 @@ impl<'a> Carrier<'a> {
             let tag = self.tags.len() as u32;
             p.tag = tag;
             tags.push(tag);
-            self.tags.push(Tagged {
-                serial,
-                cost: CostVec::default(),
-                open: 0,
-                finished: false,
-                traced,
-                sampled,
-            });
-            self.trace_of_tag.push(if traced {
+            let trace = if traced {
                 self.traces.push(Trace {
                     serial,
                     origin: p.origin,
@@ -465,6 +449,14 @@ impl<'a> Carrier<'a> {
                 (self.traces.len() - 1) as u32
             } else {
                 NONE
+            };
+            self.tags.push(Tagged {
+                serial,
+                cost: CostVec::default(),
+                open: 0,
+                finished: false,
+                trace,
+                sampled,
             });
         }
         tags
@@ -495,7 +487,7 @@ impl<'a> Carrier<'a> {
         if tag == NO_TAG {
             return;
         }
-        let t = self.trace_of_tag[tag as usize];
+        let t = self.tags[tag as usize].trace;
         if t != NONE {
             self.traces[t as usize].steps.push((now, what, at()));
         }
@@ -542,12 +534,10 @@ impl<'a> Carrier<'a> {
             return;
         }
         if t.sampled {
-            self.sample.totals.push(t.cost.total().0);
-            self.sample.by_activity.add_all(&t.cost);
+            self.sample.push(t.cost.total().0);
         }
-        let tr = self.trace_of_tag[tag as usize];
-        if tr != NONE {
-            self.traces[tr as usize].cost = Some(t.cost);
+        if t.trace != NONE {
+            self.traces[t.trace as usize].cost = Some(t.cost);
         }
     }
 
@@ -601,8 +591,7 @@ impl<'a> Carrier<'a> {
     pub fn sample_in_flight(&mut self) {
         for t in &self.tags {
             if t.sampled && !t.finished && t.open == 0 {
-                self.sample.totals.push(t.cost.total().0);
-                self.sample.by_activity.add_all(&t.cost);
+                self.sample.push(t.cost.total().0);
             }
         }
     }

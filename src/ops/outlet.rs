@@ -126,50 +126,47 @@ pub fn par_outlets(outlets: &mut [OutletState], f: impl Fn(usize, &mut OutletSta
 }
 
 impl super::Carrier<'_> {
-    /// Takes what outlet `k`'s part of a wave produced into the run's books, counts and
-    /// tagged parcels (in outlet order, so the result is the same for any thread count);
-    /// returns the parcels the shop must hear of.
+    /// Takes what outlet `k`'s part of a wave produced into the run (in outlet order, so
+    /// the result is the same for any thread count); returns the parcels the shop must
+    /// hear of.
     pub(super) fn merge_wave(&mut self, k: usize) -> Vec<(Parcel, SimTime, bool)> {
-        use super::parcel::CLASSES;
         let o = &mut self.outlets[k];
-        let w = &mut o.wave;
+        let w = std::mem::take(&mut o.wave);
+        self.incidents.counts.merge(&o.incidents.counts);
+        o.incidents.counts = Default::default();
+        self.absorb(w, self.net.outlets[k])
+    }
+
+    /// Takes a wave's books, counts and tagged parcels' steps (at `node`), costs and ends
+    /// into the run's; returns the parcels the shop must hear of.
+    pub(super) fn absorb(&mut self, w: Wave, node: u32) -> Vec<(Parcel, SimTime, bool)> {
+        use super::parcel::CLASSES;
         self.books.merge(&w.books);
         self.transfers.merge(&w.transfers);
         self.transfers_measured.merge(&w.transfers_measured);
-        w.books = Books::default();
-        w.transfers = Ledger::default();
-        w.transfers_measured = Ledger::default();
-        self.incidents.counts.merge(&o.incidents.counts);
-        o.incidents.counts = Default::default();
         let out = &mut self.out;
-        for t in std::mem::take(&mut w.transit) {
+        for t in w.transit {
             out.transit_h.record(t.hours());
         }
-        out.handover_h_sum += std::mem::take(&mut w.handover_h);
-        out.on_time += std::mem::take(&mut w.on_time);
-        out.attempts += std::mem::take(&mut w.attempts);
-        out.sorts += std::mem::take(&mut w.sorts);
-        out.on_direct += std::mem::take(&mut w.on_direct);
-        out.courier_hours += std::mem::take(&mut w.courier_hours);
-        out.courier_pay += std::mem::take(&mut w.courier_pay);
-        let delivered = std::mem::take(&mut w.delivered);
-        let steps = std::mem::take(&mut w.steps);
-        let costs = std::mem::take(&mut w.tag_costs);
-        let finished = std::mem::take(&mut w.finished);
-        let signed = std::mem::take(&mut w.signed);
+        out.handover_h_sum += w.handover_h;
+        out.on_time += w.on_time;
+        out.attempts += w.attempts;
+        out.sorts += w.sorts;
+        out.on_direct += w.on_direct;
+        out.courier_hours += w.courier_hours;
+        out.courier_pay += w.courier_pay;
         for c in CLASSES {
-            self.count_finished(c, false, delivered[c as usize]);
+            self.count_finished(c, false, w.delivered[c as usize]);
         }
-        let node = self.net.outlets[k];
-        for (tag, t, what) in steps {
+        for (tag, t, what) in w.steps {
             self.step(tag, t, what, node);
         }
-        for (tag, a, m) in costs {
+        for (tag, a, m) in w.tag_costs {
             self.tag_cost(tag, a, m);
         }
-        for tag in finished {
+        for tag in w.finished {
             self.tag_finish(tag);
         }
-        signed
+        w.signed
     }
 }

@@ -61,6 +61,11 @@ pub struct Parcel {
 
 const _: () = assert!(std::mem::size_of::<Parcel>() == 24);
 
+/// A weight in the record's unit (decagrams), saturating at the field's width.
+fn decagrams(kg: f64) -> u32 {
+    (kg * 100.0).round().clamp(0.0, WEIGHT_MASK as f64) as u32
+}
+
 #[inline]
 fn secs(t: SimTime) -> u32 {
     u32::try_from(t.0 / 1000).unwrap_or(u32::MAX)
@@ -76,13 +81,12 @@ impl Parcel {
         weight_kg: f64,
         class: Class,
     ) -> Parcel {
-        let dag = (weight_kg * 100.0).round().clamp(0.0, WEIGHT_MASK as f64) as u32;
         Parcel {
             origin,
             dest,
             placed_s: secs(placed),
             picked_s: secs(picked),
-            bits: dag | (class as u32) << CLASS_SHIFT,
+            bits: decagrams(weight_kg) | (class as u32) << CLASS_SHIFT,
             tag: NO_TAG,
         }
     }
@@ -192,9 +196,8 @@ impl Parcel {
             Kind::Return => 1,
             Kind::Exchange => 2,
         };
-        let dag = (weight_kg * 100.0).round().clamp(0.0, WEIGHT_MASK as f64) as u32;
         self.bits = (self.bits & !WEIGHT_MASK & !(3 << KIND_SHIFT) & !(7 << PACKAGING_SHIFT))
-            | dag
+            | decagrams(weight_kg)
             | k << KIND_SHIFT
             | ((packaging as u32) & 7) << PACKAGING_SHIFT;
         self.set(EXCHANGE, exchange);

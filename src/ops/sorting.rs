@@ -127,7 +127,7 @@ impl Carrier<'_> {
             let next = net.lane_toward(lane.to, p.dest);
             let st = &mut self.lanes[next as usize];
             if mis_sorted {
-                st.push_late(ready.0.div_ceil(1000) as u32, p);
+                st.push_late(ready, p);
             } else {
                 st.push_later(ready, p);
             }

@@ -66,14 +66,17 @@ impl LaneState {
     /// Parcel `p` will be ready to load at `t`.
     #[inline]
     pub(super) fn push_later(&mut self, t: SimTime, p: Parcel) {
-        let r = ceil_s(t);
-        if let Err((r, p)) = self.later.insert_near_back((r, p), |x| x.0) {
-            self.push_late(r, p);
+        if let Err((r, p)) = self.later.insert_near_back((ceil_s(t), p), |x| x.0) {
+            self.late_at(r, p);
         }
     }
 
-    /// Parcel `p` will be ready at second `r`, well out of order (a mis-sort).
-    pub(super) fn push_late(&mut self, r: u32, p: Parcel) {
+    /// Parcel `p` will be ready at `t`, well out of order (a mis-sort).
+    pub(super) fn push_late(&mut self, t: SimTime, p: Parcel) {
+        self.late_at(ceil_s(t), p);
+    }
+
+    fn late_at(&mut self, r: u32, p: Parcel) {
         self.seq += 1;
         self.late.push(Reverse(Late {
             ready_s: r,
