@@ -235,7 +235,9 @@ impl Prices {
             return Party::HeadOffice;
         }
         match a {
-            Activity::Pickup | Activity::Outlet | Activity::LastMile => Party::Outlets,
+            Activity::Pickup | Activity::Outlet | Activity::LastMile | Activity::CarbonOutlets => {
+                Party::Outlets
+            }
             Activity::Feeder => match self.feeder_paid_by {
                 Payer::Outlets => Party::Outlets,
                 Payer::HeadOffice => Party::HeadOffice,
@@ -247,7 +249,17 @@ impl Prices {
             | Activity::Linehaul
             | Activity::Claims
             | Activity::Complaints
-            | Activity::Management => Party::HeadOffice,
+            | Activity::Management
+            | Activity::CarbonHeadOffice => Party::HeadOffice,
+        }
+    }
+
+    /// The activity under which the carbon price on `a`'s emissions is booked: the one
+    /// of the party that pays for `a`'s resources (it buys the fuel and the power).
+    pub fn carbon_of(&self, a: Activity) -> Activity {
+        match self.payer(a) {
+            Party::Outlets => Activity::CarbonOutlets,
+            _ => Activity::CarbonHeadOffice,
         }
     }
 

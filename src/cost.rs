@@ -136,6 +136,12 @@ activities! {
     Complaints => "complaint_handling",
     /// Managers above the front line.
     Management => "management_overhead",
+    /// The carbon price on what the outlets' activities emit (pickup and delivery tours,
+    /// feeder vans when the outlets pay for them): booked with the consumption.
+    CarbonOutlets => "carbon_outlets",
+    /// The carbon price on what head office's activities emit (line-haul, sorter and hub
+    /// electricity, feeder vans when head office pays for them).
+    CarbonHeadOffice => "carbon_head_office",
 }
 
 /// Money by activity.

@@ -58,6 +58,7 @@ pub mod compare;
 pub mod cost;
 #[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod demand;
+pub mod emissions;
 pub mod error;
 pub mod files;
 #[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md

@@ -247,6 +247,32 @@ fn print_summary(o: &RunOutput) {
             s.net_cost_per_parcel_yuan
         );
     }
+    let e = &s.emissions;
+    say!(
+        "CO2e {:.4} kg/parcel: {}; by party {}{}",
+        e.co2e_kg_per_parcel,
+        {
+            let mut by: Vec<(&&str, &f64)> = e.co2e_kg_per_parcel_by_activity.iter().collect();
+            by.sort_by_key(|(a, _)| parcelsim::folder::activity_rank(a));
+            by.iter()
+                .map(|(a, v)| format!("{a} {v:.4}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        e.co2e_kg_per_parcel_by_party
+            .iter()
+            .map(|(p, v)| format!("{p} {v:.4}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        if e.carbon_price_yuan_per_t > 0.0 {
+            format!(
+                "; at {} yuan/t it costs {:.4} yuan/parcel",
+                e.carbon_price_yuan_per_t, e.carbon_cost_per_parcel_yuan
+            )
+        } else {
+            String::new()
+        }
+    );
     let m = &s.money;
     say!(
         "money: spent {:.0} yuan = measured parcels {:.0} + parcels before the window {:.0} + after it {:.0} + unabsorbed {:.0}",

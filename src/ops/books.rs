@@ -23,8 +23,8 @@ struct Period {
 /// each tagged member (the period's cost over its members, rounded down).
 #[derive(Debug)]
 pub struct Closed<const K: usize> {
-    /// What the period cost (its own costs plus any added to it).
-    pub incurred: Money,
+    /// What the period cost (its own costs plus any added to it), by component.
+    pub incurred: [Money; K],
     /// Component k's money attributed to each class.
     pub by_class: [[Money; K]; 3],
     pub tagged: Vec<u32>,
@@ -34,7 +34,9 @@ pub struct Closed<const K: usize> {
 /// A chain of periods of one resource: a period's cost (in `K` components, e.g. equipment
 /// and floor space of a centre-day) is split over its members when it closes; a period
 /// nobody used passes its cost on to the next one, and what is left when the run ends is
-/// reported as unabsorbed.
+/// reported as unabsorbed. Components are exact integer amounts split alike: a component
+/// may hold what the period emitted (mg CO2e, see `emissions`) beside its money, so both
+/// are split by the same counts.
 #[derive(Debug, Clone)]
 pub struct Chain<const K: usize = 1> {
     periods: Vec<Period>,
@@ -43,8 +45,8 @@ pub struct Chain<const K: usize = 1> {
     /// Periods close in order; this many have.
     closed: usize,
     carried: [Money; K],
-    /// Cost incurred by this resource so far.
-    pub spent: Money,
+    /// Cost incurred by this resource so far, by component.
+    pub spent: [Money; K],
 }
 
 impl<const K: usize> Chain<K> {
@@ -54,7 +56,7 @@ impl<const K: usize> Chain<K> {
             extra: vec![[Money::ZERO; K]; periods],
             closed: 0,
             carried: [Money::ZERO; K],
-            spent: Money::ZERO,
+            spent: [Money::ZERO; K],
         }
     }
 
@@ -93,13 +95,13 @@ impl<const K: usize> Chain<K> {
         debug_assert_eq!(p, self.closed, "periods close in order");
         self.closed = p + 1;
         let mut totals = self.carried;
-        let mut incurred = Money::ZERO;
+        let mut incurred = [Money::ZERO; K];
         for k in 0..K {
             let c = costs[k] + self.extra[p][k];
-            incurred += c;
+            incurred[k] = c;
             totals[k] += c;
+            self.spent[k] += c;
         }
-        self.spent += incurred;
         let period = std::mem::take(&mut self.periods[p]);
         let n: u64 = period.counts.iter().sum();
         let mut by_class = [[Money::ZERO; K]; 3];
@@ -151,9 +153,9 @@ impl<const K: usize> Chain<K> {
         self.closed
     }
 
-    /// Cost carried forward and not yet attributed to any parcel.
-    pub fn unabsorbed(&self) -> Money {
-        self.carried.iter().copied().sum()
+    /// Cost carried forward and not yet attributed to any parcel, by component.
+    pub fn unabsorbed(&self) -> [Money; K] {
+        self.carried
     }
 }
 
@@ -260,7 +262,7 @@ mod tests {
     fn empty_periods_carry_their_cost_forward_and_splits_are_exact() {
         let mut chain = Chain::<2>::new(3);
         let c = chain.close(0, [Money(100), Money(1)]);
-        assert_eq!(c.incurred, Money(101));
+        assert_eq!(c.incurred, [Money(100), Money(1)]);
         assert_eq!(c.by_class, [[Money::ZERO; 2]; 3]);
         chain.join(1, &parcel(Class::Measured, NO_TAG));
         chain.join(1, &parcel(Class::Measured, 4));
@@ -272,9 +274,9 @@ mod tests {
         assert_eq!(c.tagged, vec![4]);
         assert_eq!(c.share, [Money(50), Money(1)]);
         let c = chain.close(2, [Money(9), Money(0)]);
-        assert_eq!(c.incurred, Money(9));
-        assert_eq!(chain.unabsorbed(), Money(9));
-        assert_eq!(chain.spent, Money(162));
+        assert_eq!(c.incurred, [Money(9), Money(0)]);
+        assert_eq!(chain.unabsorbed(), [Money(9), Money(0)]);
+        assert_eq!(chain.spent, [Money(159), Money(3)]);
         assert!(
             !chain.join(3, &parcel(Class::Warmup, NO_TAG)),
             "past the horizon"

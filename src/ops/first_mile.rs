@@ -11,6 +11,7 @@ use super::parcel::{Class, Parcel};
 use super::shop::{Kind, Shops};
 use crate::cost::{self, Activity, Money};
 use crate::demand::DemandModel;
+use crate::emissions;
 use crate::engine::SimTime;
 use crate::network::Network;
 
@@ -44,6 +45,7 @@ impl Carrier<'_> {
             let o = &mut self.outlets[k];
             let mut outbox = std::mem::take(&mut o.wave.outbox);
             let share = o.wave.pickup_share;
+            let carbon = o.wave.pickup_carbon;
             self.merge_wave(k);
             let n = outbox.len() as u64;
             if n == 0 {
@@ -61,6 +63,8 @@ impl Carrier<'_> {
             for tag in self.tag_new(first, &mut outbox, now) {
                 self.tag_cost(tag, Activity::WaybillIt, self.cfg.waybill_it);
                 self.tag_cost(tag, Activity::Pickup, share);
+                let carbon_a = self.cfg.prices.carbon_of(Activity::Pickup);
+                self.tag_cost(tag, carbon_a, carbon);
                 if self.outlets[k].day_cost.tag(day, tag) {
                     self.tag_open(tag, 1);
                 }
@@ -96,9 +100,15 @@ fn collect(
     let class = cfg.class(now);
     let day = now.day() as usize;
     let out = &mut o.wave.outbox;
+    let f = &cfg.emissions;
+    // Packaging material: the shop's packaging types, or the default per parcel.
+    let mut packaging = Money::ZERO;
+    let pack =
+        |p: u8| emissions::mg(shops.map_or(0.0, |s| s.packaging_kg(p)) * f.packaging_kg_per_kg);
     match shops {
         Some(shops) => {
             for so in &o.handover {
+                packaging += pack(so.packaging);
                 let kg = so.order.weight_kg as f64 + shops.packaging_kg(so.packaging);
                 let mut p = Parcel::new(
                     outlet,
@@ -113,6 +123,7 @@ fn collect(
             }
         }
         None => {
+            packaging += emissions::mg(f.packaging_kg_per_parcel).times(o.orders.len() as i64);
             for order in &o.orders {
                 let kg = order.weight_kg as f64;
                 out.push_back(Parcel::new(
@@ -129,9 +140,10 @@ fn collect(
     // Returns and exchanges handed over at this outlet since the last wave.
     o.reverse.sort_by_key(|x| x.0);
     let due = o.reverse.partition_point(|x| x.0 <= now);
-    for (t, dest, packaging, kind, exchange) in o.reverse.drain(..due) {
+    for (t, dest, kind_of_packing, kind, exchange) in o.reverse.drain(..due) {
+        packaging += pack(kind_of_packing);
         let mut p = Parcel::new(outlet, dest, t, now, 0.5, class);
-        p.set_shop(kind, packaging, exchange, 0.5);
+        p.set_shop(kind, kind_of_packing, exchange, 0.5);
         out.push_back(p);
     }
     // The wave's scratch goes: an outlet keeps no memory for its busiest wave.
@@ -143,6 +155,7 @@ fn collect(
     }
     let window = cfg.window();
     let wave = &mut o.wave;
+    wave.co2.pack(class, packaging);
     wave.books.charge(
         now,
         window,
@@ -183,4 +196,21 @@ fn collect(
     let route_share = attribute(&mut wave.books.attributed, Activity::Pickup, route, &counts);
     wave.books.attributed[class as usize].add(Activity::Pickup, pay);
     wave.pickup_share = route_share + cfg.pickup_pay;
+    // The tours' electricity, and the carbon price on it.
+    let co2 = emissions::mg(km * f.courier_kg_per_km);
+    wave.co2.emit(now, window, Activity::Pickup, co2, &counts);
+    let carbon = emissions::book_carbon(
+        &mut wave.books,
+        &cfg.prices,
+        f.price,
+        now,
+        window,
+        Activity::Pickup,
+        co2,
+        &counts,
+    );
+    if carbon.in_window {
+        o.spent_window += carbon.cost;
+    }
+    wave.pickup_carbon = carbon.share;
 }

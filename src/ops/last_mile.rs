@@ -12,6 +12,7 @@ use super::parcel::{Class, NO_TAG, Parcel, Queue};
 use super::quality::Incidents;
 use super::shop::Kind;
 use crate::cost::{self, Activity, Money};
+use crate::emissions;
 use crate::engine::SimTime;
 use crate::network::Network;
 use rand::RngExt;
@@ -153,11 +154,28 @@ fn deliver(cfg: &Config, net: &Network, shops: bool, k: usize, now: SimTime, o: 
             counts[p.class() as usize] += 1;
         }
         let share = attribute(&mut w.books.attributed, Activity::LastMile, route, &counts);
+        // The tour's electricity, and the carbon price on it.
+        let co2 = emissions::mg(km * cfg.emissions.courier_kg_per_km);
+        w.co2.emit(now, window, Activity::LastMile, co2, &counts);
+        let carbon = emissions::book_carbon(
+            &mut w.books,
+            &cfg.prices,
+            cfg.emissions.price,
+            now,
+            window,
+            Activity::LastMile,
+            co2,
+            &counts,
+        );
+        if carbon.in_window {
+            o.spent_window += carbon.cost;
+        }
         for (i, p) in stops.iter_mut().enumerate() {
             let tag = p.tag;
             let class = p.class();
             if tag != NO_TAG {
                 w.tag_costs.push((tag, Activity::LastMile, share));
+                w.tag_costs.push((tag, carbon.activity, carbon.share));
             }
             p.add_attempt();
             let mut when = now + SimTime::from_hours(tour_h * (i + 1) as f64 / m as f64);

@@ -5,7 +5,9 @@
 //! proportion to the parcels each handled, then over those parcels.
 
 use super::Carrier;
+use super::sorting::{DAY_CARBON, DAY_CO2, DAY_EQUIPMENT, DAY_FACILITY};
 use crate::cost::{self, Activity, Money};
+use crate::emissions;
 use crate::engine::SimTime;
 
 impl Carrier<'_> {
@@ -36,19 +38,32 @@ impl Carrier<'_> {
                 tech.m2_per_line,
                 self.cfg.rent,
             ));
-            let closed = self.centres[pos].days.close(d, [eq, fa]);
+            // The floor's electricity (lighting, ventilation) for the part of the day.
+            let f = &self.cfg.emissions;
+            let m2 = lines as f64 * tech.m2_per_line;
+            let co2 = emissions::mg(m2 * f.hub_kg_per_m2_day * fraction);
+            let carbon = emissions::carbon_cost(co2, f.price);
+            let carbon_a = self.cfg.prices.carbon_of(Activity::SortFacility);
+            let closed = self.centres[pos].days.close(d, [eq, fa, carbon, co2]);
             for (c, m) in closed.by_class.iter().enumerate() {
-                self.books.attributed[c].add(Activity::SortEquipment, m[0]);
-                self.books.attributed[c].add(Activity::SortFacility, m[1]);
+                self.books.attributed[c].add(Activity::SortEquipment, m[DAY_EQUIPMENT]);
+                self.books.attributed[c].add(Activity::SortFacility, m[DAY_FACILITY]);
+                self.books.attributed[c].add(carbon_a, m[DAY_CARBON]);
+                self.co2.books.attributed[c].add(Activity::SortFacility, m[DAY_CO2]);
             }
             self.books
                 .spend(during, window, Activity::SortEquipment, eq);
+            self.books.spend(during, window, carbon_a, carbon);
+            self.co2
+                .books
+                .spend(during, window, Activity::SortFacility, co2);
             if self.books.spend(during, window, Activity::SortFacility, fa) {
-                self.centres[pos].spent_window += eq + fa;
+                self.centres[pos].spent_window += eq + fa + carbon;
             }
             let shares = [
-                (Activity::SortEquipment, closed.share[0]),
-                (Activity::SortFacility, closed.share[1]),
+                (Activity::SortEquipment, closed.share[DAY_EQUIPMENT]),
+                (Activity::SortFacility, closed.share[DAY_FACILITY]),
+                (carbon_a, closed.share[DAY_CARBON]),
             ];
             for tag in closed.tagged {
                 self.tag_settle(tag, &shares);

@@ -193,6 +193,8 @@ pub struct Carrier<'a> {
     /// Parcels sorted (all centres) per day of the run, by the day sorting started.
     pub sorted_by_day: Vec<u64>,
     pub books: Books,
+    /// What the chain emitted (mg CO2e), booked like the money.
+    pub co2: crate::emissions::Emitted,
     /// Transfers between the parties: all of them, and those of measured parcels.
     pub transfers: Ledger,
     pub transfers_measured: Ledger,
@@ -346,6 +348,7 @@ impl<'a> Carrier<'a> {
             measured_open: 0,
             sorted_by_day: vec![0; days + 1],
             books: Books::default(),
+            co2: Default::default(),
             transfers: Ledger::default(),
             transfers_measured: Ledger::default(),
             out: Outcomes {
@@ -601,10 +604,32 @@ impl<'a> Carrier<'a> {
         let c: Money = self
             .centres
             .iter()
-            .map(|c| c.labour.unabsorbed() + c.days.unabsorbed())
+            .map(|c| {
+                let (l, d) = (c.labour.unabsorbed(), c.days.unabsorbed());
+                l[sorting::LABOUR]
+                    + l[sorting::LABOUR_CARBON]
+                    + d[sorting::DAY_EQUIPMENT]
+                    + d[sorting::DAY_FACILITY]
+                    + d[sorting::DAY_CARBON]
+            })
             .sum();
-        let o: Money = self.outlets.iter().map(|o| o.day_cost.unabsorbed()).sum();
+        let o: Money = self
+            .outlets
+            .iter()
+            .map(|o| o.day_cost.unabsorbed().iter().copied().sum::<Money>())
+            .sum();
         c + o + self.management_carry
+    }
+
+    /// Emissions not attributed to any parcel (mg CO2e): sorter and floor electricity of
+    /// periods nobody used, carried to the end.
+    pub fn unabsorbed_co2(&self) -> Money {
+        self.centres
+            .iter()
+            .map(|c| {
+                c.labour.unabsorbed()[sorting::LABOUR_CO2] + c.days.unabsorbed()[sorting::DAY_CO2]
+            })
+            .sum()
     }
 
     /// Every parcel still held somewhere: waiting at a lane, on a trip, at an outlet, or at

@@ -65,6 +65,8 @@ pub struct Config {
     pub outlet_quality_spread: f64,
     /// (fixed cost, cost per km, capacity) of each vehicle type.
     pub vehicles: Vec<(f64, f64, u32)>,
+    /// Emission factors and the carbon price.
+    pub emissions: crate::emissions::Factors,
 }
 
 impl Config {
@@ -179,6 +181,7 @@ impl Config {
                 .iter()
                 .map(|v| (v.fixed_cost, v.cost_per_km, v.capacity))
                 .collect(),
+            emissions: crate::emissions::Factors::new(sc),
         })
     }
 }

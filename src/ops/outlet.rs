@@ -21,6 +21,10 @@ pub struct Wave {
     /// Pickup: the parcels picked up, and what each of them paid for its pickup.
     pub outbox: Queue<Parcel>,
     pub pickup_share: Money,
+    /// ... and the carbon price on its tour's emissions.
+    pub pickup_carbon: Money,
+    /// What the wave emitted (mg CO2e).
+    pub co2: crate::emissions::Emitted,
     /// Delivery: transit times of the measured parcels signed for, and their other sums.
     pub transit: Vec<SimTime>,
     pub delivered: [u64; 3],
@@ -142,6 +146,7 @@ impl super::Carrier<'_> {
     pub(super) fn absorb(&mut self, w: Wave, node: u32) -> Vec<(Parcel, SimTime, bool)> {
         use super::parcel::CLASSES;
         self.books.merge(&w.books);
+        self.co2.merge(&w.co2);
         self.transfers.merge(&w.transfers);
         self.transfers_measured.merge(&w.transfers_measured);
         let out = &mut self.out;

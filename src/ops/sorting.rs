@@ -13,6 +13,18 @@ use crate::engine::{Scheduler, SimTime};
 use crate::scenario::Staffing;
 use crate::staffing;
 
+/// Components of a centre's labour periods (shifts): the crews' pay, the carbon price on
+/// the electricity of the lines they staff, and that electricity's CO2e (mg).
+pub(super) const LABOUR: usize = 0;
+pub(super) const LABOUR_CARBON: usize = 1;
+pub(super) const LABOUR_CO2: usize = 2;
+/// Components of a centre-day: sorter depreciation, floor rent, the carbon price on the
+/// floor's electricity, and that electricity's CO2e (mg).
+pub(super) const DAY_EQUIPMENT: usize = 0;
+pub(super) const DAY_FACILITY: usize = 1;
+pub(super) const DAY_CARBON: usize = 2;
+pub(super) const DAY_CO2: usize = 3;
+
 /// Per-centre state: the sorter, its crews and its cost periods.
 #[derive(Debug)]
 pub struct CentreState {
@@ -22,9 +34,10 @@ pub struct CentreState {
     /// The current surge crew leaves at this time.
     surge_until: SimTime,
     pub surges: u32,
-    pub(super) labour: Chain,
-    /// Centre-days: sorter depreciation and floor rent.
-    pub(super) days: Chain<2>,
+    /// Shifts: crews, and the lines' electricity (see [`LABOUR`]).
+    pub(super) labour: Chain<3>,
+    /// Centre-days: sorter depreciation, floor rent and electricity (see [`DAY_EQUIPMENT`]).
+    pub(super) days: Chain<4>,
     /// Labour, equipment and floor space paid during the measured window.
     pub spent_window: Money,
     /// Physical lines, the lines staffed in each hour of the day, and the core of them
@@ -215,7 +228,10 @@ impl Carrier<'_> {
             .calendar
             .next_working(now)
             .map_or(usize::MAX, |(_, i)| i);
-        c.labour.add(interval, [cost]);
+        let power = self.line_power(pos, k as f64 * block.hours());
+        self.centres[pos]
+            .labour
+            .add(interval, [cost, power.0, power.1]);
     }
 
     /// A surge crew arrives at centre `pos`: extra lines for a while, paid in full.
@@ -241,7 +257,13 @@ impl Carrier<'_> {
             .calendar
             .next_working(now)
             .map_or(usize::MAX, |(_, i)| i);
-        c.labour.add(interval, [cost]);
+        let power = self.line_power(
+            pos,
+            self.cfg.surge_lines as f64 * self.cfg.surge_length.hours(),
+        );
+        self.centres[pos]
+            .labour
+            .add(interval, [cost, power.0, power.1]);
     }
 
     /// Closes shift instance `i` at every centre, paying the rostered line-hours of it
@@ -256,19 +278,43 @@ impl Carrier<'_> {
             }
             let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
             let cost = cost::shift_labour(1, tech.workers_per_line, line_hours, self.cfg.wage);
-            let closed = self.centres[pos].labour.close(i, [cost]);
+            let (carbon, co2) = self.line_power(pos, line_hours);
+            let closed = self.centres[pos].labour.close(i, [cost, carbon, co2]);
+            // The lines' electricity is the equipment's; its carbon price, its payer's.
+            let (lines, carbon_a) = (
+                Activity::SortEquipment,
+                self.cfg.prices.carbon_of(Activity::SortEquipment),
+            );
             for (c, m) in closed.by_class.iter().enumerate() {
-                self.books.attributed[c].add(Activity::SortLabour, m[0]);
+                self.books.attributed[c].add(Activity::SortLabour, m[LABOUR]);
+                self.books.attributed[c].add(carbon_a, m[LABOUR_CARBON]);
+                self.co2.books.attributed[c].add(lines, m[LABOUR_CO2]);
             }
+            let inc = closed.incurred;
             if self
                 .books
-                .spend(now, window, Activity::SortLabour, closed.incurred)
+                .spend(now, window, Activity::SortLabour, inc[LABOUR])
             {
-                self.centres[pos].spent_window += closed.incurred;
+                self.centres[pos].spent_window += inc[LABOUR] + inc[LABOUR_CARBON];
             }
+            self.books.spend(now, window, carbon_a, inc[LABOUR_CARBON]);
+            self.co2.books.spend(now, window, lines, inc[LABOUR_CO2]);
             for tag in closed.tagged {
-                self.tag_settle(tag, &[(Activity::SortLabour, closed.share[0])]);
+                let shares = [
+                    (Activity::SortLabour, closed.share[LABOUR]),
+                    (carbon_a, closed.share[LABOUR_CARBON]),
+                ];
+                self.tag_settle(tag, &shares);
             }
         }
+    }
+
+    /// The carbon price on, and the CO2e (mg) of, the electricity of `line_hours` hours of
+    /// staffed lines at centre `pos`.
+    fn line_power(&self, pos: usize, line_hours: f64) -> (Money, Money) {
+        let f = &self.cfg.emissions;
+        let mode = self.net.nodes[self.net.centres[pos] as usize].tech.mode;
+        let co2 = crate::emissions::mg(line_hours * f.line_kg_per_hour(mode));
+        (crate::emissions::carbon_cost(co2, f.price), co2)
     }
 }

@@ -7,6 +7,7 @@ use super::Event;
 use super::books::attribute;
 use super::parcel::{NO_TAG, Parcel, Queue};
 use crate::cost::{self, Activity, Money};
+use crate::emissions;
 use crate::engine::{Scheduler, SimTime};
 use crate::network::LaneKind;
 use crate::scenario::NodeKind;
@@ -206,8 +207,34 @@ impl Carrier<'_> {
             }
         }
         let share = attribute(&mut self.books.attributed, activity, cost, &counts);
+        // What the trip burns, and the carbon price on it: booked like its cost.
+        let f = &self.cfg.emissions;
+        let kg = emissions::trip_kg(
+            lane.distance_km,
+            vehicles,
+            n as u64,
+            cap,
+            f.vehicle_kg_per_km[lane.vehicle],
+        );
+        let co2 = emissions::mg(kg);
+        let window = self.cfg.window();
+        self.co2.emit(now, window, activity, co2, &counts);
+        let carbon = emissions::book_carbon(
+            &mut self.books,
+            &self.cfg.prices,
+            f.price,
+            now,
+            window,
+            activity,
+            co2,
+            &counts,
+        );
+        if carbon.in_window {
+            self.lanes[li as usize].spent_window += carbon.cost;
+        }
         for tag in tagged {
             self.tag_cost(tag, activity, share);
+            self.tag_cost(tag, carbon.activity, carbon.share);
             self.step_text(tag, now, "departed", || {
                 format!(
                     "{}>{}",

@@ -198,6 +198,8 @@ pub(super) fn check_books(m: &Carrier) -> Result<()> {
             (lhs - rhs).0
         )));
     }
+    // Emissions balance like money, to the milligram.
+    crate::emissions::check(&m.co2, m.unabsorbed_co2()).map_err(Error::Bookkeeping)?;
     // Transfers move money between parties: every kind adds up to zero, and the totals
     // match the parcels they are paid for.
     for (name, l) in [("", &m.transfers), ("measured ", &m.transfers_measured)] {

@@ -336,6 +336,14 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
                 },
             }
         },
+        emissions: crate::emissions::EmissionsSummary::new(
+            &m.co2,
+            m.unabsorbed_co2(),
+            &m.cfg.prices,
+            m.cfg.emissions.price,
+            cost.get(Activity::CarbonOutlets) + cost.get(Activity::CarbonHeadOffice),
+            delivered,
+        ),
         network: NetworkSummary {
             outlets: net.outlets.len(),
             centres: net.centres.len(),

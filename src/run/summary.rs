@@ -78,6 +78,8 @@ pub struct Summary {
     pub steady_state: SteadyState,
     pub sorting: SortingSummary,
     pub money: MoneySummary,
+    /// kg CO2e per parcel by activity and party, the carbon price, where the CO2e went.
+    pub emissions: crate::emissions::EmissionsSummary,
     pub network: NetworkSummary,
 }
 

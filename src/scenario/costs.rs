@@ -59,6 +59,11 @@ pub struct Costs {
     /// Courier vehicle cost per km of delivery route (yuan/km). Assumption.
     #[serde(default = "d_courier_km")]
     pub courier_cost_per_km: f64,
+    /// Price of emissions (yuan per tonne CO2e): the chain pays it on what it emits, as a
+    /// resource of its own (`carbon_*` activities). 0 leaves the costs as they were; China's
+    /// national carbon market averaged ≈96 yuan/t in 2024 (E6).
+    #[serde(default)]
+    pub carbon_price: f64,
 }
 
 fn d_waybill_it() -> f64 {
@@ -130,6 +135,15 @@ pub struct Vehicle {
     pub fixed_cost: f64,
     /// Running cost: fuel, tolls, drivers, depreciation (yuan/km). N14, N15.
     pub cost_per_km: f64,
+    /// Diesel burnt empty (litres per 100 km); left out: the default vehicle of that name,
+    /// or else the smallest default vehicle that carries as much. 0: an electric vehicle on
+    /// carbon-free power. E3, E4 (assumption by type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fuel_l_per_100km_empty: Option<f64>,
+    /// Diesel burnt with a full load (litres per 100 km); in between, linear in the load.
+    /// Left out: as `fuel_l_per_100km_empty`. E3, E4 (assumption by type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fuel_l_per_100km_full: Option<f64>,
 }
 
 pub fn d_vehicles() -> Vec<Vehicle> {
@@ -139,18 +153,24 @@ pub fn d_vehicles() -> Vec<Vehicle> {
             capacity: 1_500,
             fixed_cost: 60.0,
             cost_per_km: 1.5,
+            fuel_l_per_100km_empty: Some(8.5),
+            fuel_l_per_100km_full: Some(10.0),
         },
         Vehicle {
             name: "truck_9m6".into(),
             capacity: 6_000,
             fixed_cost: 200.0,
             cost_per_km: 4.5,
+            fuel_l_per_100km_empty: Some(15.0),
+            fuel_l_per_100km_full: Some(20.0),
         },
         Vehicle {
             name: "trailer_17m5".into(),
             capacity: 16_000,
             fixed_cost: 300.0,
             cost_per_km: 7.0,
+            fuel_l_per_100km_empty: Some(24.0),
+            fuel_l_per_100km_full: Some(33.0),
         },
     ]
 }

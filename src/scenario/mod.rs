@@ -5,7 +5,7 @@
 //! turns it into a typed model. Errors carry the file, line and dotted field path.
 //!
 //! Files: one per section of the file (`demand.rs`, `network.rs`, `operations.rs`,
-//! `sorting.rs`, `costs.rs`, `quality.rs`, `org.rs`, `revenue.rs`, `operating_model.rs`,
+//! `sorting.rs`, `costs.rs`, `emissions.rs`, `quality.rs`, `org.rs`, `revenue.rs`, `operating_model.rs`,
 //! `shop.rs`), each struct with its field defaults beside it; `load.rs` (reading, TOML errors),
 //! `locate.rs` (field ↔ line), `validate.rs` (field checks) and `bounds.rs` (numeric bounds).
 
@@ -26,6 +26,7 @@ macro_rules! default_via_serde {
 mod bounds;
 mod costs;
 mod demand;
+mod emissions;
 mod load;
 mod locate;
 mod network;
@@ -43,6 +44,7 @@ mod validate;
 pub use bounds::{bound_of, out_of_bounds};
 pub use costs::{Costs, Vehicle, d_vehicles};
 pub use demand::{Demand, d_profile};
+pub use emissions::Emissions;
 pub use load::{Source, load, parse, parse_time_of_day, toml_error};
 pub use locate::{field_at, field_of_line, locate, locate_span};
 pub use network::{
@@ -81,6 +83,9 @@ pub struct Scenario {
     pub operations: Operations,
     #[serde(default)]
     pub costs: Costs,
+    /// Emission factors and the energy equipment and couriers' vehicles consume.
+    #[serde(default)]
+    pub emissions: Emissions,
     /// Vehicle types lanes may use; generated lanes pick the smallest that fits.
     #[serde(default = "d_vehicles")]
     pub vehicles: Vec<Vehicle>,

@@ -540,6 +540,7 @@ pub fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
         "costs.outlet_parcels_per_staff_day",
         c.outlet_parcels_per_staff_day,
     )?;
+    super::emissions::validate(sc, src)?;
 
     bounds(sc, src)
 }

@@ -98,6 +98,7 @@ pub fn metric_names() -> Vec<String> {
             .iter()
             .map(|a| format!("cost_{}_yuan", a.name())),
     );
+    m.push("co2e_kg_per_parcel".to_string());
     m
 }
 
@@ -145,6 +146,7 @@ pub fn metric_values(s: &Summary) -> Vec<f64> {
         s.money.unabsorbed,
     ];
     v.extend(Activity::ALL.iter().map(|a| s.cost_by_activity[a.name()]));
+    v.push(s.emissions.co2e_kg_per_parcel);
     v
 }
 
