@@ -220,6 +220,7 @@ impl DemandModel {
         let Some(dz) = &self.dest_zone[origin_zone] else {
             return;
         };
+        out.reserve_exact(n);
         for _ in 0..n {
             // Time within the window, by the profile.
             let u: f64 = rng.random();

@@ -183,6 +183,14 @@ fn a_bad_cli_argument_is_a_usage_error() {
     let o = run(&["run", "no/such/file.toml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no/such/file.toml"));
+    // Tags are packed in the parcel record: the cost sample has a ceiling.
+    let o = run(&["run", "scenarios/small.toml", "--cost-sample", "2000000"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--cost-sample 2000000"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// Writes `scenarios/small.toml` with `edit` applied into a temp folder and runs it.

@@ -58,6 +58,13 @@ pub fn execute(args: Args, limits: Limits) -> Result<()> {
             "--trace {trace}: at most {MAX_TRACE} parcels can be traced"
         )));
     }
+    if let Some(n) = cost_sample
+        && n > MAX_COST_SAMPLE
+    {
+        return Err(Error::Usage(format!(
+            "--cost-sample {n}: at most {MAX_COST_SAMPLE} parcels can carry their own costs"
+        )));
+    }
     let l = run::load_with(&scenario, &limits)?;
     // With --force the run is written into a fresh folder beside --out that
     // replaces it only when complete: no old file survives, and a run killed
@@ -125,6 +132,8 @@ pub fn execute(args: Args, limits: Limits) -> Result<()> {
 
 /// Most parcels `run --trace` follows.
 const MAX_TRACE: usize = 100_000;
+/// Most parcels in the cost sample (each carries its costs by activity).
+const MAX_COST_SAMPLE: usize = 1_000_000;
 
 fn print_summary(o: &RunOutput) {
     let s = &o.summary;

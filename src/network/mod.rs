@@ -201,10 +201,24 @@ impl Network {
     }
 }
 
+/// Most nodes (outlets and centres) a network may have: a parcel in flight packs its origin
+/// and destination in 20 bits each.
+pub const MAX_NODES: usize = 1 << 20;
+
 /// Builds the network a scenario describes, checking every reference.
 pub fn build(sc: &Scenario, src: &Source) -> Result<Network, InputError> {
-    match &sc.network.generate {
-        Some(g) => generate::generate(sc, src, g),
-        None => explicit::explicit(sc, src),
+    let net = match &sc.network.generate {
+        Some(g) => generate::generate(sc, src, g)?,
+        None => explicit::explicit(sc, src)?,
+    };
+    if net.nodes.len() > MAX_NODES {
+        return Err(src.error(
+            "network",
+            format!(
+                "has {} nodes; at most {MAX_NODES} (outlets and centres together)",
+                net.nodes.len()
+            ),
+        ));
     }
+    Ok(net)
 }

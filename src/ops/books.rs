@@ -76,7 +76,7 @@ impl<const K: usize> Chain<K> {
     /// Parcel `p` used the resource in period `period`.
     #[inline]
     pub fn join(&mut self, period: usize, p: &Parcel) -> bool {
-        self.join_n(period, p.class(), 1) && (p.tag == NO_TAG || self.tag(period, p.tag))
+        self.join_n(period, p.class(), 1) && (p.tag() == NO_TAG || self.tag(period, p.tag()))
     }
 
     /// Lists tagged parcel `tag` (already counted) among the members of period `p`.
@@ -246,6 +246,8 @@ pub struct Tagged {
     /// Its trace (an index in the carrier's traces), or `NONE` when it is only sampled.
     pub trace: u32,
     pub sampled: bool,
+    /// Seconds from its order to its pickup (the record holds the tag in their place).
+    pub wait_s: u32,
 }
 
 #[cfg(test)]
@@ -254,7 +256,9 @@ mod tests {
 
     fn parcel(class: Class, tag: u32) -> Parcel {
         let mut p = Parcel::new(0, 1, SimTime::ZERO, SimTime::ZERO, 1.0, class);
-        p.tag = tag;
+        if tag != NO_TAG {
+            p.set_tag(tag);
+        }
         p
     }
 

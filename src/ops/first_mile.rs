@@ -20,6 +20,17 @@ impl Carrier<'_> {
     pub(super) fn pickup(&mut self, w: usize, now: SimTime) {
         let net = self.net;
         let demand = &self.demand;
+        if self.shops.is_none() {
+            // Each outlet turns its orders into parcels at once: a wave's orders are never
+            // all held together.
+            let cfg = &self.cfg;
+            par_outlets(&mut self.outlets, |k, o| {
+                draw_orders(demand, k, w, now, o);
+                collect(cfg, net, None, k, now, o)
+            });
+            self.merge_pickup(now);
+            return;
+        }
         par_outlets(&mut self.outlets, |k, o| draw_orders(demand, k, w, now, o));
         if let Some(shops) = &mut self.shops {
             // The shops share one stream: they pack in outlet order.

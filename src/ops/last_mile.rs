@@ -5,7 +5,7 @@
 //! signatures afterwards, in outlet order.
 
 use super::Carrier;
-use super::books::attribute;
+use super::books::{Tagged, attribute};
 use super::model::Config;
 use super::outlet::{OutletState, Wave, par_outlets};
 use super::parcel::{Class, NO_TAG, Parcel, Queue};
@@ -20,10 +20,10 @@ use rand::RngExt;
 impl Carrier<'_> {
     /// Delivery wave at every outlet.
     pub(super) fn delivery(&mut self, now: SimTime) {
-        let (cfg, net) = (&self.cfg, self.net);
+        let (cfg, net, tags) = (&self.cfg, self.net, &self.tags[..]);
         let shops = self.shops.is_some();
         par_outlets(&mut self.outlets, |k, o| {
-            deliver(cfg, net, shops, k, now, o)
+            deliver(cfg, net, tags, shops, k, now, o)
         });
         for k in 0..self.outlets.len() {
             for (p, when, late) in self.merge_wave(k) {
@@ -42,19 +42,25 @@ impl Carrier<'_> {
         match p.kind() {
             Kind::Order => {
                 // Orders are counted by when they were placed, like the shop's other counts.
-                let measured = self.cfg.in_window(p.placed());
-                let shop = self.outlet_pos[p.origin as usize] as usize;
+                let measured = self.cfg.in_window(p.placed(&self.tags));
+                let shop = self.outlet_pos[p.origin() as usize] as usize;
                 let after = shops.signed(shop, p.packaging(), late, p.damaged(), measured);
                 if after.returns {
                     let ready = when + shops.return_delay();
-                    let back = (ready, p.origin, p.packaging(), Kind::Return, after.exchange);
+                    let back = (
+                        ready,
+                        p.origin(),
+                        p.packaging(),
+                        Kind::Return,
+                        after.exchange,
+                    );
                     self.outlets[k].reverse.push(back);
                 }
             }
             Kind::Return if p.exchange_due() => {
                 // The shop sends the replacement out from its own outlet.
-                let shop_outlet = self.outlet_pos[p.dest as usize] as usize;
-                let out = (when, p.origin, p.packaging(), Kind::Exchange, false);
+                let shop_outlet = self.outlet_pos[p.dest() as usize] as usize;
+                let out = (when, p.origin(), p.packaging(), Kind::Exchange, false);
                 self.outlets[shop_outlet].reverse.push(out);
             }
             _ => {}
@@ -63,18 +69,18 @@ impl Carrier<'_> {
 
     /// Parcel `p` is lost in transport: compensated, and out of the network.
     pub(super) fn lose(&mut self, p: Parcel, now: SimTime) {
-        self.step(p.tag, now, "lost", crate::network::NONE);
+        self.step(p.tag(), now, "lost", crate::network::NONE);
         if let Some(shops) = &mut self.shops
             && p.kind() == Kind::Order
         {
-            let measured = self.cfg.in_window(p.placed());
-            shops.lost(self.outlet_pos[p.origin as usize] as usize, measured);
+            let measured = self.cfg.in_window(p.placed(&self.tags));
+            shops.lost(self.outlet_pos[p.origin() as usize] as usize, measured);
         }
         let mut w = Wave::default();
         end_journey(&self.cfg, &mut self.incidents, &mut w, &p, now, false, true);
         self.absorb(w, crate::network::NONE);
         self.count_finished(p.class(), true, 1);
-        self.tag_finish(p.tag);
+        self.tag_finish(p.tag());
     }
 }
 
@@ -97,8 +103,8 @@ pub(super) fn end_journey(
     ] {
         if m > Money::ZERO {
             w.books.charge(now, window, p.class(), a, m);
-            if p.tag != NO_TAG {
-                w.tag_costs.push((p.tag, a, m));
+            if p.tag() != NO_TAG {
+                w.tag_costs.push((p.tag(), a, m));
             }
         }
     }
@@ -114,7 +120,15 @@ pub(super) fn end_journey(
 /// Outlet `k`'s delivery wave at `now`: as many parcels as its couriers can still attempt
 /// today, in queue order, split over the couriers' tours; failed attempts go back to the
 /// end of the queue.
-fn deliver(cfg: &Config, net: &Network, shops: bool, k: usize, now: SimTime, o: &mut OutletState) {
+fn deliver(
+    cfg: &Config,
+    net: &Network,
+    tags: &[Tagged],
+    shops: bool,
+    k: usize,
+    now: SimTime,
+    o: &mut OutletState,
+) {
     let node = &net.nodes[net.outlets[k] as usize];
     let in_window = cfg.in_window(now);
     let capacity = node.couriers * cfg.courier_cap;
@@ -171,7 +185,7 @@ fn deliver(cfg: &Config, net: &Network, shops: bool, k: usize, now: SimTime, o: 
             o.spent_window += carbon.cost;
         }
         for (i, p) in stops.iter_mut().enumerate() {
-            let tag = p.tag;
+            let tag = p.tag();
             let class = p.class();
             if tag != NO_TAG {
                 w.tag_costs.push((tag, Activity::LastMile, share));
@@ -230,7 +244,7 @@ fn deliver(cfg: &Config, net: &Network, shops: bool, k: usize, now: SimTime, o: 
             w.delivered[class as usize] += 1;
             if class == Class::Measured {
                 w.transit.push(transit);
-                w.handover_h += (p.picked() - p.placed()).hours();
+                w.handover_h += (p.picked() - p.placed(tags)).hours();
                 w.on_time += u64::from(!late);
                 w.attempts += p.attempts() as u64;
                 w.sorts += p.sorts() as u64;

@@ -39,7 +39,7 @@ use crate::staffing;
 use books::{Books, Tagged};
 pub use model::Config;
 use outlet::OutletState;
-use parcel::{Class, NO_TAG, Parcel, Queue};
+use parcel::{Class, MAX_TAGS, NO_TAG, Parcel, Queue};
 use quality::Incidents;
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal};
@@ -434,19 +434,23 @@ impl<'a> Carrier<'a> {
             return tags;
         }
         for (serial, traced, sampled) in picks {
+            if self.tags.len() >= MAX_TAGS {
+                break; // the record has no room for more tags (a sample beyond any use)
+            }
             let p = q
                 .get_mut((serial - first) as usize)
                 .expect("a serial of this wave");
             let tag = self.tags.len() as u32;
-            p.tag = tag;
+            let placed = p.placed(&[]);
+            let wait_s = p.set_tag(tag);
             tags.push(tag);
             let trace = if traced {
                 self.traces.push(Trace {
                     serial,
-                    origin: p.origin,
-                    dest: p.dest,
+                    origin: p.origin(),
+                    dest: p.dest(),
                     weight_kg: p.weight_kg() as f32,
-                    steps: vec![(p.placed(), "order_placed", String::new())],
+                    steps: vec![(placed, "order_placed", String::new())],
                     cost: None,
                 });
                 (self.traces.len() - 1) as u32
@@ -460,6 +464,7 @@ impl<'a> Carrier<'a> {
                 finished: false,
                 trace,
                 sampled,
+                wait_s,
             });
         }
         tags
@@ -642,7 +647,8 @@ impl<'a> Carrier<'a> {
         lanes.chain(trips).chain(outlets).chain(centres)
     }
 
-    /// Bytes of memory the parcels' queues hold (lanes, trips, outlets, centres).
+    /// Bytes of memory the parcels' queues hold (lanes, trips, outlets, centres and their
+    /// sorters' waiting lists).
     pub fn storage_bytes(&self) -> usize {
         self.lanes.iter().map(|l| l.bytes()).sum::<usize>()
             + self.trips.iter().map(|t| t.1.bytes()).sum::<usize>()
@@ -650,7 +656,7 @@ impl<'a> Carrier<'a> {
             + self
                 .centres
                 .iter()
-                .map(|c| c.stranded.bytes())
+                .map(|c| c.stranded.bytes() + c.sorter.bytes())
                 .sum::<usize>()
     }
 
@@ -665,7 +671,7 @@ impl<'a> Carrier<'a> {
     /// Orders placed in the window whose parcel is still travelling.
     pub fn orders_in_flight(&self) -> u64 {
         self.live()
-            .filter(|p| p.kind() == shop::Kind::Order && self.cfg.in_window(p.placed()))
+            .filter(|p| p.kind() == shop::Kind::Order && self.cfg.in_window(p.placed(&self.tags)))
             .count() as u64
     }
 }

@@ -1,13 +1,16 @@
 //! A parcel in flight as a compact record held by value, and the chunked queues that hold
 //! parcels between stages.
 //!
-//! A record is 24 bytes: origin and destination node, pickup and order times (seconds),
-//! and one word of packed attributes. It carries no cost vector: what resources cost is
-//! split over the parcels that used them by counts (see `books`), and only the few parcels
-//! traced or sampled for cost distributions carry their own costs, in a side table their
-//! `tag` indexes. Queues store records in chunks of [`CHUNK`] so that a truck's load moves
-//! as blocks and memory follows the parcels in flight rather than each queue's peak.
+//! A record is 16 bytes: origin and destination node, pickup time (seconds), the wait from
+//! order to pickup, and packed attributes. It carries no cost vector: what resources cost
+//! is split over the parcels that used them by counts (see `books`), and only the few
+//! parcels traced or sampled for cost distributions carry their own costs, in a side table
+//! their tag indexes (a tagged record holds its tag where the others hold their wait; the
+//! wait moves to the side table). Queues store records in chunks of [`CHUNK`] so that a
+//! truck's load moves as blocks and memory follows the parcels in flight rather than each
+//! queue's peak.
 
+use super::books::Tagged;
 use crate::engine::SimTime;
 use std::collections::VecDeque;
 
@@ -30,49 +33,89 @@ pub const CLASSES: [Class; 3] = [Class::Warmup, Class::Measured, Class::After];
 /// Order, return or exchange (the shop's after-sales flow).
 pub use super::shop::Kind;
 
-// Bit layout of `Parcel::bits`.
-const WEIGHT_BITS: u32 = 14; // decagrams, up to 163.83 kg
-const WEIGHT_MASK: u32 = (1 << WEIGHT_BITS) - 1;
-const ATTEMPTS_SHIFT: u32 = 14; // 4 bits, saturating at 15
-const SORTS_SHIFT: u32 = 18; // 4 bits, saturating at 15
-const CLASS_SHIFT: u32 = 22; // 2 bits
-const DAMAGED: u32 = 1 << 24;
-const DIRECT: u32 = 1 << 25;
-const EXCHANGE: u32 = 1 << 26;
-const KIND_SHIFT: u32 = 27; // 2 bits
-const PACKAGING_SHIFT: u32 = 29; // 3 bits: packaging types 0..7
+/// Most tagged (traced or sampled) parcels in one run: tags are packed in [`WAIT_BITS`] bits.
+pub const MAX_TAGS: usize = (1 << WAIT_BITS) - 1;
+
+const NODE_BITS: u32 = 20; // node ids, below the network's limit
+const _: () = assert!(crate::network::MAX_NODES == 1 << NODE_BITS);
+const WAIT_BITS: u32 = 23; // seconds from order to pickup: up to 97 days, saturating
+
+/// A field of the record: its first bit in `lo` or `hi` and its width.
+#[derive(Clone, Copy)]
+struct Field(u32, u32);
+
+impl Field {
+    #[inline]
+    fn get(self, w: u64) -> u64 {
+        (w >> self.0) & ((1 << self.1) - 1)
+    }
+    #[inline]
+    fn set(self, w: &mut u64, v: u64) {
+        let mask = ((1u64 << self.1) - 1) << self.0;
+        *w = (*w & !mask) | ((v << self.0) & mask);
+    }
+    #[inline]
+    fn max(self) -> u64 {
+        (1 << self.1) - 1
+    }
+}
+
+// Bit layout of `lo`.
+const PICKED: Field = Field(0, 32); // seconds
+const ORIGIN: Field = Field(32, NODE_BITS);
+const ATTEMPTS: Field = Field(52, 4); // saturating at 15
+const SORTS: Field = Field(56, 4); // saturating at 15
+const CLASS: Field = Field(60, 2);
+const KIND: Field = Field(62, 2);
+// Bit layout of `hi`.
+const DEST: Field = Field(0, NODE_BITS);
+const WEIGHT: Field = Field(20, 14); // decagrams, up to 163.83 kg
+const PACKAGING: Field = Field(34, 3); // packaging types 0..7
+const DAMAGED: Field = Field(37, 1);
+const DIRECT: Field = Field(38, 1);
+const EXCHANGE: Field = Field(39, 1);
+const TAGGED: Field = Field(40, 1);
+const WAIT: Field = Field(41, WAIT_BITS); // order to pickup (s), or the tag when tagged
 
 /// Most packaging types a shop may offer (they are packed in three bits).
 pub const MAX_PACKAGING: usize = 8;
 
-/// One parcel in flight (24 bytes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One parcel in flight (16 bytes, aligned to 4 so that a ready second beside it makes 20).
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(4))]
 pub struct Parcel {
-    /// Origin and destination outlet (node indices).
-    pub origin: u32,
-    pub dest: u32,
-    /// When the order was placed and when the parcel was picked up (seconds).
-    placed_s: u32,
-    picked_s: u32,
-    bits: u32,
-    /// Index in the side table of traced and sampled parcels, or [`NO_TAG`].
-    pub tag: u32,
+    lo: u64,
+    hi: u64,
 }
 
-const _: () = assert!(std::mem::size_of::<Parcel>() == 24);
+const _: () = assert!(std::mem::size_of::<Parcel>() == 16);
+const _: () = assert!(std::mem::size_of::<(u32, Parcel)>() == 20);
+
+impl std::fmt::Debug for Parcel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parcel")
+            .field("origin", &self.origin())
+            .field("dest", &self.dest())
+            .field("picked", &self.picked())
+            .field("tag", &self.tag())
+            .field("class", &self.class())
+            .finish_non_exhaustive()
+    }
+}
 
 /// A weight in the record's unit (decagrams), saturating at the field's width.
-fn decagrams(kg: f64) -> u32 {
-    (kg * 100.0).round().clamp(0.0, WEIGHT_MASK as f64) as u32
+fn decagrams(kg: f64) -> u64 {
+    (kg * 100.0).round().clamp(0.0, WEIGHT.max() as f64) as u64
 }
 
 #[inline]
-fn secs(t: SimTime) -> u32 {
-    u32::try_from(t.0 / 1000).unwrap_or(u32::MAX)
+fn secs(t: SimTime) -> u64 {
+    (t.0 / 1000).min(u32::MAX as u64)
 }
 
 impl Parcel {
-    /// A new parcel picked up at `picked`, of class `class`.
+    /// A new parcel picked up at `picked`, of class `class`. Node ids are below
+    /// `network::MAX_NODES` (the network's build refuses larger networks).
     pub fn new(
         origin: u32,
         dest: u32,
@@ -81,30 +124,85 @@ impl Parcel {
         weight_kg: f64,
         class: Class,
     ) -> Parcel {
-        Parcel {
-            origin,
-            dest,
-            placed_s: secs(placed),
-            picked_s: secs(picked),
-            bits: decagrams(weight_kg) | (class as u32) << CLASS_SHIFT,
-            tag: NO_TAG,
+        debug_assert!((origin.max(dest) as usize) < crate::network::MAX_NODES);
+        let picked_s = secs(picked);
+        let wait = picked_s.saturating_sub(secs(placed)).min(WAIT.max());
+        let (mut lo, mut hi) = (0, 0);
+        PICKED.set(&mut lo, picked_s);
+        ORIGIN.set(&mut lo, origin as u64);
+        CLASS.set(&mut lo, class as u64);
+        DEST.set(&mut hi, dest as u64);
+        WEIGHT.set(&mut hi, decagrams(weight_kg));
+        WAIT.set(&mut hi, wait);
+        Parcel { lo, hi }
+    }
+
+    #[inline]
+    fn update(&mut self, field: Field, in_hi: bool, v: u64) {
+        if in_hi {
+            let mut w = self.hi;
+            field.set(&mut w, v);
+            self.hi = w;
+        } else {
+            let mut w = self.lo;
+            field.set(&mut w, v);
+            self.lo = w;
         }
     }
 
-    pub fn placed(&self) -> SimTime {
-        SimTime(self.placed_s as u64 * 1000)
+    /// Origin outlet (node index).
+    #[inline]
+    pub fn origin(&self) -> u32 {
+        ORIGIN.get(self.lo) as u32
     }
 
+    /// Destination outlet (node index).
+    #[inline]
+    pub fn dest(&self) -> u32 {
+        DEST.get(self.hi) as u32
+    }
+
+    /// When the parcel was picked up (whole seconds).
+    #[inline]
     pub fn picked(&self) -> SimTime {
-        SimTime(self.picked_s as u64 * 1000)
+        SimTime(PICKED.get(self.lo) * 1000)
+    }
+
+    /// When the order was placed (whole seconds); a tagged parcel keeps this in `tags`.
+    pub fn placed(&self, tags: &[Tagged]) -> SimTime {
+        let wait = match self.tag() {
+            NO_TAG => WAIT.get(self.hi),
+            t => tags[t as usize].wait_s as u64,
+        };
+        SimTime((PICKED.get(self.lo) - wait) * 1000)
+    }
+
+    /// Index in the side table of traced and sampled parcels, or [`NO_TAG`].
+    #[inline]
+    pub fn tag(&self) -> u32 {
+        if TAGGED.get(self.hi) == 1 {
+            WAIT.get(self.hi) as u32
+        } else {
+            NO_TAG
+        }
+    }
+
+    /// Tags the parcel with `tag` (below [`MAX_TAGS`]); gives back the seconds from order
+    /// to pickup, which the tag's entry must keep from now on.
+    pub fn set_tag(&mut self, tag: u32) -> u32 {
+        debug_assert!((tag as usize) < MAX_TAGS && self.tag() == NO_TAG);
+        let wait = WAIT.get(self.hi) as u32;
+        self.update(TAGGED, true, 1);
+        self.update(WAIT, true, tag as u64);
+        wait
     }
 
     pub fn weight_kg(&self) -> f64 {
-        (self.bits & WEIGHT_MASK) as f64 / 100.0
+        WEIGHT.get(self.hi) as f64 / 100.0
     }
 
     pub fn class(&self) -> Class {
-        match (self.bits >> CLASS_SHIFT) & 3 {
+        match CLASS.get(self.lo) {
             0 => Class::Warmup,
             1 => Class::Measured,
             _ => Class::After,
@@ -115,44 +213,33 @@ impl Parcel {
         self.class() == Class::Measured
     }
 
-    fn nibble(&self, shift: u32) -> u8 {
-        ((self.bits >> shift) & 15) as u8
-    }
-
-    fn bump(&mut self, shift: u32) {
-        if self.nibble(shift) < 15 {
-            self.bits += 1 << shift;
+    fn bump(&mut self, field: Field) {
+        let n = field.get(self.lo);
+        if n < field.max() {
+            self.update(field, false, n + 1);
         }
     }
 
     /// Delivery attempts so far (saturating at 15).
     pub fn attempts(&self) -> u8 {
-        self.nibble(ATTEMPTS_SHIFT)
+        ATTEMPTS.get(self.lo) as u8
     }
 
     pub fn add_attempt(&mut self) {
-        self.bump(ATTEMPTS_SHIFT);
+        self.bump(ATTEMPTS);
     }
 
     /// Sorts so far (saturating at 15).
     pub fn sorts(&self) -> u8 {
-        self.nibble(SORTS_SHIFT)
+        SORTS.get(self.lo) as u8
     }
 
     pub fn add_sort(&mut self) {
-        self.bump(SORTS_SHIFT);
+        self.bump(SORTS);
     }
 
-    fn flag(&self, f: u32) -> bool {
-        self.bits & f != 0
-    }
-
-    fn set(&mut self, f: u32, on: bool) {
-        if on {
-            self.bits |= f;
-        } else {
-            self.bits &= !f;
-        }
+    fn flag(&self, f: Field) -> bool {
+        f.get(self.hi) == 1
     }
 
     pub fn damaged(&self) -> bool {
@@ -160,7 +247,7 @@ impl Parcel {
     }
 
     pub fn set_damaged(&mut self) {
-        self.set(DAMAGED, true);
+        self.update(DAMAGED, true, 1);
     }
 
     /// Travelled on a direct lane (one opened to skip a hub).
@@ -169,7 +256,7 @@ impl Parcel {
     }
 
     pub fn set_on_direct(&mut self) {
-        self.set(DIRECT, true);
+        self.update(DIRECT, true, 1);
     }
 
     /// A return whose arrival brings an exchange out to the customer.
@@ -178,7 +265,7 @@ impl Parcel {
     }
 
     pub fn kind(&self) -> Kind {
-        match (self.bits >> KIND_SHIFT) & 3 {
+        match KIND.get(self.lo) {
             0 => Kind::Order,
             1 => Kind::Return,
             _ => Kind::Exchange,
@@ -186,7 +273,7 @@ impl Parcel {
     }
 
     pub fn packaging(&self) -> u8 {
-        (self.bits >> PACKAGING_SHIFT) as u8 & 7
+        PACKAGING.get(self.hi) as u8
     }
 
     /// Sets what the shop made of it: kind, packaging (below [`MAX_PACKAGING`]), exchange.
@@ -196,11 +283,10 @@ impl Parcel {
             Kind::Return => 1,
             Kind::Exchange => 2,
         };
-        self.bits = (self.bits & !WEIGHT_MASK & !(3 << KIND_SHIFT) & !(7 << PACKAGING_SHIFT))
-            | decagrams(weight_kg)
-            | k << KIND_SHIFT
-            | ((packaging as u32) & 7) << PACKAGING_SHIFT;
-        self.set(EXCHANGE, exchange);
+        self.update(KIND, false, k);
+        self.update(PACKAGING, true, packaging as u64 & 7);
+        self.update(WEIGHT, true, decagrams(weight_kg));
+        self.update(EXCHANGE, true, u64::from(exchange));
     }
 }
 
@@ -429,7 +515,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_parcel_keeps_its_attributes_in_24_bytes() {
+    fn a_parcel_keeps_its_attributes_in_16_bytes() {
         let mut p = Parcel::new(
             7,
             1_000_000,
@@ -438,7 +524,9 @@ mod tests {
             2.345,
             Class::Measured,
         );
-        assert_eq!(p.placed(), SimTime(3_600_000), "seconds, rounded down");
+        assert_eq!(p.placed(&[]), SimTime(3_600_000), "seconds, rounded down");
+        assert_eq!(p.origin(), 7);
+        assert_eq!(p.dest(), 1_000_000);
         assert_eq!(p.picked(), SimTime::from_days(3));
         assert!((p.weight_kg() - 2.35).abs() < 1e-9);
         assert!(p.measured());
@@ -457,7 +545,50 @@ mod tests {
         assert_eq!(p.packaging(), 5);
         assert_eq!(p.class(), Class::Measured, "untouched by the other fields");
         assert!((p.weight_kg() - 3.0).abs() < 1e-9);
-        assert_eq!(p.tag, NO_TAG);
+        assert_eq!(p.tag(), NO_TAG);
+        assert_eq!((p.origin(), p.dest()), (7, 1_000_000), "untouched");
+    }
+
+    #[test]
+    fn a_tagged_parcel_keeps_its_order_time_in_the_side_table() {
+        let picked = SimTime::from_days(2);
+        let placed = SimTime(picked.0 - 5_000_000);
+        let mut p = Parcel::new(3, 4, placed, picked, 1.0, Class::Warmup);
+        let before = p;
+        let wait_s = p.set_tag(2);
+        assert_eq!(wait_s, 5_000);
+        assert_eq!(p.tag(), 2);
+        let entry = Tagged {
+            serial: 0,
+            cost: Default::default(),
+            open: 0,
+            finished: false,
+            trace: NO_TAG,
+            sampled: true,
+            wait_s,
+        };
+        let tags = vec![entry; 3];
+        assert_eq!(p.placed(&tags), placed);
+        assert_eq!(before.placed(&[]), placed);
+        assert_eq!((p.origin(), p.dest(), p.picked()), (3, 4, picked));
+        assert_eq!(p.class(), Class::Warmup);
+        let mut q = before;
+        q.set_tag(MAX_TAGS as u32 - 1);
+        assert_eq!(q.tag(), MAX_TAGS as u32 - 1, "the widest tag fits");
+        // A wait beyond the field saturates rather than spilling into the tag.
+        let long = Parcel::new(
+            1,
+            2,
+            SimTime::ZERO,
+            SimTime::from_days(200),
+            1.0,
+            Class::After,
+        );
+        assert_eq!(long.tag(), NO_TAG);
+        assert_eq!(
+            long.picked() - long.placed(&[]),
+            SimTime(MAX_TAGS as u64 * 1000)
+        );
     }
 
     #[test]

@@ -3,12 +3,12 @@
 //! frees up first (the Kiefer–Wolfowitz recursion), so waits are those of a FIFO c-server
 //! queue without an event per parcel.
 
+use super::parcel::Queue;
 use crate::engine::SimTime;
 use crate::random::Rng;
 use crate::scenario::Service;
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal};
-use std::collections::VecDeque;
 
 /// Working intervals (shift instances) over the whole run, sorted and disjoint.
 #[derive(Debug, Clone)]
@@ -118,8 +118,8 @@ pub struct Sorter {
     permanent: u32,
     service: ServiceTime,
     /// Start times of parcels that have arrived but not started (non-decreasing; whole
-    /// seconds, rounded up: four bytes per waiting parcel).
-    waiting: VecDeque<u32>,
+    /// seconds, rounded up: four bytes per waiting parcel, in chunks freed as they drain).
+    waiting: Queue<u32>,
     /// Statistics of parcels arriving in [from, until).
     pub window: (SimTime, SimTime),
     pub handled: u64,
@@ -136,7 +136,7 @@ impl Sorter {
             free: (0..lines.max(1)).map(|_| (0, u64::MAX)).collect(),
             permanent: lines.max(1),
             service,
-            waiting: VecDeque::new(),
+            waiting: Queue::default(),
             window,
             handled: 0,
             wait_ms: 0,
@@ -156,6 +156,11 @@ impl Sorter {
         for _ in 0..n {
             self.free.push((from.0, until.0));
         }
+    }
+
+    /// Bytes the list of waiting parcels holds.
+    pub fn bytes(&self) -> usize {
+        self.waiting.bytes()
     }
 
     /// Parcels that have arrived but not started sorting by `t` (nothing is dropped).

@@ -100,7 +100,7 @@ impl Carrier<'_> {
         let pos = node.centre_pos as usize;
         let mut touched: Vec<u32> = Vec::new();
         for mut p in load.drain() {
-            self.step(p.tag, now, "arrived", lane.to);
+            self.step(p.tag(), now, "arrived", lane.to);
             if self.incidents.lost_on_trip() {
                 self.lose(p, now);
                 continue;
@@ -128,16 +128,16 @@ impl Carrier<'_> {
             }
             let joined =
                 u32::from(c.labour.join(sorted.interval, &p)) + u32::from(c.days.join(day, &p));
-            self.tag_open(p.tag, joined);
+            self.tag_open(p.tag(), joined);
             let mut ready = sorted.done;
             let mis_sorted = self.incidents.mis_sorted(node.tech.mis_sort_rate);
             if mis_sorted {
                 // Sent to the wrong chute: found and sorted again later.
                 ready = ready + self.cfg.mis_sort_delay;
-                self.step(p.tag, sorted.done, "mis_sorted", lane.to);
+                self.step(p.tag(), sorted.done, "mis_sorted", lane.to);
             }
-            self.step(p.tag, ready, "sorted", lane.to);
-            let next = net.lane_toward(lane.to, p.dest);
+            self.step(p.tag(), ready, "sorted", lane.to);
+            let next = net.lane_toward(lane.to, p.dest());
             let st = &mut self.lanes[next as usize];
             if mis_sorted {
                 st.push_late(ready, p);

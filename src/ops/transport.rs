@@ -19,7 +19,8 @@ use std::collections::BinaryHeap;
 #[derive(Debug, Clone, Copy)]
 struct Late {
     ready_s: u32,
-    seq: u64,
+    /// Arrival order among the lane's late parcels (a lane never sees 2³² of them).
+    seq: u32,
     parcel: Parcel,
 }
 
@@ -47,7 +48,7 @@ pub struct LaneState {
     /// order (nearly all) queue in `later`, the rest in `late`.
     later: Queue<(u32, Parcel)>,
     late: BinaryHeap<Reverse<Late>>,
-    seq: u64,
+    seq: u32,
     /// Parcels ready to load, first come first served.
     pub(super) ready: Queue<Parcel>,
     pub departures: u64,
@@ -78,7 +79,7 @@ impl LaneState {
     }
 
     fn late_at(&mut self, r: u32, p: Parcel) {
-        self.seq += 1;
+        self.seq = self.seq.wrapping_add(1);
         self.late.push(Reverse(Late {
             ready_s: r,
             seq: self.seq,
@@ -152,6 +153,10 @@ impl LaneState {
                 (None, None) => break,
             }
         }
+        // A heap keeps its peak's room: give most of it back once the peak has passed.
+        if self.late.capacity() > 64 && self.late.len() < self.late.capacity() / 4 {
+            self.late.shrink_to(self.late.len() * 2);
+        }
     }
 }
 
@@ -202,8 +207,8 @@ impl Carrier<'_> {
             if lane.direct {
                 p.set_on_direct();
             }
-            if p.tag != NO_TAG {
-                tagged.push(p.tag);
+            if p.tag() != NO_TAG {
+                tagged.push(p.tag());
             }
         }
         let share = attribute(&mut self.books.attributed, activity, cost, &counts);
@@ -268,14 +273,14 @@ impl Carrier<'_> {
                 let day = now.day() as usize;
                 let mut load = load;
                 for p in load.drain() {
-                    debug_assert_eq!(p.dest, lane.to);
-                    self.step(p.tag, now, "at_delivery_outlet", lane.to);
+                    debug_assert_eq!(p.dest(), lane.to);
+                    self.step(p.tag(), now, "at_delivery_outlet", lane.to);
                     if self.incidents.lost_on_trip() {
                         self.lose(p, now);
                         continue;
                     }
                     if self.outlets[k].day_cost.join(day, &p) {
-                        self.tag_open(p.tag, 1);
+                        self.tag_open(p.tag(), 1);
                     }
                     self.outlets[k].queue.push_back(p);
                 }
