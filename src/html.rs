@@ -531,6 +531,10 @@ fn run_page(dir: &Path, page: &mut Page) -> Result<()> {
         page.h3("Network as built");
         page.object_table(net, &[]);
     }
+    if let Some(e) = s.get("emissions") {
+        page.h3("Emissions (kg CO2e; the carbon price in yuan)");
+        page.object_table(e, &["co2e_kg_per_parcel"]);
+    }
 
     page.h2("Headline figures");
     let f = |k: &str| num(&s, k).unwrap_or(f64::NAN);
@@ -575,6 +579,14 @@ fn run_page(dir: &Path, page: &mut Page) -> Result<()> {
             "measured_parcels_delivered",
             "measured parcels delivered",
             f("measured_parcels_delivered"),
+            None,
+        ),
+        Card::new(
+            "co2e_kg_per_parcel",
+            "kg CO2e per delivered parcel",
+            s.get("emissions")
+                .and_then(|e| num(e, "co2e_kg_per_parcel"))
+                .unwrap_or(f64::NAN),
             None,
         ),
     ]);
