@@ -108,6 +108,26 @@ fn a_carbon_price_adds_exactly_the_priced_emissions_and_nothing_else() {
         s1.cost_per_parcel_yuan
     );
     assert!((e.carbon_cost_per_parcel_yuan - got / delivered).abs() < 1e-12);
+    // The places that paid it carry it: nodes and lanes still add up to the window's
+    // resources (less what is spent at no node or lane).
+    let w = &s1.money.spent_during_window_by_activity;
+    let at_places: f64 = priced.nodes.iter().map(|n| n.cost_yuan).sum::<f64>()
+        + priced.lanes.iter().map(|l| l.cost_yuan).sum::<f64>();
+    let elsewhere: f64 = [
+        "waybill_it",
+        "management_overhead",
+        "claims",
+        "complaint_handling",
+    ]
+    .iter()
+    .map(|a| w[a])
+    .sum();
+    assert!(
+        (at_places + elsewhere - s1.money.spent_during_window).abs() < 1e-3,
+        "{at_places} + {elsewhere} vs {}",
+        s1.money.spent_during_window
+    );
+    assert!(w["carbon_head_office"] > 0.0 && w["carbon_outlets"] > 0.0);
     // Each party pays the price on the activities it pays for: the outlets' tours.
     let outlets = &s1.accounts.parties["outlets"];
     let before = &s0.accounts.parties["outlets"];
