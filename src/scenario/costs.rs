@@ -1,6 +1,8 @@
 //! The `[costs]` section and `[[vehicles]]`: wages, rents, capital costs, courier pay and the
 //! vehicle types, with their defaults.
 
+use super::validate::{Check, MAX_KINDS};
+use crate::error::{InputError, show_text};
 use serde::{Deserialize, Serialize};
 
 /// Cost rates (yuan). Activity-based: each rate belongs to one activity.
@@ -124,6 +126,39 @@ fn d_courier_km() -> f64 {
 
 default_via_serde!(Costs);
 
+impl Costs {
+    /// Rates not negative; the life of a line and an outlet worker's day positive (both
+    /// divide).
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        for (field, v) in [
+            ("waybill_it", self.waybill_it),
+            ("courier_pay_per_pickup", self.courier_pay_per_pickup),
+            ("outlet_per_day", self.outlet_per_day),
+            ("outlet_staff_wage_per_day", self.outlet_staff_wage_per_day),
+            (
+                "outlet_m2_per_daily_parcel",
+                self.outlet_m2_per_daily_parcel,
+            ),
+            ("outlet_rent_per_m2_month", self.outlet_rent_per_m2_month),
+            ("sorter_wage_per_hour", self.sorter_wage_per_hour),
+            ("sorter_line_capex", self.sorter_line_capex),
+            ("facility_m2_per_line", self.facility_m2_per_line),
+            ("rent_per_m2_month", self.rent_per_m2_month),
+            ("courier_pay_per_delivery", self.courier_pay_per_delivery),
+            ("courier_cost_per_km", self.courier_cost_per_km),
+        ] {
+            at.non_negative(field, v)?;
+        }
+        at.positive("sorter_life_years", self.sorter_life_years)?;
+        at.positive(
+            "outlet_parcels_per_staff_day",
+            self.outlet_parcels_per_staff_day,
+        )?;
+        // A negative price would turn emissions into a credit.
+        at.non_negative("carbon_price", self.carbon_price)
+    }
+}
+
 /// A vehicle type. A trip costs `fixed_cost + cost_per_km · km` however full it is.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -146,6 +181,44 @@ pub struct Vehicle {
     pub fuel_l_per_100km_full: Option<f64>,
 }
 
+impl Vehicle {
+    /// Carries at least one parcel; costs and fuel not negative.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.at_least_one("capacity", u64::from(self.capacity))?;
+        at.non_negative("fixed_cost", self.fixed_cost)?;
+        at.non_negative("cost_per_km", self.cost_per_km)?;
+        for (name, x) in [
+            ("fuel_l_per_100km_empty", self.fuel_l_per_100km_empty),
+            ("fuel_l_per_100km_full", self.fuel_l_per_100km_full),
+        ] {
+            if let Some(x) = x {
+                at.non_negative(name, x)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `[[vehicles]]` list (`at` is its field): one to [`MAX_KINDS`] types, each valid,
+/// no name twice (lanes refer to them by name).
+pub(crate) fn validate_vehicles(vehicles: &[Vehicle], at: &Check) -> Result<(), InputError> {
+    at.at_most("", vehicles.len(), MAX_KINDS)?;
+    if vehicles.is_empty() {
+        return Err(at.error("", "needs at least one vehicle type"));
+    }
+    for (i, v) in vehicles.iter().enumerate() {
+        v.validate(&at.item(i))?;
+        if vehicles[..i].iter().any(|w| w.name == v.name) {
+            return Err(at.item(i).error(
+                "name",
+                format!("vehicle `{}` is defined twice", show_text(&v.name)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The vehicle types of a scenario without `[[vehicles]]`. N14, N15.
 pub fn d_vehicles() -> Vec<Vehicle> {
     vec![
         Vehicle {

@@ -1,6 +1,8 @@
 //! The `[demand]` section: daily volume, intraday profile, gravity OD, parcel weights and
 //! peaks, with their defaults.
 
+use super::validate::Check;
+use crate::error::InputError;
 use serde::{Deserialize, Serialize};
 
 /// Order volumes and their shape.
@@ -37,6 +39,29 @@ pub struct Demand {
     pub peak_days: Vec<u32>,
     #[serde(default = "d_peak")]
     pub peak_multiplier: f64,
+}
+
+impl Demand {
+    /// Volumes positive, the profile 24 non-negative hours not all zero, shares in [0, 1].
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.positive("daily_parcels", self.daily_parcels)?;
+        let p = &self.intraday_profile;
+        if p.len() != 24
+            || p.iter().any(|x| !x.is_finite() || *x < 0.0)
+            || p.iter().sum::<f64>() <= 0.0
+        {
+            return Err(at.error(
+                "intraday_profile",
+                "needs 24 non-negative numbers, not all zero",
+            ));
+        }
+        at.probability("intra_city_share", self.intra_city_share)?;
+        at.positive("distance_decay_km", self.distance_decay_km)?;
+        at.positive("weight_median_kg", self.weight_median_kg)?;
+        at.non_negative("weight_sigma", self.weight_sigma)?;
+        at.positive("weight_max_kg", self.weight_max_kg)?;
+        at.positive("peak_multiplier", self.peak_multiplier)
+    }
 }
 
 /// D9: half of buyers shop after 21:00, 17.7 % between 15:00 and 18:00; night is quiet.

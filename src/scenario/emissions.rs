@@ -2,9 +2,8 @@
 //! vehicles consume, with their defaults (rows E1–E5 of `scenarios/SOURCES.md`). Fuel by
 //! vehicle type is on `[[vehicles]]`; the carbon price is `costs.carbon_price`.
 
-use super::Scenario;
-use super::load::Source;
-use crate::error::{InputError, show_num};
+use super::validate::Check;
+use crate::error::InputError;
 use serde::{Deserialize, Serialize};
 
 /// What one unit of fuel, electricity or material emits, and what the equipment and the
@@ -79,45 +78,21 @@ fn d_packaging_factor() -> f64 {
 
 default_via_serde!(Emissions);
 
-/// Every emission factor, consumption rate and fuel figure is zero or positive, and so is
-/// the carbon price: a negative one would turn emissions into a credit.
-pub(super) fn validate(sc: &Scenario, src: &Source) -> Result<(), InputError> {
-    let non_negative = |field: &str, v: f64| {
-        if v.is_finite() && v >= 0.0 {
-            Ok(())
-        } else {
-            Err(src.error(
-                field,
-                format!("must be zero or positive, got {}", show_num(v)),
-            ))
-        }
-    };
-    let e = &sc.emissions;
-    for (field, v) in [
-        ("emissions.diesel_kg_per_litre", e.diesel_kg_per_litre),
-        ("emissions.grid_kg_per_kwh", e.grid_kg_per_kwh),
-        ("emissions.sorter_kw_per_line", e.sorter_kw_per_line),
-        ("emissions.manual_kw_per_team", e.manual_kw_per_team),
-        ("emissions.hub_kwh_per_m2_day", e.hub_kwh_per_m2_day),
-        ("emissions.courier_kwh_per_km", e.courier_kwh_per_km),
-        (
-            "emissions.packaging_kg_per_parcel",
-            e.packaging_kg_per_parcel,
-        ),
-        ("emissions.packaging_kg_per_kg", e.packaging_kg_per_kg),
-        ("costs.carbon_price", sc.costs.carbon_price),
-    ] {
-        non_negative(field, v)?;
-    }
-    for (i, v) in sc.vehicles.iter().enumerate() {
-        for (name, x) in [
-            ("fuel_l_per_100km_empty", v.fuel_l_per_100km_empty),
-            ("fuel_l_per_100km_full", v.fuel_l_per_100km_full),
+impl Emissions {
+    /// Every emission factor and consumption rate is zero or positive.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        for (field, v) in [
+            ("diesel_kg_per_litre", self.diesel_kg_per_litre),
+            ("grid_kg_per_kwh", self.grid_kg_per_kwh),
+            ("sorter_kw_per_line", self.sorter_kw_per_line),
+            ("manual_kw_per_team", self.manual_kw_per_team),
+            ("hub_kwh_per_m2_day", self.hub_kwh_per_m2_day),
+            ("courier_kwh_per_km", self.courier_kwh_per_km),
+            ("packaging_kg_per_parcel", self.packaging_kg_per_parcel),
+            ("packaging_kg_per_kg", self.packaging_kg_per_kg),
         ] {
-            if let Some(x) = x {
-                non_negative(&format!("vehicles[{i}].{name}"), x)?;
-            }
+            at.non_negative(field, v)?;
         }
+        Ok(())
     }
-    Ok(())
 }

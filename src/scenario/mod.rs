@@ -5,9 +5,12 @@
 //! turns it into a typed model. Errors carry the file, line and dotted field path.
 //!
 //! Files: one per section of the file (`demand.rs`, `network.rs`, `operations.rs`,
-//! `sorting.rs`, `costs.rs`, `emissions.rs`, `quality.rs`, `org.rs`, `revenue.rs`, `operating_model.rs`,
-//! `shop.rs`), each struct with its field defaults beside it; `load.rs` (reading, TOML errors),
-//! `locate.rs` (field ↔ line), `validate.rs` (field checks) and `bounds.rs` (numeric bounds).
+//! `sorting.rs`, `costs.rs`, `emissions.rs`, `quality.rs`, `org.rs`, `revenue.rs`,
+//! `operating_model.rs`, `shop.rs`), each struct with its field defaults, its `impl Default`
+//! (where every field has one) and its own `validate` beside it; `load.rs` (reading, TOML
+//! errors), `locate.rs` (field ↔ line), `validate.rs` (the sections checked in file order,
+//! references between them, and `Check`, the dotted path and the common errors) and
+//! `bounds.rs` (numeric bounds).
 
 use serde::{Deserialize, Serialize};
 

@@ -2,6 +2,8 @@
 //! `[network.generate]` from the city list, with their defaults.
 
 use super::sorting::SortingMode;
+use super::validate::Check;
+use crate::error::InputError;
 use serde::{Deserialize, Serialize};
 
 /// The network: generated from a city list, or given node by node and lane by lane.
@@ -17,6 +19,38 @@ pub struct Network {
     pub lanes: Option<Vec<LaneSpec>>,
     /// CSV file of lanes, path relative to the scenario file (same columns as `LaneSpec`).
     pub lanes_file: Option<String>,
+}
+
+impl Network {
+    /// Generated or explicit, not both; an explicit network has its nodes and lanes once
+    /// each. Nodes and lanes themselves are checked when the network is built (they may
+    /// come from CSV files).
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        let explicit = self.nodes.is_some() || self.nodes_file.is_some();
+        match (&self.generate, explicit) {
+            (Some(_), true) => Err(at.error(
+                "generate",
+                "give either `generate` or nodes and lanes, not both",
+            )),
+            (None, false) => Err(at.error(
+                "",
+                "needs `generate` or nodes (`nodes` / `nodes_file`) and lanes",
+            )),
+            (Some(g), false) => g.validate(&at.at("generate")),
+            (None, true) => {
+                if self.nodes.is_some() && self.nodes_file.is_some() {
+                    return Err(at.error("nodes_file", "give `nodes` or `nodes_file`, not both"));
+                }
+                if self.lanes.is_some() && self.lanes_file.is_some() {
+                    return Err(at.error("lanes_file", "give `lanes` or `lanes_file`, not both"));
+                }
+                if self.lanes.is_none() && self.lanes_file.is_none() {
+                    return Err(at.error("", "an explicit network needs `lanes` or `lanes_file`"));
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// How to build a network from a city list.
@@ -65,6 +99,30 @@ pub struct Generate {
     /// Spare capacity planned into trucks, sorter lines and couriers (-).
     #[serde(default = "d_slack")]
     pub planning_slack: f64,
+}
+
+impl Generate {
+    /// Counts at least 1, distances and capacities positive, one routing lever at most.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        if self.max_cities == Some(0) {
+            return Err(at.error("max_cities", "must be at least 1"));
+        }
+        at.at_least_one("hubs", self.hubs as u64)?;
+        at.non_negative("hub_spacing_km", self.hub_spacing_km)?;
+        at.positive("road_factor", self.road_factor)?;
+        at.positive("parcels_per_outlet", self.parcels_per_outlet)?;
+        at.positive("outlet_service_area_km2", self.outlet_service_area_km2)?;
+        if let Some(t) = self.direct_lanes_above {
+            at.positive("direct_lanes_above", t)?;
+            if self.direct_lanes_by_cost {
+                return Err(at.error(
+                    "direct_lanes_by_cost",
+                    "choose `direct_lanes_above` or `direct_lanes_by_cost`, not both",
+                ));
+            }
+        }
+        at.non_negative("planning_slack", self.planning_slack)
+    }
 }
 
 fn d_hubs() -> usize {

@@ -1,6 +1,8 @@
 //! The `[operating_model]` section: franchise or direct-operated, and the prices and fines
 //! between the parties, with their defaults.
 
+use super::validate::Check;
+use crate::error::InputError;
 use serde::{Deserialize, Serialize};
 
 /// Franchise (加盟: outlets are independent businesses paid per parcel) or direct-operated
@@ -76,6 +78,25 @@ fn d_fine_lost() -> f64 {
 }
 
 default_via_serde!(OperatingModel);
+
+impl OperatingModel {
+    /// Wages, prices, fees and fines not negative.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        for (f, v) in [
+            ("courier_daily_wage", self.courier_daily_wage),
+            ("outlet_quality_spread", self.outlet_quality_spread),
+            ("shop_price", self.shop_price),
+            ("transit_fee", self.transit_fee),
+            ("waybill_fee", self.waybill_fee),
+            ("delivery_fee", self.delivery_fee),
+            ("fine_per_complaint", self.fine_per_complaint),
+            ("fine_per_lost", self.fine_per_lost),
+        ] {
+            at.non_negative(f, v)?;
+        }
+        Ok(())
+    }
+}
 
 /// A party that pays for a resource.
 #[derive(

@@ -2,6 +2,8 @@
 //! centres and shops, with their defaults. Sorting has its own file (`sorting.rs`).
 
 use super::sorting::Sorting;
+use super::validate::{Check, MAX_TIMES};
+use crate::error::{InputError, show_num};
 use serde::{Deserialize, Serialize};
 
 /// How the network works, hour by hour.
@@ -18,6 +20,18 @@ pub struct Operations {
     pub linehaul: Linehaul,
     #[serde(default)]
     pub delivery: Delivery,
+}
+
+impl Operations {
+    /// Each stage in the order of the section. The line-haul's default vehicle names a
+    /// `[[vehicles]]` entry: that reference is checked with the others, in `validate.rs`.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        self.pickup.validate(&at.at("pickup"))?;
+        self.feeder.validate(&at.at("feeder"))?;
+        self.sorting.validate(&at.at("sorting"))?;
+        self.linehaul.validate(&at.at("linehaul"))?;
+        self.delivery.validate(&at.at("delivery"))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -55,6 +69,22 @@ fn d_scan_seconds() -> f64 {
 
 default_via_serde!(Pickup);
 
+impl Pickup {
+    /// Waves are times of day; a stop hands over at least one parcel; times not negative.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.times("waves", &self.waves)?;
+        let per_stop = self.parcels_per_stop;
+        if !per_stop.is_finite() || per_stop < 1.0 {
+            return Err(at.error(
+                "parcels_per_stop",
+                format!("must be at least 1, got {per_stop}"),
+            ));
+        }
+        at.non_negative("stop_minutes", self.stop_minutes)?;
+        at.non_negative("seconds_per_parcel", self.seconds_per_parcel)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Feeder {
@@ -83,6 +113,15 @@ fn d_feeder_out() -> Vec<String> {
 
 default_via_serde!(Feeder);
 
+impl Feeder {
+    /// A positive speed and two timetables of times of day.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.positive("speed_kmh", self.speed_kmh)?;
+        at.times("to_centre", &self.to_centre)?;
+        at.times("from_centre", &self.from_centre)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Shift {
@@ -90,6 +129,33 @@ pub struct Shift {
     pub start: String,
     /// Length (h).
     pub hours: f64,
+}
+
+impl Shift {
+    /// Starts at a time of day and lasts more than 0 and at most 24 hours.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.time_of_day("start", &self.start)?;
+        if !(self.hours > 0.0 && self.hours <= 24.0) {
+            return Err(at.error(
+                "hours",
+                format!("must be in (0, 24], got {}", show_num(self.hours)),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A list of daily shifts (`at` is the list's field): at least one, at most [`MAX_TIMES`],
+/// each valid. Whether they may overlap is the caller's rule.
+pub(crate) fn validate_shifts(shifts: &[Shift], at: &Check) -> Result<(), InputError> {
+    at.at_most("", shifts.len(), MAX_TIMES)?;
+    if shifts.is_empty() {
+        return Err(at.error("", "needs at least one shift"));
+    }
+    for (i, s) in shifts.iter().enumerate() {
+        s.validate(&at.item(i))?;
+    }
+    Ok(())
 }
 
 /// Service-time distribution; the mean is fixed by the throughput.
@@ -142,6 +208,15 @@ fn d_lh_vehicle() -> String {
 }
 
 default_via_serde!(Linehaul);
+
+impl Linehaul {
+    /// A positive speed, docking time not negative, departures times of day.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.positive("speed_kmh", self.speed_kmh)?;
+        at.non_negative("dock_hours", self.dock_hours)?;
+        at.times("departures", &self.departures)
+    }
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -215,3 +290,26 @@ fn d_area() -> f64 {
 }
 
 default_via_serde!(Delivery);
+
+impl Delivery {
+    /// Waves are times of day; a courier delivers at least one parcel a day; a delivery
+    /// attempt can fail, but not always.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.times("waves", &self.waves)?;
+        at.at_least_one(
+            "courier_daily_capacity",
+            u64::from(self.courier_daily_capacity),
+        )?;
+        at.non_negative("stop_minutes", self.stop_minutes)?;
+        at.positive("speed_kmh", self.speed_kmh)?;
+        at.probability("failure_rate", self.failure_rate)?;
+        if self.failure_rate >= 1.0 {
+            return Err(at.error(
+                "failure_rate",
+                "must be below 1, or no parcel is ever delivered",
+            ));
+        }
+        at.positive("promise_hours", self.promise_hours)?;
+        at.positive("default_area_km2", self.default_area_km2)
+    }
+}

@@ -1,6 +1,8 @@
 //! The `[org]` section: management layers, span of control, manager cost, decision delays and
 //! surge crews, with their defaults.
 
+use super::validate::Check;
+use crate::error::InputError;
 use serde::{Deserialize, Serialize};
 
 /// Management structure: layers between head office and the front line, span of control,
@@ -60,3 +62,17 @@ fn d_surge_hours() -> f64 {
 }
 
 default_via_serde!(Org);
+
+impl Org {
+    /// A manager has at least two reports; costs and delays not negative; the surge
+    /// trigger and stay positive.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        if self.span_of_control.is_nan() || self.span_of_control < 2.0 {
+            return Err(at.error("span_of_control", "must be at least 2"));
+        }
+        at.non_negative("manager_cost_per_day", self.manager_cost_per_day)?;
+        at.non_negative("decision_delay_hours", self.decision_delay_hours)?;
+        at.positive("surge_backlog_hours", self.surge_backlog_hours)?;
+        at.positive("surge_hours", self.surge_hours)
+    }
+}

@@ -1,5 +1,7 @@
 //! The `[quality]` section: damage, loss, claims and complaints, with their defaults.
 
+use super::validate::Check;
+use crate::error::InputError;
 use serde::{Deserialize, Serialize};
 
 /// Service quality as outcomes: incidents happen by chance in handling and transport, and
@@ -74,3 +76,18 @@ fn d_c_cost() -> f64 {
 }
 
 default_via_serde!(Quality);
+
+impl Quality {
+    /// Probabilities in [0, 1]; values, postage and costs not negative.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.probability("damage_per_sort", self.damage_per_sort)?;
+        at.probability("loss_per_trip", self.loss_per_trip)?;
+        at.non_negative("goods_value", self.goods_value)?;
+        at.non_negative("postage", self.postage)?;
+        at.non_negative("claim_cap_multiple", self.claim_cap_multiple)?;
+        at.probability("complaint_if_late", self.complaint_if_late)?;
+        at.probability("complaint_if_damaged", self.complaint_if_damaged)?;
+        at.probability("complaint_if_lost", self.complaint_if_lost)?;
+        at.non_negative("complaint_cost", self.complaint_cost)
+    }
+}

@@ -1,5 +1,7 @@
 //! The `[revenue]` section: revenue other than parcels, with its default.
 
+use super::validate::Check;
+use crate::error::InputError;
 use serde::{Deserialize, Serialize};
 
 /// Revenue besides carrying parcels, reported next to the cost, never netted into it.
@@ -12,3 +14,10 @@ pub struct Revenue {
 }
 
 default_via_serde!(Revenue);
+
+impl Revenue {
+    /// Revenue not negative.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.non_negative("other_per_parcel", self.other_per_parcel)
+    }
+}

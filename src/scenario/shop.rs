@@ -1,7 +1,9 @@
 //! The `[shop]` section: the shop's process before handover (confirmation, stock, payment,
 //! packing, packaging by product category, carriers and returns), with its defaults.
 
-use super::operations::Shift;
+use super::operations::{Shift, validate_shifts};
+use super::validate::{Check, MAX_KINDS};
+use crate::error::InputError;
 use serde::{Deserialize, Serialize};
 
 /// The shop's process before handover, one shop per origin outlet.
@@ -96,6 +98,80 @@ pub struct Shop {
     pub rating_penalty_damaged: f64,
     #[serde(default = "d_pen_return")]
     pub rating_penalty_return: f64,
+}
+
+default_via_serde!(Shop);
+
+impl Shop {
+    /// Field by field in the order of the section: rates and shares in [0, 1] (switch plus
+    /// cancel at most 1), times and costs not negative, counts at least 1, shifts and lists
+    /// valid, and a `shares` policy with some positive share.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.probability("address_error_rate", self.address_error_rate)?;
+        at.non_negative("correction_hours", self.correction_hours)?;
+        at.probability("error_cancel_share", self.error_cancel_share)?;
+        at.at_least_one("products", u64::from(self.products))?;
+        for (f, v) in [
+            ("initial_stock", self.initial_stock),
+            ("reorder_point", self.reorder_point),
+        ] {
+            if v < 0 {
+                return Err(at.error(f, format!("stock levels cannot be negative, got {v}")));
+            }
+        }
+        if self.order_quantity <= 0 {
+            return Err(at.error("order_quantity", "must be at least 1"));
+        }
+        at.non_negative("lead_time_hours", self.lead_time_hours)?;
+        at.probability("stockout_switch_share", self.stockout_switch_share)?;
+        at.probability("stockout_cancel_share", self.stockout_cancel_share)?;
+        if self.stockout_switch_share + self.stockout_cancel_share > 1.0 {
+            return Err(at.error(
+                "stockout_cancel_share",
+                "switch and cancel shares add up to more than 1",
+            ));
+        }
+        at.probability("payment_failure_rate", self.payment_failure_rate)?;
+        at.positive("pack_minutes", self.pack_minutes)?;
+        at.at_least_one("packers", u64::from(self.packers))?;
+        validate_shifts(&self.pack_shifts, &at.at("pack_shifts"))?;
+        at.non_negative("wage_per_hour", self.wage_per_hour)?;
+        at.probability("defect_rate", self.defect_rate)?;
+        at.non_negative("defect_cost", self.defect_cost)?;
+        at.at_most("packaging", self.packaging.len(), MAX_KINDS)?;
+        if self.packaging.is_empty() || self.packaging.iter().all(|p| p.share <= 0.0) {
+            return Err(at.error(
+                "packaging",
+                "needs at least one packaging with a positive share",
+            ));
+        }
+        for (i, p) in self.packaging.iter().enumerate() {
+            p.validate(&at.at("packaging").item(i))?;
+        }
+        at.probability("return_if_damaged", self.return_if_damaged)?;
+        at.probability("return_if_late", self.return_if_late)?;
+        at.non_negative("return_delay_hours", self.return_delay_hours)?;
+        at.probability("exchange_share", self.exchange_share)?;
+        at.probability("complaint_if_returned", self.complaint_if_returned)?;
+        at.non_negative("complaint_cost", self.complaint_cost)?;
+        at.positive("network_expected_hours", self.network_expected_hours)?;
+        at.non_negative("network_share", self.network_share)?;
+        at.at_most("carriers", self.carriers.len(), MAX_KINDS)?;
+        for (i, c) in self.carriers.iter().enumerate() {
+            c.validate(&at.at("carriers").item(i))?;
+        }
+        if self.carrier_policy == CarrierPolicy::Shares
+            && self.network_share + self.carriers.iter().map(|c| c.share).sum::<f64>() <= 0.0
+        {
+            return Err(at.error(
+                "carrier_policy",
+                "`shares` needs a positive share somewhere",
+            ));
+        }
+        at.non_negative("rating_penalty_late", self.rating_penalty_late)?;
+        at.non_negative("rating_penalty_damaged", self.rating_penalty_damaged)?;
+        at.non_negative("rating_penalty_return", self.rating_penalty_return)
+    }
 }
 
 fn d_ret_damaged() -> f64 {
@@ -262,6 +338,16 @@ pub struct OtherCarrier {
     pub share: f64,
 }
 
+impl OtherCarrier {
+    /// Prices and share not negative, a positive door-to-door time.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.non_negative("price", self.price)?;
+        at.non_negative("price_per_1000km", self.price_per_1000km)?;
+        at.positive("expected_hours", self.expected_hours)?;
+        at.non_negative("share", self.share)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Packaging {
@@ -277,6 +363,17 @@ pub struct Packaging {
     /// Share of delivered orders of this category sent back (-). Q17 (fashion far higher).
     #[serde(default = "d_return_rate")]
     pub return_rate: f64,
+}
+
+impl Packaging {
+    /// Share, cost, weight and protection not negative; the return rate in [0, 1].
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.non_negative("share", self.share)?;
+        at.non_negative("cost", self.cost)?;
+        at.non_negative("weight_kg", self.weight_kg)?;
+        at.non_negative("protection", self.protection)?;
+        at.probability("return_rate", self.return_rate)
+    }
 }
 
 fn d_return_rate() -> f64 {

@@ -3,7 +3,10 @@
 //! sort costs at planned rates.
 
 use super::Scenario;
-use super::operations::{Service, Shift};
+use super::load::parse_time_of_day;
+use super::operations::{Service, Shift, validate_shifts};
+use super::validate::Check;
+use crate::error::{InputError, show_num};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -187,6 +190,66 @@ fn d_temp_premium() -> f64 {
 
 default_via_serde!(Sorting);
 
+impl Sorting {
+    /// Shifts that do not overlap on the daily clock, positive throughputs, rates in
+    /// [0, 1], and the manual alternative.
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        validate_shifts(&self.shifts, &at.at("shifts"))?;
+        let shift_hours: f64 = self.shifts.iter().map(|s| s.hours).sum();
+        if shift_hours > 24.0 {
+            return Err(at.error(
+                "shifts",
+                format!(
+                    "shifts add up to {} h a day; they must not overlap",
+                    show_num(shift_hours)
+                ),
+            ));
+        }
+        // Shifts repeat daily: two overlap if either starts inside the other (on a 24 h circle).
+        let spans: Vec<(f64, f64)> = self
+            .shifts
+            .iter()
+            .map(|s| {
+                (
+                    parse_time_of_day(&s.start).expect("checked").hours(),
+                    s.hours,
+                )
+            })
+            .collect();
+        for (i, &(a, la)) in spans.iter().enumerate() {
+            for (j, &(b, lb)) in spans.iter().enumerate().skip(i + 1) {
+                let inside = |x: f64, start: f64, len: f64| (x - start).rem_euclid(24.0) < len;
+                if inside(b, a, la) || inside(a, b, lb) {
+                    return Err(at.error(
+                        &format!("shifts[{j}]"),
+                        format!("overlaps shift {i}; shifts must not overlap"),
+                    ));
+                }
+            }
+        }
+        at.positive("throughput_per_line", self.throughput_per_line)?;
+        at.non_negative("workers_per_line", self.workers_per_line)?;
+        if let Service::Lognormal { cv } = self.service {
+            at.at("service").positive("cv", cv)?;
+        }
+        at.positive("plan_clear_hours", self.plan_clear_hours)?;
+        at.probability("mis_sort_rate", self.mis_sort_rate)?;
+        at.non_negative("mis_sort_delay_hours", self.mis_sort_delay_hours)?;
+        at.non_negative("automate_above_daily", self.automate_above_daily)?;
+        self.manual.validate(&at.at("manual"))?;
+        if !(self.core_share > 0.0 && self.core_share <= 1.0) {
+            return Err(at.error(
+                "core_share",
+                format!("must be in (0, 1], got {}", self.core_share),
+            ));
+        }
+        at.positive("temp_trigger_hours", self.temp_trigger_hours)?;
+        at.non_negative("temp_call_in_hours", self.temp_call_in_hours)?;
+        at.positive("temp_block_hours", self.temp_block_hours)?;
+        at.non_negative("temp_premium", self.temp_premium)
+    }
+}
+
 /// How sorter lines are staffed.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
@@ -269,3 +332,15 @@ fn d_man_damage() -> f64 {
 }
 
 default_via_serde!(ManualSorting);
+
+impl ManualSorting {
+    /// A positive throughput; staff, capital and space not negative; rates in [0, 1].
+    pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
+        at.positive("throughput_per_line", self.throughput_per_line)?;
+        at.non_negative("workers_per_line", self.workers_per_line)?;
+        at.non_negative("line_capex", self.line_capex)?;
+        at.non_negative("m2_per_line", self.m2_per_line)?;
+        at.probability("mis_sort_rate", self.mis_sort_rate)?;
+        at.probability("damage_per_sort", self.damage_per_sort)
+    }
+}

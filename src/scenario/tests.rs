@@ -1,7 +1,8 @@
-//! Tests of loading and locating.
+//! Tests of loading, locating and checking.
 
 use super::*;
 use crate::engine::SimTime;
+use crate::error::InputError;
 
 fn src(text: &str) -> Source {
     Source {
@@ -137,4 +138,52 @@ fn baseline_toml_shows_the_code_defaults() {
         "baseline.toml differs from the code's defaults:\n{}",
         wrong.join("\n")
     );
+}
+
+/// A minimal valid scenario with an explicit network, plus `extra` appended.
+fn with(extra: &str) -> String {
+    format!(
+        "name = \"x\"\ndays = 1\n[demand]\ndaily_parcels = 100\n\
+         [[network.nodes]]\nid = \"c\"\nkind = \"centre\"\n\
+         [[network.lanes]]\nfrom = \"c\"\nto = \"c\"\ndistance_km = 1\n{extra}"
+    )
+}
+
+fn first_error(text: &str) -> InputError {
+    let s = src(text);
+    validate(&parse(&s).expect("parses"), &s).expect_err("has an error")
+}
+
+#[test]
+fn sections_are_checked_in_file_order_and_references_last() {
+    let s = src(&with(""));
+    validate(&parse(&s).unwrap(), &s).expect("the minimal scenario is valid");
+    // Errors in `[org]`, `[operations.delivery]` and `[shop]`: the operations come first.
+    let e = first_error(&with(
+        "[org]\nspan_of_control = 1\n[operations.delivery]\nfailure_rate = 1\n[shop]\ndefect_rate = 2\n",
+    ));
+    assert_eq!(e.field.as_deref(), Some("operations.delivery.failure_rate"));
+    assert_eq!(e.message, "must be below 1, or no parcel is ever delivered");
+    // A reference to a missing vehicle is reported after every section's own check.
+    let e = first_error(&with(
+        "[operations.linehaul]\ndefault_vehicle = \"none\"\n[quality]\npostage = -1\n",
+    ));
+    assert_eq!(e.field.as_deref(), Some("quality.postage"));
+    let e = first_error(&with("[operations.linehaul]\ndefault_vehicle = \"none\"\n"));
+    assert_eq!(
+        e.field.as_deref(),
+        Some("operations.linehaul.default_vehicle")
+    );
+    assert_eq!(e.line, Some(13));
+}
+
+#[test]
+fn a_list_item_error_names_its_index_through_the_section() {
+    let e = first_error(&with(
+        "[shop]\n[[shop.pack_shifts]]\nstart = \"08:00\"\nhours = 4\n\
+         [[shop.pack_shifts]]\nstart = \"25:00\"\nhours = 4\n",
+    ));
+    assert_eq!(e.field.as_deref(), Some("shop.pack_shifts[1].start"));
+    assert_eq!(e.message, "`25:00` is not a time of day HH:MM");
+    assert_eq!(e.line, Some(17));
 }
