@@ -1,92 +1,119 @@
-//! Progress of long runs and sweeps on stderr: a live bar on a terminal, and off a terminal
-//! (a Slurm log, `nohup`, a pipe) one plain line every few seconds, so a log shows how far
-//! a long job has come without filling up with redraws.
+//! Progress of long jobs as the library reports it: [`Event`]s passed to a callback that
+//! the caller supplies in the job's options ([`Progress`]). The library writes nothing to
+//! the terminal; the command line draws the events as bars on stderr (`cli/progress.rs`).
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
-use std::io::{IsTerminal, Write};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-/// Seconds between two plain progress lines.
-pub const PLAIN_EVERY: Duration = Duration::from_secs(5);
-
-/// A progress bar over `len` steps on stderr: drawn with `bar_template` on a terminal, as
-/// plain lines with `plain_template` every [`PLAIN_EVERY`] elsewhere, hidden when `show`
-/// is false. Templates are indicatif's (`{pos}`, `{len}`, `{msg}`, `{eta}`, ...).
-pub fn bar(len: u64, show: bool, bar_template: &str, plain_template: &str) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    if std::io::stderr().is_terminal() {
-        let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr_with_hz(4));
-        pb.set_style(
-            ProgressStyle::with_template(bar_template)
-                .expect("valid template")
-                .progress_chars("=> "),
-        );
-        pb
-    } else {
-        let pb = ProgressBar::with_draw_target(
-            Some(len),
-            ProgressDrawTarget::term_like_with_hz(Box::new(PlainLines::default()), 1),
-        );
-        pb.set_style(ProgressStyle::with_template(plain_template).expect("valid template"));
-        pb.set_message("starting");
-        // Redraw even when nothing finishes for a while (one long run of a sweep).
-        pb.enable_steady_tick(PLAIN_EVERY);
-        pb
-    }
+/// One step of a long job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// A run starts simulating.
+    RunStarted {
+        /// Simulated hours at most (the run may end earlier, once its parcels arrived).
+        hours: u64,
+    },
+    /// A run's clock reached an hour.
+    RunAt {
+        /// The simulated hour reached.
+        hour: u64,
+        /// Parcels generated so far.
+        generated: u64,
+        /// Parcels in the network now.
+        in_network: u64,
+    },
+    /// The run finished simulating.
+    RunFinished,
+    /// A batch of `runs` independent runs starts (a sweep, a comparison, an instrument).
+    BatchStarted {
+        /// Runs in the batch.
+        runs: u64,
+    },
+    /// One more run of the batch is done.
+    BatchRunDone,
+    /// The batch is done.
+    BatchFinished,
 }
 
-/// A "terminal" that writes each drawn line as a plain line on stderr, at most one per
-/// [`PLAIN_EVERY`], and ignores cursor movements.
-#[derive(Debug, Default)]
-struct PlainLines {
-    last: Mutex<Option<Instant>>,
-}
+/// Where a job reports its progress: a callback (called from any of the job's threads), or
+/// nowhere ([`Progress::silent`], the default).
+#[derive(Clone, Default)]
+pub struct Progress(Option<Arc<dyn Fn(Event) + Send + Sync>>);
 
-impl PlainLines {
-    fn line(&self, s: &str) -> std::io::Result<()> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Ok(());
+impl Progress {
+    /// Reports to `f`.
+    pub fn new(f: impl Fn(Event) + Send + Sync + 'static) -> Progress {
+        Progress(Some(Arc::new(f)))
+    }
+
+    /// Reports nowhere.
+    pub fn silent() -> Progress {
+        Progress(None)
+    }
+
+    /// Passes `e` to the callback, if any.
+    pub fn report(&self, e: Event) {
+        if let Some(f) = &self.0 {
+            f(e);
         }
-        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        if last.is_some_and(|t| t.elapsed() < PLAIN_EVERY) {
-            return Ok(());
-        }
-        *last = Some(Instant::now());
-        let mut err = std::io::stderr().lock();
-        writeln!(err, "{s}")
+    }
+
+    /// Starts reporting a batch of `runs` runs.
+    pub fn batch(&self, runs: usize) -> Batch<'_> {
+        self.report(Event::BatchStarted { runs: runs as u64 });
+        Batch(self)
     }
 }
 
-impl TermLike for PlainLines {
-    fn width(&self) -> u16 {
-        200
+/// A batch of runs being reported: [`Event::BatchRunDone`] at each [`Batch::done`] (from
+/// any thread), [`Event::BatchFinished`] when it is dropped.
+pub struct Batch<'a>(&'a Progress);
+
+impl Batch<'_> {
+    /// One more run of the batch is done.
+    pub fn done(&self) {
+        self.0.report(Event::BatchRunDone);
     }
-    fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
-        Ok(())
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        self.0.report(Event::BatchFinished);
     }
-    fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
-        Ok(())
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(callback)"
+        } else {
+            "Progress(silent)"
+        })
     }
-    fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn write_line(&self, s: &str) -> std::io::Result<()> {
-        self.line(s)
-    }
-    fn write_str(&self, s: &str) -> std::io::Result<()> {
-        self.line(s)
-    }
-    fn clear_line(&self) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn flush(&self) -> std::io::Result<()> {
-        std::io::stderr().flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn a_callback_receives_the_events_in_order_and_silence_receives_none() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let s = seen.clone();
+        let p = Progress::new(move |e| s.lock().unwrap().push(e));
+        let batch = p.batch(2);
+        batch.done();
+        drop(batch);
+        p.clone().report(Event::RunFinished);
+        Progress::silent().batch(3).done();
+        assert_eq!(
+            *seen.lock().unwrap(),
+            [
+                Event::BatchStarted { runs: 2 },
+                Event::BatchRunDone,
+                Event::BatchFinished,
+                Event::RunFinished
+            ]
+        );
     }
 }

@@ -412,6 +412,40 @@ fn parcel_memory_is_reused_once_parcels_are_delivered() {
 }
 
 #[test]
+fn a_run_reports_its_hours_to_the_progress_callback_it_is_given() {
+    use parcelsim::progress::{Event, Progress};
+    use std::sync::{Arc, Mutex};
+    let l = parcelsim::run::load(&root().join("scenarios/small.toml")).unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let opts = parcelsim::run::RunOptions {
+        progress: Progress::new(move |e| s.lock().unwrap().push(e)),
+        ..Default::default()
+    };
+    let out = parcelsim::run::run(&l.scenario, &l.network, &l.sha256, &opts).unwrap();
+    let seen = seen.lock().unwrap();
+    let Some(Event::RunStarted { hours }) = seen.first().copied() else {
+        panic!("first event {:?}", seen.first());
+    };
+    assert_eq!(seen.last(), Some(&Event::RunFinished));
+    // One event per simulated hour, in order, up to the hours the run simulated.
+    let at: Vec<(u64, u64)> = seen[1..seen.len() - 1]
+        .iter()
+        .map(|e| match *e {
+            Event::RunAt {
+                hour, generated, ..
+            } => (hour, generated),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(at.len() as f64, out.summary.days_simulated * 24.0);
+    assert!(at.iter().enumerate().all(|(i, &(h, _))| h == i as u64 + 1));
+    assert!(at.last().unwrap().0 <= hours);
+    assert!(at.windows(2).all(|w| w[0].1 <= w[1].1));
+    assert_eq!(at.last().unwrap().1, out.summary.parcels_generated);
+}
+
+#[test]
 fn direct_lanes_open_where_planned_flow_fills_a_truck() {
     let tmp = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(root().join("scenarios/baseline.toml")).unwrap();

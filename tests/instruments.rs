@@ -82,7 +82,7 @@ fn measure(text: &str, step: f64, replications: u32) -> Marginal {
             replications,
             seed: 1,
             threads: None,
-            progress: false,
+            progress: Default::default(),
         },
     };
     Marginal::measure(&path, &l, &opts).unwrap()
@@ -280,7 +280,7 @@ fn sensitivity_finds_the_one_input_a_metric_depends_on() {
         sobol: 32,
         seed: 1,
         threads: None,
-        progress: false,
+        progress: Default::default(),
     };
     let s = Sensitivity::measure(&path, &model, &inputs, &opts).unwrap();
     // Sobol': the inputs the metric ignores explain exactly none of its variance; the one
@@ -409,7 +409,9 @@ fn synthetic_targets(model: &Model) -> Vec<(&'static str, f64)> {
         "cost_last_mile_yuan",
     ];
     let seeds: Vec<u64> = (0..3).map(|r| 1000 + r).collect();
-    let y = model.evaluate(&[], &[vec![]], &seeds, None, false).unwrap();
+    let y = model
+        .evaluate(&[], &[vec![]], &seeds, None, &Default::default())
+        .unwrap();
     let names = parcelsim::compare::metric_names();
     metrics
         .map(|m| {
@@ -758,7 +760,7 @@ fn sobol_indices_of_an_additive_cost_are_the_shares_of_its_variance() {
         sobol: 64,
         seed: 3,
         threads: None,
-        progress: false,
+        progress: Default::default(),
     };
     let s = Sensitivity::measure(&path, &model, &inputs, &opts).unwrap();
     let b: [f64; 3] = [0.05, 0.1, 1.2];

@@ -45,7 +45,7 @@ pub fn execute(args: Args) -> Result<()> {
     let dir = files::fresh_dir(out.as_deref(), force, "calibrate", "calibrate")?;
     let opts = calibrate::Options {
         threads,
-        progress: std::io::stderr().is_terminal(),
+        progress: super::progress::bars(std::io::stderr().is_terminal()),
     };
     let started = std::time::Instant::now();
     let c = or_remove(

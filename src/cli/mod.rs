@@ -36,6 +36,7 @@ mod explain;
 mod marginal;
 mod merge;
 mod plot;
+mod progress;
 mod run;
 mod schema;
 mod sensitivity;
@@ -174,7 +175,7 @@ impl Replicated {
             replications: self.replications,
             seed: self.seed,
             threads: self.threads,
-            progress: !self.quiet,
+            progress: progress::bars(!self.quiet),
         }
     }
 

@@ -80,7 +80,7 @@ pub fn execute(args: Args, limits: Limits) -> Result<()> {
     let opts = RunOptions {
         seed,
         trace,
-        progress: !quiet,
+        progress: super::progress::bars(!quiet),
         extra_demand: 0.0,
         cost_sample,
     };

@@ -62,7 +62,7 @@ pub fn execute(args: Args) -> Result<()> {
         sobol,
         seed: rep.seed,
         threads: rep.threads,
-        progress: !rep.quiet,
+        progress: super::progress::bars(!rep.quiet),
     };
     // Every input is checked before a folder is made.
     for p in &paths {

@@ -97,7 +97,7 @@ fn sweep(
         limits: limits.limits,
         resume,
         shard,
-        progress,
+        progress: super::progress::bars(progress),
     };
     let r = parcelsim::sweep::run_sweep(&sw, &dir, &opts)?;
     say!(

@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::files::{csv_bytes, json_bytes, write_atomic};
 use crate::metrics::{Interval, interval};
 use crate::network::Network;
+use crate::progress::Progress;
 use crate::run::{self, Loaded, RunOptions, Summary};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -79,8 +80,8 @@ pub struct Options {
     pub seed: u64,
     /// Worker threads (default: one per core).
     pub threads: Option<usize>,
-    /// Show a progress bar on stderr.
-    pub progress: bool,
+    /// Where the runs are reported (nowhere by default).
+    pub progress: Progress,
 }
 
 impl Options {
@@ -181,7 +182,7 @@ pub(crate) fn run_jobs(jobs: &[Job], opts: &Options) -> Result<(JobValues, Vec<F
     let seeds = opts.seeds();
     let reps = seeds.len();
     let pool = crate::sweep::thread_pool(opts.threads)?;
-    let bar = crate::sweep::runs_bar(jobs.len() * reps, opts.progress);
+    let bar = opts.progress.batch(jobs.len() * reps);
     let flat: Vec<std::result::Result<Vec<f64>, String>> = pool.install(|| {
         (0..jobs.len() * reps)
             .into_par_iter()
@@ -190,17 +191,17 @@ pub(crate) fn run_jobs(jobs: &[Job], opts: &Options) -> Result<(JobValues, Vec<F
                 let ro = RunOptions {
                     seed: Some(seeds[r]),
                     trace: 0,
-                    progress: false,
+                    progress: Progress::silent(),
                     extra_demand: 0.0,
                     cost_sample: None,
                 };
                 let out = crate::sweep::guarded_run(job.scenario, job.network, job.sha256, &ro);
-                bar.inc(1);
+                bar.done();
                 out.map(|o| metric_values(&o.summary))
             })
             .collect()
     });
-    bar.finish_and_clear();
+    drop(bar);
     let mut failed = Vec::new();
     let mut bad_rep = vec![false; reps];
     for (i, r) in flat.iter().enumerate() {

@@ -22,6 +22,7 @@ use super::optimise::{invert, nelder_mead};
 use crate::error::{Error, InputError, Result, line_of};
 use crate::files::{csv_bytes, json_bytes, write_atomic};
 use crate::metrics::{Interval, interval};
+use crate::progress::Progress;
 use crate::run::Summary;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -219,7 +220,8 @@ fn summary_value(s: &Summary, path: &str) -> Result<f64> {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub threads: Option<usize>,
-    pub progress: bool,
+    /// Where the evaluations are reported (nowhere by default).
+    pub progress: Progress,
 }
 
 /// One free input after the fit.
@@ -306,7 +308,14 @@ impl Calibration {
         };
         // The simulated targets at each point: per point, per target, per replication.
         let simulate = |points: &[Vec<f64>]| -> Result<Vec<Vec<Vec<f64>>>> {
-            let y = model.evaluate_with(&paths, points, &seeds, opts.threads, false, metrics)?;
+            let y = model.evaluate_with(
+                &paths,
+                points,
+                &seeds,
+                opts.threads,
+                &Progress::silent(),
+                metrics,
+            )?;
             Ok(y.into_iter()
                 .map(|reps| {
                     (0..t.target.len())
@@ -335,14 +344,14 @@ impl Calibration {
             })
             .collect();
         let mut history = Vec::new();
-        let bar = crate::sweep::runs_bar(t.max_evaluations, opts.progress);
+        let bar = opts.progress.batch(t.max_evaluations);
         let found = nelder_mead(
             |u| {
                 let x = to_x(u);
                 let sim = simulate(std::slice::from_ref(&x))?;
                 let m = misfit(&sim[0]);
                 history.push((x, m));
-                bar.inc(1);
+                bar.done();
                 Ok::<f64, Error>(m)
             },
             &start,
@@ -350,7 +359,7 @@ impl Calibration {
             1e-8,
             t.max_evaluations,
         )?;
-        bar.finish_and_clear();
+        drop(bar);
         let xhat = to_x(&found.x);
         // The fit and the Jacobian's points in one parallel batch.
         let mut points = vec![xhat.clone()];

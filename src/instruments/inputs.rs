@@ -5,6 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::network::Network;
+use crate::progress::Progress;
 use crate::run::{self, Loaded, RunOptions};
 use crate::scenario::Scenario;
 use crate::sweep::spec::{lookup, set_path, to_scenario};
@@ -82,7 +83,7 @@ impl<'a> Model<'a> {
         points: &[Vec<f64>],
         seeds: &[u64],
         threads: Option<usize>,
-        progress: bool,
+        progress: &Progress,
     ) -> Result<Vec<Vec<Vec<f64>>>> {
         self.evaluate_with(paths, points, seeds, threads, progress, |s| {
             Ok(crate::compare::metric_values(s))
@@ -96,7 +97,7 @@ impl<'a> Model<'a> {
         points: &[Vec<f64>],
         seeds: &[u64],
         threads: Option<usize>,
-        progress: bool,
+        progress: &Progress,
         values: impl Fn(&crate::run::Summary) -> Result<Vec<f64>> + Sync,
     ) -> Result<Vec<Vec<Vec<f64>>>> {
         let built = points
@@ -137,7 +138,7 @@ impl Model<'_> {
         points: &[Vec<f64>],
         seeds: &[u64],
         threads: Option<usize>,
-        progress: bool,
+        progress: &Progress,
     ) -> Result<Vec<Vec<f64>>> {
         super::par_runs(points.len(), threads, progress, |i| {
             let (sc, net) = self.build(paths, &points[i])?;

@@ -55,7 +55,7 @@ pub fn pairs(sc: &Scenario, net: &Network, sha256: &str, opts: &Options) -> Resu
     let books = super::par_runs(
         2 * seeds.len(),
         opts.runs.threads,
-        opts.runs.progress,
+        &opts.runs.progress,
         |i| {
             let (r, plus) = (i / 2, i % 2 == 1);
             let ro = RunOptions {

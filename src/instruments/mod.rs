@@ -15,6 +15,7 @@ pub mod sensitivity;
 pub mod sobol;
 
 use crate::error::{Error, Result};
+use crate::progress::Progress;
 use rayon::prelude::*;
 
 /// Runs `f(i)` for `i` in `0..n` on a pool of `threads` workers (one per core by default)
@@ -23,22 +24,22 @@ use rayon::prelude::*;
 pub(crate) fn par_runs<T: Send>(
     n: usize,
     threads: Option<usize>,
-    progress: bool,
+    progress: &Progress,
     f: impl Fn(usize) -> Result<T> + Sync + Send,
 ) -> Result<Vec<T>> {
     let pool = crate::sweep::thread_pool(threads)?;
-    let bar = crate::sweep::runs_bar(n, progress);
+    let bar = progress.batch(n);
     let out: Vec<Result<T>> = pool.install(|| {
         (0..n)
             .into_par_iter()
             .map(|i| {
                 let r = f(i);
-                bar.inc(1);
+                bar.done();
                 r
             })
             .collect()
     });
-    bar.finish_and_clear();
+    drop(bar);
     out.into_iter().collect()
 }
 

@@ -25,6 +25,7 @@ use super::inputs::{Model, metric_index};
 use crate::error::{Error, Result};
 use crate::files::{csv_bytes, json_bytes, write_atomic};
 use crate::metrics::{Interval, interval};
+use crate::progress::Progress;
 use crate::random::{Rng, mix64};
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
@@ -46,7 +47,8 @@ pub struct Options {
     pub sobol: u32,
     pub seed: u64,
     pub threads: Option<usize>,
-    pub progress: bool,
+    /// Where the runs are reported (nowhere by default).
+    pub progress: Progress,
 }
 
 impl Options {
@@ -174,7 +176,7 @@ impl Sensitivity {
             }
         }
         let seeds = opts.seeds();
-        let y = model.evaluate(paths, &points, &seeds, opts.threads, opts.progress)?;
+        let y = model.evaluate(paths, &points, &seeds, opts.threads, &opts.progress)?;
         let metric = |p: usize| -> Vec<f64> { y[p].iter().map(|v| v[k]).collect() };
         let metric_base = interval(&metric(0));
         let mut results: Vec<InputResult> = (0..paths.len())
@@ -213,7 +215,7 @@ impl Sensitivity {
                 &opts.sobol_seeds(),
                 opts.seed,
                 opts.threads,
-                opts.progress,
+                &opts.progress,
             )?;
             runs += n;
             for (r, ix) in results
@@ -461,7 +463,13 @@ fn morris(
     let mut effects = vec![Vec::new(); n];
     let mut runs = 0;
     for (t, traj) in points.iter().enumerate() {
-        let y = model.evaluate(paths, traj, &seeds[t..=t], opts.threads, false)?;
+        let y = model.evaluate(
+            paths,
+            traj,
+            &seeds[t..=t],
+            opts.threads,
+            &Progress::silent(),
+        )?;
         runs += traj.len();
         for (step, &i) in moved[t].iter().enumerate() {
             effects[i].push((y[step + 1][0][k] - y[step][0][k]) / delta);

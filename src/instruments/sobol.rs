@@ -13,6 +13,7 @@
 
 use super::inputs::Model;
 use crate::error::Result;
+use crate::progress::Progress;
 use crate::random::{Rng, mix64};
 use rand::{RngExt, SeedableRng};
 
@@ -124,7 +125,7 @@ pub fn run(
     seeds: &[u64],
     design_seed: u64,
     threads: Option<usize>,
-    progress: bool,
+    progress: &Progress,
 ) -> Result<(Outputs, usize)> {
     let (n, k) = (seeds.len(), paths.len());
     let (ua, ub) = design(n, k, design_seed);

@@ -34,6 +34,7 @@ use crate::error::{Error, Result};
 use crate::network::{LaneKind, Network};
 use crate::ops::parcel::Class;
 use crate::ops::{Carrier, CarrierOptions, Trace};
+use crate::progress::{Event, Progress};
 use crate::scenario::Scenario;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -46,8 +47,8 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// Parcels to trace step by step.
     pub trace: usize,
-    /// Show progress on stderr (a bar on a terminal, plain lines elsewhere).
-    pub progress: bool,
+    /// Where the run reports its simulated hours (nowhere by default).
+    pub progress: Progress,
     /// Extra demand on top of the scenario's, as a share of it (marginal cost; 0: none).
     pub extra_demand: f64,
     /// Measured parcels carried with their own costs, for the distribution of cost per
@@ -134,13 +135,9 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     let build_s = t0.elapsed().as_secs_f64();
     let horizon = sim.model.cfg.horizon;
 
-    let bar = opts.progress.then(|| {
-        crate::progress::bar(
-            horizon.0 / SimTime::MS_PER_HOUR,
-            true,
-            "{spinner} simulated {pos}/{len} h [{bar:30}] {msg} ({elapsed})",
-            "run: simulated {pos} of {len} h, {msg}, {elapsed} elapsed",
-        )
+    let progress = &opts.progress;
+    progress.report(Event::RunStarted {
+        hours: horizon.0 / SimTime::MS_PER_HOUR,
     });
     let t1 = Instant::now();
     let mut peak_slots = 0;
@@ -158,22 +155,15 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
         hourly_in_network.push(sim.model.in_network);
         peak_slots = peak_slots.max(sim.model.in_network as usize);
         peak_storage = peak_storage.max(sim.model.storage_bytes());
-        if let Some(pb) = &bar {
-            let rate = sim.model.generated as f64 / t1.elapsed().as_secs_f64().max(1e-9);
-            pb.set_position(t.0 / SimTime::MS_PER_HOUR);
-            pb.set_message(format!(
-                "{} parcels, {} in network, {:.2} M parcels/s",
-                sim.model.generated,
-                sim.model.in_network,
-                rate / 1e6
-            ));
-        }
+        progress.report(Event::RunAt {
+            hour: t.0 / SimTime::MS_PER_HOUR,
+            generated: sim.model.generated,
+            in_network: sim.model.in_network,
+        });
     }
     sim.model.close_books(t);
     sim.model.sample_in_flight();
-    if let Some(pb) = bar {
-        pb.finish_and_clear();
-    }
+    progress.report(Event::RunFinished);
     let simulate_s = t1.elapsed().as_secs_f64();
     let m = &sim.model;
     check_books(m)?;

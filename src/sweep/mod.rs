@@ -12,6 +12,7 @@ use crate::cost::Activity;
 use crate::error::{Error, Result};
 use crate::files::{json_bytes, write_atomic};
 use crate::metrics::interval;
+use crate::progress::Progress;
 use crate::run::{RunOptions, Summary};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -61,7 +62,8 @@ pub struct SweepOptions {
     pub resume: bool,
     /// Shard `k` of `n` (1-based): run only the runs whose index is `k - 1` modulo `n`.
     pub shard: Option<(usize, usize)>,
-    pub progress: bool,
+    /// Where the sweep reports its runs (nowhere by default).
+    pub progress: Progress,
 }
 
 /// What a sweep did.
@@ -159,16 +161,6 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
         .num_threads(threads.unwrap_or(0))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))
-}
-
-/// Progress bar over `runs` runs on stderr, or a hidden one when `show` is false.
-pub(crate) fn runs_bar(runs: usize, show: bool) -> indicatif::ProgressBar {
-    crate::progress::bar(
-        runs as u64,
-        show,
-        "{bar:30} {pos}/{len} runs, {per_sec}, {eta} left ({elapsed})",
-        "{pos}/{len} runs done, {per_sec}, about {eta} left, {elapsed} elapsed",
-    )
 }
 
 /// A parameter value as a CSV cell.
@@ -473,7 +465,7 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
         done: BTreeMap::new(),
         timings: open(&timings_path)?,
     });
-    let bar = runs_bar(order.len(), opts.progress);
+    let bar = opts.progress.batch(order.len());
     let pool = thread_pool(opts.threads)?;
     let np = sj.parameters.len();
     let io_error: Mutex<Option<Error>> = Mutex::new(None);
@@ -490,7 +482,7 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
                     &RunOptions {
                         seed: Some(seed),
                         trace: 0,
-                        progress: false,
+                        progress: Progress::silent(),
                         extra_demand,
                         cost_sample: None,
                     },
@@ -561,10 +553,10 @@ pub fn run_sweep(sw: &Sweep, dir: &Path, opts: &SweepOptions) -> Result<SweepRep
             if let Err(e) = writer.lock().expect("writer lock").submit(idx, row, timing) {
                 *io_error.lock().expect("error lock") = Some(Error::io(&runs_path, e));
             }
-            bar.inc(1);
+            bar.done();
         })
     });
-    bar.finish_and_clear();
+    drop(bar);
     if let Some(e) = io_error.into_inner().expect("error lock") {
         return Err(e);
     }
