@@ -26,6 +26,7 @@ use crate::network::Network;
 use crate::progress::Progress;
 use crate::run::{self, Loaded, RunOptions, Summary};
 use crate::scenario::Scenario;
+use crate::sweep::{Metric, names_of, values_of};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -34,13 +35,17 @@ use std::path::{Path, PathBuf};
 /// Figures reported besides the sweep's headline metrics: the cost net of other revenue, and
 /// the quality figures of `Summary.quality` (the price of cheapness in service terms is part
 /// of any comparison of costs).
-const EXTRA_METRICS: [&str; 6] = [
-    "net_cost_per_parcel_yuan",
-    "late_rate",
-    "damaged_per_million",
-    "lost_per_million",
-    "complaints_per_million",
-    "claims_yuan_per_parcel",
+const EXTRA_METRICS: &[Metric] = &[
+    Metric::one("net_cost_per_parcel_yuan", |s| s.net_cost_per_parcel_yuan),
+    Metric::one("late_rate", |s| s.quality.late_rate),
+    Metric::one("damaged_per_million", |s| s.quality.damaged_per_million),
+    Metric::one("lost_per_million", |s| s.quality.lost_per_million),
+    Metric::one("complaints_per_million", |s| {
+        s.quality.complaints_per_million
+    }),
+    Metric::one("claims_yuan_per_parcel", |s| {
+        s.quality.claims_yuan_per_parcel
+    }),
 ];
 
 /// The metrics of a comparison, in column order: the sweep's headline metrics
@@ -48,26 +53,14 @@ const EXTRA_METRICS: [&str; 6] = [
 /// quality figures (`late_rate`, `damaged_per_million`, ...).
 pub fn metric_names() -> Vec<String> {
     let mut m = crate::sweep::metric_names();
-    m.extend(EXTRA_METRICS.iter().map(|s| s.to_string()));
+    m.extend(names_of(EXTRA_METRICS));
     m
 }
 
 /// The values of [`metric_names`] for one run.
 pub fn metric_values(s: &Summary) -> Vec<f64> {
     let mut v = crate::sweep::metric_values(s);
-    let q = &s.quality;
-    v.extend([
-        s.net_cost_per_parcel_yuan,
-        q.late_rate,
-        q.damaged_per_million,
-        q.lost_per_million,
-        q.complaints_per_million,
-        q.claims_yuan_per_parcel,
-    ]);
-    debug_assert_eq!(
-        v.len(),
-        EXTRA_METRICS.len() + crate::sweep::metric_names().len()
-    );
+    v.extend(values_of(EXTRA_METRICS, s));
     v
 }
 

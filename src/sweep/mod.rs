@@ -6,14 +6,21 @@
 //! run), `points.csv` (mean, sd and 95 % interval per point and metric), `timings.csv`
 //! (wall time per run: the one file allowed to differ between two executions).
 
+mod design;
+mod metrics;
 pub mod spec;
+mod tree;
 
-use crate::cost::Activity;
+use metrics::marginal_values;
+pub use metrics::{
+    METRICS, Metric, marginal_metric_names, metric_names, metric_values, names_of, values_of,
+};
+
 use crate::error::{Error, Result};
 use crate::files::{json_bytes, write_atomic};
 use crate::metrics::interval;
 use crate::progress::Progress;
-use crate::run::{RunOptions, Summary};
+use crate::run::RunOptions;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use spec::{Parameter, Sweep};
@@ -73,83 +80,6 @@ pub struct SweepReport {
     pub skipped: usize,
     pub failed: usize,
     pub total: usize,
-}
-
-/// The headline metrics recorded per run, in column order.
-pub fn metric_names() -> Vec<String> {
-    let mut m: Vec<String> = [
-        "cost_per_parcel_yuan",
-        "transit_hours_mean",
-        "transit_hours_p50",
-        "transit_hours_p95",
-        "on_time_rate",
-        "truck_fill_rate",
-        "feeder_fill_rate",
-        "delivery_attempts_per_parcel",
-        "parcels_generated",
-        "measured_parcels_delivered",
-        "measured_parcels_in_flight",
-        "days_simulated",
-        "unabsorbed_yuan",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    m.extend(
-        Activity::ALL
-            .iter()
-            .map(|a| format!("cost_{}_yuan", a.name())),
-    );
-    m.push("co2e_kg_per_parcel".to_string());
-    m
-}
-
-/// The marginal-cost metrics of a sweep with `marginal_volume_step`, after
-/// [`metric_names`]: the measured parcels the extra volume added, then the marginal cost per
-/// extra parcel of the total resources and of each activity (yuan).
-pub fn marginal_metric_names() -> Vec<String> {
-    let mut m = vec![
-        "marginal_extra_parcels".to_string(),
-        "marginal_cost_per_parcel_yuan".to_string(),
-    ];
-    m.extend(
-        Activity::ALL
-            .iter()
-            .map(|a| format!("marginal_cost_{}_yuan", a.name())),
-    );
-    m
-}
-
-/// The values of [`marginal_metric_names`] for one pair of runs, or why there are none.
-fn marginal_values(
-    pair: &crate::instruments::marginal::Pair,
-) -> std::result::Result<Vec<f64>, String> {
-    let extra = pair.extra_parcels()?;
-    let mut v = vec![extra as f64];
-    v.extend(pair.marginal_by_activity());
-    Ok(v)
-}
-
-/// The values of `metric_names()` for one run.
-pub fn metric_values(s: &Summary) -> Vec<f64> {
-    let mut v = vec![
-        s.cost_per_parcel_yuan,
-        s.transit_hours_mean,
-        s.transit_hours_p50,
-        s.transit_hours_p95,
-        s.on_time_rate,
-        s.truck_fill_rate,
-        s.feeder_fill_rate,
-        s.delivery_attempts_per_parcel,
-        s.parcels_generated as f64,
-        s.measured_parcels_delivered as f64,
-        s.measured_parcels_in_flight as f64,
-        s.days_simulated,
-        s.money.unabsorbed,
-    ];
-    v.extend(Activity::ALL.iter().map(|a| s.cost_by_activity[a.name()]));
-    v.push(s.emissions.co2e_kg_per_parcel);
-    v
 }
 
 /// The rayon pool that runs independent runs: `threads` workers, or one per core.
