@@ -80,7 +80,6 @@ pub mod random;
 pub mod report;
 #[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod run;
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod scenario;
 pub mod schema;
 pub mod staffing;

@@ -163,6 +163,7 @@ impl Costs {
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vehicle {
+    /// Name that lanes and `operations.linehaul.default_vehicle` refer to; unique.
     pub name: String,
     /// Parcels it carries (parcels).
     pub capacity: u32,

@@ -34,9 +34,11 @@ pub struct Demand {
     #[serde(default)]
     pub origin_zones: Vec<String>,
     /// Days (0 = the first simulated day) whose orders are multiplied by `peak_multiplier`;
-    /// capacity is planned for the normal volume. D1-D4 (Singles' Day ≈1.8×).
+    /// capacity is planned for the normal volume.
     #[serde(default)]
     pub peak_days: Vec<u32>,
+    /// Orders on a peak day as a multiple of a normal day's (-). D1-D4 (Singles' Day
+    /// ≈1.8×).
     #[serde(default = "d_peak")]
     pub peak_multiplier: f64,
 }

@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 /// A scenario together with where it came from, for locating errors.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// The file as given: errors name it, and paths written in it resolve against its
+    /// folder.
     pub path: PathBuf,
+    /// The file's text, in which errors find the line of a field.
     pub text: String,
 }
 

@@ -80,10 +80,18 @@ pub struct Scenario {
     /// parcels picked up in the window arrive; it stops as soon as they all have (days).
     #[serde(default = "d_drain")]
     pub drain_days: u32,
+    /// Orders: parcels a day, their hour-by-hour profile, where they go (gravity between
+    /// zones), their weights and peak days.
     pub demand: Demand,
+    /// The network: generated from a city list (`[network.generate]`) or given node by
+    /// node and lane by lane.
     pub network: Network,
+    /// How the network works hour by hour: pickup, feeder vans, sorting, line-haul and
+    /// delivery.
     #[serde(default)]
     pub operations: Operations,
+    /// Cost rates of the resources (yuan): wages, rents, capital and courier pay, each
+    /// belonging to one activity.
     #[serde(default)]
     pub costs: Costs,
     /// Emission factors and the energy equipment and couriers' vehicles consume.
@@ -92,12 +100,19 @@ pub struct Scenario {
     /// Vehicle types lanes may use; generated lanes pick the smallest that fits.
     #[serde(default = "d_vehicles")]
     pub vehicles: Vec<Vehicle>,
+    /// Damage, loss, claims and complaints: incidents drawn in handling and transport, and
+    /// what each costs.
     #[serde(default)]
     pub quality: Quality,
+    /// Management: layers, span of control, manager cost, and how long a request for
+    /// extra capacity takes.
     #[serde(default)]
     pub org: Org,
+    /// Revenue other than carrying parcels, reported beside the cost.
     #[serde(default)]
     pub revenue: Revenue,
+    /// Franchise or direct-operated, and the prices, fees and fines between the shop, the
+    /// outlets and head office.
     #[serde(default)]
     pub operating_model: OperatingModel,
     /// The shop's side before handover; without it orders go straight to pickup.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Network {
+    /// Build the network from a city list; give this or nodes and lanes, not both.
     pub generate: Option<Generate>,
     /// Inline nodes (`[[network.nodes]]`).
     pub nodes: Option<Vec<NodeSpec>>,
@@ -149,30 +150,40 @@ fn d_slack() -> f64 {
     0.3
 }
 
+/// Where a generated network puts its sortation centres.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum CentrePlacement {
+    /// One centre in every city.
     #[default]
     PerCity,
+    /// One centre per province, in its heaviest city, serving the province's outlets.
     PerProvince,
 }
 
+/// Which centres of a generated network get line-haul lanes between them.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Topology {
+    /// The `hubs` heaviest centres at least `hub_spacing_km` apart are linked to each
+    /// other, every other centre to its nearest hub.
     #[default]
     HubAndSpoke,
+    /// Every centre to every other.
     Meshed,
 }
 
+/// What a node of a network is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
+    /// Where couriers pick up and deliver: parcels start and end their journey here.
     Outlet,
+    /// A sortation centre between feeder and line-haul lanes.
     Centre,
 }
 
@@ -180,7 +191,9 @@ pub enum NodeKind {
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NodeSpec {
+    /// Unique name that lanes and `demand.origin_zones` refer to.
     pub id: String,
+    /// `outlet` or `centre`.
     pub kind: NodeKind,
     /// Outlets: share of demand originating and ending here (relative weight).
     pub weight: Option<f64>,
@@ -192,9 +205,10 @@ pub struct NodeSpec {
     pub lines: Option<u32>,
     /// Centres: `automated` or `manual` sorting (default from `operations.sorting`).
     pub sorting: Option<SortingMode>,
-    /// Latitude and longitude (degrees, optional, both or neither): where the network map
+    /// Latitude (degrees north; give it with `lon` or not at all): where the network map
     /// draws the node.
     pub lat: Option<f64>,
+    /// Longitude (degrees east; give it with `lat` or not at all).
     pub lon: Option<f64>,
 }
 
@@ -202,7 +216,9 @@ pub struct NodeSpec {
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LaneSpec {
+    /// Id of the node the vehicles leave from.
     pub from: String,
+    /// Id of the node they go to; a lane runs one way.
     pub to: String,
     /// Road distance (km).
     pub distance_km: f64,
@@ -220,11 +236,14 @@ pub struct LaneSpec {
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Times {
+    /// A TOML list of "HH:MM" strings.
     List(Vec<String>),
+    /// One string of times separated by spaces, commas or semicolons.
     Text(String),
 }
 
 impl Times {
+    /// The times as written, one string each (parsed when the network is built).
     pub fn items(&self) -> Vec<String> {
         match self {
             Times::List(v) => v.clone(),

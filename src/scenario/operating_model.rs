@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OperatingModel {
+    /// `franchise` (outlets paid per parcel through the fees below) or `direct` (couriers
+    /// on `courier_daily_wage`, head office pays everything).
     #[serde(default)]
     pub kind: ModelKind,
     /// Direct: a courier's salary and benefits per day, paid busy or idle (yuan/day).
@@ -37,10 +39,12 @@ pub struct OperatingModel {
     /// buy feeder trucking). Direct: head office pays everything.
     #[serde(default)]
     pub feeder_paid_by: Payer,
-    /// Franchise: fines head office charges the outlets per complaint and per lost parcel
-    /// (yuan); transfers, not resources. L18 (anecdotal: 100 per late parcel, 500 per lost).
+    /// Franchise: fine head office charges the outlets per complaint (yuan); a transfer,
+    /// not a resource. L18 (anecdotal: 100 per late parcel).
     #[serde(default = "d_fine_complaint")]
     pub fine_per_complaint: f64,
+    /// Franchise: fine head office charges the outlets per lost parcel (yuan); a transfer.
+    /// L18 (anecdotal: 500 per lost parcel).
     #[serde(default = "d_fine_lost")]
     pub fine_per_lost: f64,
 }
@@ -104,17 +108,22 @@ impl OperatingModel {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Payer {
+    /// The outlets, out of what they earn per parcel.
     #[default]
     Outlets,
+    /// Head office, out of the transit and waybill fees.
     HeadOffice,
 }
 
+/// Who owns the outlets and employs the couriers.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum ModelKind {
+    /// 加盟: outlets are independent businesses, paid per parcel; couriers per piece.
     #[default]
     Franchise,
+    /// 直营: outlets and couriers are head office's own, on salary.
     Direct,
 }

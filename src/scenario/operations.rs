@@ -10,14 +10,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Operations {
+    /// Pickup waves and tours at the outlets.
     #[serde(default)]
     pub pickup: Pickup,
+    /// Feeder vans between the outlets and their centre.
     #[serde(default)]
     pub feeder: Feeder,
+    /// Sortation centres: shifts, lines, technology and crews.
     #[serde(default)]
     pub sorting: Sorting,
+    /// Trucks between centres.
     #[serde(default)]
     pub linehaul: Linehaul,
+    /// Delivery waves, couriers and failed attempts.
     #[serde(default)]
     pub delivery: Delivery,
 }
@@ -34,6 +39,8 @@ impl Operations {
     }
 }
 
+/// Collection at the outlets: at each wave a courier tour picks up the orders placed since
+/// the last one.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pickup {
@@ -41,12 +48,13 @@ pub struct Pickup {
     /// (the wave time is the cut-off). D10 (pickup 13:00-19:00).
     #[serde(default = "d_pickup_waves")]
     pub waves: Vec<String>,
-    /// Pickup is a courier tour like delivery: parcels a shop hands over at one stop
-    /// (parcels), minutes at each stop, and seconds to scan each parcel. Assumptions (L25).
+    /// Parcels a shop hands over at one stop of a pickup tour (parcels). L25 (assumption).
     #[serde(default = "d_pickup_per_stop")]
     pub parcels_per_stop: f64,
+    /// Time at each pickup stop (minutes). L25 (assumption).
     #[serde(default = "d_pickup_stop_minutes")]
     pub stop_minutes: f64,
+    /// Time to scan each parcel picked up (s). L25 (assumption).
     #[serde(default = "d_scan_seconds")]
     pub seconds_per_parcel: f64,
 }
@@ -85,6 +93,7 @@ impl Pickup {
     }
 }
 
+/// Feeder vans between each outlet and its centre, on a daily timetable.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Feeder {
@@ -122,6 +131,7 @@ impl Feeder {
     }
 }
 
+/// A daily shift of a centre's crews or the shop's packers.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Shift {
@@ -162,15 +172,19 @@ pub(crate) fn validate_shifts(shifts: &[Shift], at: &Check) -> Result<(), InputE
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Service {
+    /// Every parcel takes exactly the mean.
     #[default]
     Deterministic,
+    /// Exponential (coefficient of variation 1), as in an M/M/c queue.
     Exponential,
+    /// Lognormal with the coefficient of variation `cv`.
     Lognormal {
         /// Coefficient of variation (-).
         cv: f64,
     },
 }
 
+/// Line-haul trucks between centres: speed, docking and timetable.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Linehaul {
@@ -218,6 +232,8 @@ impl Linehaul {
     }
 }
 
+/// The last mile from the destination outlet: waves, couriers, failed attempts, pick-up
+/// stations and the promise on-time is measured against.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Delivery {
@@ -236,13 +252,14 @@ pub struct Delivery {
     /// Probability that one delivery attempt fails (-). Assumption.
     #[serde(default = "d_fail")]
     pub failure_rate: f64,
-    /// Share of failed attempts left at a pick-up station instead of retried next wave (-),
-    /// the hours until the customer collects, and the station's fee per parcel (yuan).
-    /// Assumption (Cainiao stations, L21).
+    /// Share of failed attempts left at a pick-up station instead of retried at the next
+    /// wave (-). L21 (Cainiao stations; assumption for the value).
     #[serde(default)]
     pub station_share: f64,
+    /// Time until the customer collects a parcel left at a station (h). Assumption.
     #[serde(default = "d_collect")]
     pub station_collect_hours: f64,
+    /// The station's fee per parcel left there (yuan). L21 (assumption for the value).
     #[serde(default = "d_station_fee")]
     pub station_fee: f64,
     /// On time means signed within this many hours of pickup (h). Q15 (72-hour rate).

@@ -26,9 +26,10 @@ pub struct Org {
     /// of its lines' throughput (h).
     #[serde(default = "d_surge_trigger")]
     pub surge_backlog_hours: f64,
-    /// Extra sorter lines' worth of crew a surge brings (lines), and how long it stays (h).
+    /// Extra sorter lines' worth of crew a surge brings (lines).
     #[serde(default = "d_surge_lines")]
     pub surge_lines: u32,
+    /// How long a surge crew stays once it has arrived (h).
     #[serde(default = "d_surge_hours")]
     pub surge_hours: f64,
 }

@@ -26,12 +26,14 @@ pub struct Quality {
     /// postage (-). Q12 (3×).
     #[serde(default = "d_cap")]
     pub claim_cap_multiple: f64,
-    /// Probability that a late, damaged or lost parcel brings a complaint (-). Assumption,
-    /// calibrated to Q8/Q9 (about 10 complaints per million parcels).
+    /// Probability that a late parcel brings a complaint (-). Assumption, calibrated with
+    /// the two below to Q8/Q9 (about 10 complaints per million parcels).
     #[serde(default = "d_c_late")]
     pub complaint_if_late: f64,
+    /// Probability that a damaged parcel brings a complaint (-). Assumption (Q8/Q9).
     #[serde(default = "d_c_damaged")]
     pub complaint_if_damaged: f64,
+    /// Probability that a lost parcel brings a complaint (-). Assumption (Q8/Q9).
     #[serde(default = "d_c_lost")]
     pub complaint_if_lost: f64,
     /// Staff time to handle one complaint (yuan). Assumption.

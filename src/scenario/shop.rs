@@ -22,80 +22,93 @@ pub struct Shop {
     /// Products each shop sells, equally popular (count). Assumption.
     #[serde(default = "d_products")]
     pub products: u32,
-    /// Stock of each product at the start, the reorder point at which a replenishment is
-    /// ordered, and the quantity ordered (units). Assumption.
+    /// Stock of each product at the start (units). Assumption.
     #[serde(default = "d_initial_stock")]
     pub initial_stock: i64,
+    /// A replenishment is ordered when a product's stock falls to this (units). Assumption.
     #[serde(default = "d_reorder_point")]
     pub reorder_point: i64,
+    /// Units one replenishment brings (units). Assumption.
     #[serde(default = "d_order_quantity")]
     pub order_quantity: i64,
     /// Replenishment lead time (h). Assumption.
     #[serde(default = "d_lead_time")]
     pub lead_time_hours: f64,
-    /// Of stock-outs: share of customers switching product (ships at once) and share
-    /// cancelling; the rest wait for the restock (-). Assumption.
+    /// Of customers who meet a stock-out: the share who switch product and ship at once
+    /// (-). Assumption.
     #[serde(default = "d_switch")]
     pub stockout_switch_share: f64,
+    /// Of customers who meet a stock-out: the share who cancel; the rest wait for the
+    /// restock (-). With the switching share at most 1. Assumption.
     #[serde(default = "d_so_cancel")]
     pub stockout_cancel_share: f64,
     /// Share of payments that fail or are abandoned: cancelled (-). Assumption.
     #[serde(default = "d_pay_fail")]
     pub payment_failure_rate: f64,
-    /// Picking, inspection and packing time per order (min), packers per shop, shifts.
+    /// Picking, inspection and packing time per order (minutes). Assumption.
     #[serde(default = "d_pack_min")]
     pub pack_minutes: f64,
+    /// Packers at each shop's packing station (people). Assumption.
     #[serde(default = "d_packers")]
     pub packers: u32,
+    /// The packers' daily shifts; orders placed outside them wait for the next one.
     #[serde(default = "d_pack_shifts")]
     pub pack_shifts: Vec<Shift>,
     /// Packers' pay (yuan/h). S15 (warehouse temp wage ≈15–17).
     #[serde(default = "d_pack_wage")]
     pub wage_per_hour: f64,
-    /// Inspection finds a defective item at this rate; replaced at this cost (-, yuan).
+    /// Share of items inspection finds defective and replaces (-). Assumption.
     #[serde(default = "d_defect")]
     pub defect_rate: f64,
+    /// Cost of replacing a defective item (yuan). Assumption.
     #[serde(default = "d_defect_cost")]
     pub defect_cost: f64,
     /// Packaging by product category: share of orders, cost, and protection (multiplies
     /// the probability that a sort damages the parcel). Q1-Q4.
     #[serde(default = "d_packaging")]
     pub packaging: Vec<Packaging>,
-    /// Extra return probability when the parcel arrived damaged, or late (-). Assumption.
+    /// Extra return probability when the parcel arrived damaged (-). Assumption.
     #[serde(default = "d_ret_damaged")]
     pub return_if_damaged: f64,
+    /// Extra return probability when the parcel arrived late (-). Assumption.
     #[serde(default = "d_ret_late")]
     pub return_if_late: f64,
     /// Time a customer takes to hand a return to the outlet (h). Assumption.
     #[serde(default = "d_ret_delay")]
     pub return_delay_hours: f64,
-    /// Share of returns that are exchanges: a new parcel goes out when the return is back.
+    /// Share of returns that are exchanges: a new parcel goes out when the return is back
+    /// (-). Assumption.
     #[serde(default = "d_exchange")]
     pub exchange_share: f64,
     /// Probability that a return (the hassle of sending it back) brings a complaint to the
-    /// shop, and the staff time to handle one (-, yuan). Assumption.
+    /// shop (-). Assumption.
     #[serde(default = "d_c_return")]
     pub complaint_if_returned: f64,
+    /// Staff time to handle one complaint to the shop (yuan). Assumption.
     #[serde(default = "d_shop_complaint_cost")]
     pub complaint_cost: f64,
     /// How the shop picks a carrier per order: `network` (always the simulated network),
     /// `shares` (at random by `share`), `cheapest` for the destination, or `fastest`.
     #[serde(default)]
     pub carrier_policy: CarrierPolicy,
-    /// The simulated network's expected door-to-door time (h) and share, for the policies.
+    /// The simulated network's door-to-door time as the `fastest` policy expects it (h).
     #[serde(default = "d_network_hours")]
     pub network_expected_hours: f64,
+    /// The simulated network's weight under the `shares` policy (relative weight).
     #[serde(default = "d_network_share")]
     pub network_share: f64,
     /// Other carriers the shop can use. They are not simulated: a price (fixed plus per
     /// 1,000 km to the destination) and a door-to-door time.
     #[serde(default)]
     pub carriers: Vec<OtherCarrier>,
-    /// A customer's rating is 5 less these penalties (late, damaged, returned), at least 1.
+    /// A customer's rating is 5 less these penalties, at least 1: points off for a late
+    /// parcel (rating points). Assumption.
     #[serde(default = "d_pen_late")]
     pub rating_penalty_late: f64,
+    /// Points off the rating for a damaged parcel (rating points). Assumption.
     #[serde(default = "d_pen_damaged")]
     pub rating_penalty_damaged: f64,
+    /// Points off the rating for a return (rating points). Assumption.
     #[serde(default = "d_pen_return")]
     pub rating_penalty_return: f64,
 }
@@ -310,15 +323,20 @@ fn d_packaging() -> Vec<Packaging> {
     ]
 }
 
+/// How the shop picks a carrier for each order.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum CarrierPolicy {
+    /// Always the simulated network.
     #[default]
     Network,
+    /// At random, weighted by `network_share` and each carrier's `share`.
     Shares,
+    /// The lowest price for the order's destination.
     Cheapest,
+    /// The shortest expected door-to-door time.
     Fastest,
 }
 
@@ -326,14 +344,16 @@ pub enum CarrierPolicy {
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtherCarrier {
+    /// Name, as the shop's results report it.
     pub name: String,
-    /// Price per parcel (yuan) and extra per 1,000 km to the destination (yuan).
+    /// Price per parcel (yuan).
     pub price: f64,
+    /// Extra price per 1,000 km to the destination (yuan).
     #[serde(default)]
     pub price_per_1000km: f64,
     /// Mean door-to-door time (h).
     pub expected_hours: f64,
-    /// Weight under the `shares` policy.
+    /// Weight under the `shares` policy (relative weight).
     #[serde(default)]
     pub share: f64,
 }
@@ -348,10 +368,13 @@ impl OtherCarrier {
     }
 }
 
+/// A packaging type, one per product category.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Packaging {
+    /// Name, as the shop's results report it.
     pub name: String,
+    /// Share of orders packed this way (relative weight over the types).
     pub share: f64,
     /// Material cost (yuan).
     pub cost: f64,

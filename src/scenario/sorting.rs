@@ -9,22 +9,32 @@ use super::validate::Check;
 use crate::error::{InputError, show_num};
 use serde::{Deserialize, Serialize};
 
+/// How one centre sorts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SortingMode {
+    /// Cross-belt sorter lines (the rates of `operations.sorting`).
     Automated,
+    /// Teams at tables or pendulum sorters (`operations.sorting.manual`).
     Manual,
 }
 
 /// The sorting technology of one centre, resolved from the scenario.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SortTech {
+    /// Which technology these figures are of.
     pub mode: SortingMode,
+    /// Parcels one line or team sorts per hour (parcels/h).
     pub throughput_per_line: f64,
+    /// People staffing one line or team (people).
     pub workers_per_line: f64,
+    /// Capital cost of one line or team's equipment (yuan).
     pub line_capex: f64,
+    /// Floor space of one line or team (m²).
     pub m2_per_line: f64,
+    /// Share of parcels sent to the wrong chute (-).
     pub mis_sort_rate: f64,
+    /// Probability that one sort damages a parcel (-).
     pub damage_per_sort: f64,
 }
 
@@ -72,6 +82,8 @@ impl Scenario {
     }
 }
 
+/// Sortation centres: shifts, the lines' throughput and crews, service times, which
+/// centres are automated, mis-sorts, and how crews are staffed.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sorting {
@@ -99,10 +111,13 @@ pub struct Sorting {
     /// Time a mis-sorted parcel loses before it is found and sorted again (h). Assumption.
     #[serde(default = "d_mis_delay")]
     pub mis_sort_delay_hours: f64,
-    /// Which centres are automated: all, none (manual), or those planned for more than
-    /// `automate_above_daily` parcels a day. Explicit nodes may say so one by one.
+    /// Which centres are automated: `automated` (all), `manual` (none) or `by_volume`
+    /// (those planned for more than `automate_above_daily` parcels a day). Explicit nodes
+    /// may say so one by one.
     #[serde(default)]
     pub automation: Automation,
+    /// `by_volume`: a centre planned for more than this many parcels a day gets automated
+    /// lines (parcels/day). Assumption.
     #[serde(default = "d_automate_above")]
     pub automate_above_daily: f64,
     /// The manual alternative to the automated lines above.
@@ -118,15 +133,19 @@ pub struct Sorting {
     #[serde(default = "d_core_share")]
     pub core_share: f64,
     /// Flexible: temporary workers are called when the queue exceeds this many hours of
-    /// the staffed lines' throughput (h), arrive after `temp_call_in_hours`, stay
-    /// `temp_block_hours` and cost `1 + temp_premium` times the wage. L22 (peak temporary
-    /// hires), S15 (temporary hub wage); delay, block and premium are assumptions.
+    /// the staffed lines' throughput (h). Assumption.
     #[serde(default = "d_temp_trigger")]
     pub temp_trigger_hours: f64,
+    /// Flexible: time from the call until the temporary workers arrive (h). L22 (peak
+    /// temporary hires; the delay is an assumption).
     #[serde(default = "d_temp_call_in")]
     pub temp_call_in_hours: f64,
+    /// Flexible: hours a temporary worker stays and is paid for, at least (h). Assumption.
     #[serde(default = "d_temp_block")]
     pub temp_block_hours: f64,
+    /// Flexible: agency premium: a temporary worker costs `1 + temp_premium` times
+    /// `costs.sorter_wage_per_hour` (-). S15 (temporary hub wage; the premium is an
+    /// assumption).
     #[serde(default = "d_temp_premium")]
     pub temp_premium: f64,
 }
@@ -256,13 +275,18 @@ impl Sorting {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Staffing {
+    /// A whole crew on every line for every shift hour.
     #[default]
     FixedShifts,
+    /// Lines staffed hour by hour for the expected arrivals at the centre.
     Rostered,
+    /// A core of `core_share` of the roster, topped up by temporary workers the queue
+    /// calls in.
     Flexible,
 }
 
 impl Staffing {
+    /// The name as a scenario file writes it.
     pub fn name(self) -> &'static str {
         match self {
             Staffing::FixedShifts => "fixed_shifts",
@@ -272,14 +296,18 @@ impl Staffing {
     }
 }
 
+/// Which centres sort with automated lines.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Automation {
+    /// Every centre.
     #[default]
     Automated,
+    /// None: every centre sorts by hand.
     Manual,
+    /// Centres planned for more than `automate_above_daily` parcels a day.
     ByVolume,
 }
 
