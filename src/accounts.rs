@@ -16,16 +16,22 @@ use crate::scenario::{ModelKind, OperatingModel, Payer};
 /// (or head office's) labour, paid by the scheme of the operating model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Party {
+    /// The online shop (one per origin outlet): pays the shop price, bears its own packing.
     Shop,
+    /// The outlets, taken together: pick up, deliver, earn fees, pay fines.
     Outlets,
+    /// Head office: sorting centres and line-haul, the waybill, the fees between outlets.
     HeadOffice,
 }
 
+/// Number of parties.
 pub const N_PARTIES: usize = 3;
 
 impl Party {
+    /// Every party, in output order.
     pub const ALL: [Party; N_PARTIES] = [Party::Shop, Party::Outlets, Party::HeadOffice];
 
+    /// The party's name in output files.
     pub fn name(self) -> &'static str {
         match self {
             Party::Shop => "shop",
@@ -40,9 +46,9 @@ impl Party {
 pub enum Transfer {
     /// The shop pays for each parcel it hands over.
     ShopPrice,
-    /// Franchise: the origin outlet pays head office for the waybill and for the transit
-    /// (sorting and line-haul) of each parcel.
+    /// Franchise: the origin outlet pays head office for each parcel's waybill.
     WaybillFee,
+    /// Franchise: the origin outlet pays head office for the transit (sorting and line-haul).
     TransitFee,
     /// Franchise: head office collects the delivery fee from the origin outlet with each
     /// parcel (L7: ZTO passes it through) ...
@@ -53,9 +59,11 @@ pub enum Transfer {
     Fine,
 }
 
+/// Number of kinds of transfer.
 pub const N_TRANSFERS: usize = 6;
 
 impl Transfer {
+    /// Every kind of transfer, in output order.
     pub const ALL: [Transfer; N_TRANSFERS] = [
         Transfer::ShopPrice,
         Transfer::WaybillFee,
@@ -65,6 +73,7 @@ impl Transfer {
         Transfer::Fine,
     ];
 
+    /// The kind's name in output files.
     pub fn name(self) -> &'static str {
         match self {
             Transfer::ShopPrice => "shop_price",
@@ -148,17 +157,26 @@ impl Ledger {
 /// The transfers of one parcel event under the operating model.
 #[derive(Clone, Copy, Debug)]
 pub struct Prices {
+    /// Direct-operated: no fees or fines between outlets and head office, one employer.
     pub direct: bool,
+    /// What the shop pays the origin outlet per parcel.
     pub shop_price: Money,
+    /// Franchise: the waybill fee per parcel, origin outlet to head office.
     pub waybill_fee: Money,
+    /// Franchise: the transit fee per parcel, origin outlet to head office.
     pub transit_fee: Money,
+    /// Franchise: what head office pays the destination outlet per delivery.
     pub delivery_fee: Money,
+    /// Franchise: fine per complaint, outlets to head office.
     pub fine_per_complaint: Money,
+    /// Franchise: fine per lost parcel, outlets to head office.
     pub fine_per_lost: Money,
+    /// Franchise: who pays the feeder vans.
     pub feeder_paid_by: Payer,
 }
 
 impl Prices {
+    /// The prices of the scenario's operating model, in micro-yuan.
     pub fn new(om: &OperatingModel) -> Prices {
         Prices {
             direct: om.kind == ModelKind::Direct,

@@ -19,9 +19,11 @@ use std::ops::{Add, AddAssign, Sub};
 pub struct Money(pub i64);
 
 impl Money {
+    /// No money.
     pub const ZERO: Money = Money(0);
     /// The result of an overflow; sticky under `+`, `-`, sums, multiples and splits.
     pub const OVERFLOW: Money = Money(i64::MIN);
+    /// Yuan rounded to the nearest micro-yuan; [`Money::OVERFLOW`] when out of range or not finite.
     pub fn from_yuan(y: f64) -> Money {
         let m = (y * 1e6).round();
         // Strictly inside the range: `i64::MIN` is the overflow marker.
@@ -39,6 +41,7 @@ impl Money {
             self.0 as f64 / 1e6
         }
     }
+    /// Whether an operation overflowed on the way to this amount.
     pub fn is_overflow(self) -> bool {
         self == Money::OVERFLOW
     }
@@ -149,16 +152,20 @@ activities! {
 pub struct CostVec(pub [Money; N_ACTIVITIES]);
 
 impl CostVec {
+    /// Adds `m` to activity `a`.
     #[inline]
     pub fn add(&mut self, a: Activity, m: Money) {
         self.0[a as usize] += m;
     }
+    /// The amount of activity `a`.
     pub fn get(&self, a: Activity) -> Money {
         self.0[a as usize]
     }
+    /// The sum over every activity (checked).
     pub fn total(&self) -> Money {
         self.0.iter().copied().sum()
     }
+    /// Adds another vector, activity by activity.
     pub fn add_all(&mut self, other: &CostVec) {
         for (a, b) in self.0.iter_mut().zip(other.0.iter()) {
             *a += *b;

@@ -17,7 +17,9 @@ use rand_distr::{Distribution, LogNormal, Poisson};
 /// Demand zones (cities, or centre areas) and the road distances between them.
 #[derive(Debug, Clone)]
 pub struct Zones {
+    /// Zone names: cities of a generated network, centre ids of an explicit one.
     pub names: Vec<String>,
+    /// Road distance between zones `i` and `j` (km), `distance_km[i][j]`.
     pub distance_km: Vec<Vec<f64>>,
 }
 
@@ -73,8 +75,11 @@ struct Window {
 /// An order drawn at a cut-off.
 #[derive(Debug, Clone, Copy)]
 pub struct Order {
+    /// When the customer placed the order (before the cut-off it is drawn at).
     pub placed: SimTime,
+    /// Node index of the outlet that delivers it.
     pub dest_outlet: u32,
+    /// Weight of the parcel, within the scenario's cap (kg).
     pub weight_kg: f32,
 }
 
@@ -153,6 +158,7 @@ impl DemandModel {
         }
     }
 
+    /// The pickup cut-offs of a day, in order (times of day).
     pub fn cutoffs(&self) -> &[SimTime] {
         &self.cutoffs
     }

@@ -57,6 +57,7 @@ impl Kind {
         }
     }
 
+    /// The kind's name, as messages and the report call it.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Sweep => "sweep",
@@ -73,8 +74,11 @@ impl Kind {
 /// A CSV file as text cells, header first.
 #[derive(Debug, Clone, Default)]
 pub struct Csv {
+    /// The file it was read from.
     pub file: PathBuf,
+    /// Column names of the header row.
     pub headers: Vec<String>,
+    /// The data rows, cell by cell as written.
     pub rows: Vec<Vec<String>>,
 }
 
@@ -139,8 +143,11 @@ impl Csv {
 /// it: a name, the column names of its file and text cells.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
+    /// Sheet and section name (the file's stem).
     pub name: String,
+    /// Column names, units included.
     pub headers: Vec<String>,
+    /// The rows, cell by cell as the file writes them.
     pub rows: Vec<Vec<String>>,
 }
 

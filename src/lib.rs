@@ -50,23 +50,17 @@
 
 #![warn(missing_docs)]
 
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod accounts;
 #[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod compare;
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod cost;
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod demand;
 pub mod emissions;
 pub mod error;
 pub mod files;
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod folder;
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod fuzz;
 pub mod html;
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod instruments;
 pub mod metrics;
 pub mod network;
@@ -74,7 +68,6 @@ pub mod network;
 pub mod ops;
 pub mod plot;
 pub mod progress;
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod queueing;
 pub mod random;
 pub mod report;

@@ -47,14 +47,22 @@ pub fn mmc_analytic(lam: f64, mu: f64, c: u32) -> (f64, f64, f64, f64, f64) {
 
 // ---------------------------------------------------------------- hold model
 
+/// What a hold-model run measured (the keys of `examples/hold.rs`'s JSON).
 #[derive(Serialize, Debug)]
 pub struct HoldResult {
+    /// Processes in the model.
     pub n: u32,
+    /// Events processed.
     pub events: u64,
+    /// Simulated time at the end (h).
     pub sim_time: f64,
+    /// Wall time to schedule the first `n` events (s).
     pub setup_s: f64,
+    /// Wall time of the timed events (s).
     pub wall_s: f64,
+    /// Events per wall-clock second.
     pub events_per_s: f64,
+    /// Wall time per event (ns).
     pub ns_per_event: f64,
 }
 
@@ -216,11 +224,17 @@ impl Station {
 /// Speed figures common to the queueing models (the peers' JSON keys).
 #[derive(Serialize, Debug)]
 pub struct Timing {
+    /// Wall time of the run (s).
     pub wall_s: f64,
+    /// Events the engine processed.
     pub events: u64,
+    /// What `events` counts ("future-event-list pops").
     pub events_kind: &'static str,
+    /// Model events: arrivals and service completions (a peer simulator's count).
     pub model_events: u64,
+    /// `events` per wall-clock second.
     pub events_per_s: f64,
+    /// `model_events` per wall-clock second.
     pub model_events_per_s: f64,
 }
 
@@ -237,16 +251,26 @@ impl Timing {
     }
 }
 
+/// What an M/M/c run measured; times in hours, over the window after the warm-up.
 #[derive(Serialize, Debug)]
 pub struct MmcResult {
+    /// Customers that arrived.
     pub arrivals: u64,
+    /// Customers whose service ended.
     pub served: u64,
+    /// Of those, customers that arrived after the warm-up: the ones averaged.
     pub measured: u64,
+    /// Mean wait before service, Wq (h).
     pub mean_wait_h: f64,
+    /// Mean time in the system, W (h).
     pub mean_system_h: f64,
+    /// Share of server time busy (-).
     pub utilization: f64,
+    /// Time-average number waiting, Lq.
     pub mean_queue_len: f64,
+    /// Time-average number in the system, L.
     pub mean_in_system: f64,
+    /// Speed of the run.
     #[serde(flatten)]
     pub timing: Timing,
 }
@@ -320,26 +344,46 @@ pub fn mmc(lam: f64, mu: f64, c: u32, hours: f64, warmup: f64, seed: u64) -> Mmc
 
 // ---------------------------------------------------------------- tandem model
 
+/// What a tandem run measured: station A, the line-haul delay, station B; times in hours.
 #[derive(Serialize, Debug)]
 pub struct TandemResult {
+    /// Customers that arrived at A.
     pub arrivals: u64,
+    /// Customers whose service at A ended.
     pub served_a: u64,
+    /// Customers whose service at B ended.
     pub served: u64,
+    /// Of those, customers that arrived after the warm-up: the ones averaged.
     pub measured: u64,
+    /// Mean time from arrival at A to leaving B, the delay included (h).
     pub mean_e2e_h: f64,
+    /// The same as `mean_e2e_h` (the peers' key).
     pub mean_system_h: f64,
+    /// Mean wait at A plus mean wait at B (h).
     pub mean_wait_h: f64,
+    /// Mean wait before service at A (h).
     pub mean_wait_a_h: f64,
+    /// Mean wait before service at B (h).
     pub mean_wait_b_h: f64,
+    /// Mean time at A, waiting and in service (h).
     pub mean_system_a_h: f64,
+    /// Mean time at B, waiting and in service (h).
     pub mean_system_b_h: f64,
+    /// Share of all servers' time busy, A and B together (-).
     pub utilization: f64,
+    /// Share of A's server time busy (-).
     pub utilization_a: f64,
+    /// Share of B's server time busy (-).
     pub utilization_b: f64,
+    /// Time-average number waiting at A and B.
     pub mean_queue_len: f64,
+    /// Time-average number waiting at A.
     pub mean_queue_len_a: f64,
+    /// Time-average number waiting at B.
     pub mean_queue_len_b: f64,
+    /// Time-average number at the stations (the delay excluded).
     pub mean_in_system: f64,
+    /// Speed of the run.
     #[serde(flatten)]
     pub timing: Timing,
 }
@@ -402,14 +446,23 @@ impl Model for Tandem {
 /// Parameters of the tandem model (times in hours, rates per hour).
 #[derive(Clone, Copy, Debug)]
 pub struct TandemParams {
+    /// Arrival rate at A (per h).
     pub lam: f64,
+    /// Servers at A.
     pub c_a: u32,
+    /// Service rate of one server at A (per h).
     pub mu_a: f64,
+    /// Fixed line-haul delay from A to B (h).
     pub d: f64,
+    /// Servers at B.
     pub c_b: u32,
+    /// Service rate of one server at B (per h).
     pub mu_b: f64,
+    /// Simulated time, warm-up included (h).
     pub hours: f64,
+    /// Warm-up not measured (h).
     pub warmup: f64,
+    /// Seed of the random streams.
     pub seed: u64,
 }
 

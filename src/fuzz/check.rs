@@ -12,7 +12,10 @@ use std::path::Path;
 pub enum Outcome {
     /// Refused with a located error; for a single field mutation, whether the error named
     /// that field (`None` for other mutations).
-    Refused { right_field: Option<bool> },
+    Refused {
+        /// Whether the error named the mutated field; `None` for other mutations.
+        right_field: Option<bool>,
+    },
     /// Ran and measured something.
     Ran,
     /// Accepted by validation, then the run failed with a reason (overload, nothing

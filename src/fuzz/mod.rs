@@ -30,12 +30,17 @@ pub const FUZZ_MEMORY: f64 = 80e6;
 /// Counts of a campaign.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
+    /// Cases generated.
     pub cases: u64,
+    /// Cases refused with a located error.
     pub refused: u64,
     /// Single-field mutations refused, and of them those naming the field.
     pub field_refused: u64,
+    /// Of `field_refused`, those whose error named the mutated field.
     pub right_field: u64,
+    /// Cases that ran and measured something.
     pub ran: u64,
+    /// Cases accepted by validation whose run then failed with a reason.
     pub run_failed: u64,
     /// Violations: (case number, mutations, what).
     pub violations: Vec<(u64, String, String)>,

@@ -10,7 +10,12 @@ use rand::RngExt;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mutation {
     /// One field of the parsed scenario set to a value: an error must name this field.
-    Field { path: String, value: String },
+    Field {
+        /// Dotted path of the field.
+        path: String,
+        /// The value, as TOML.
+        value: String,
+    },
     /// Any other edit (lines deleted, duplicated, swapped, truncated, bytes, CSV cells).
     Text(String),
 }
@@ -18,7 +23,9 @@ pub enum Mutation {
 /// One fuzz case: the files to write, and the mutations made.
 #[derive(Debug, Clone)]
 pub struct Case {
+    /// The files to write: (name, text), the scenario first.
     pub files: Vec<(String, String)>,
+    /// The mutations made, in order.
     pub mutations: Vec<Mutation>,
 }
 

@@ -184,6 +184,7 @@ protection = 1
 /// A seed: the scenario file and the files it names, by name.
 #[derive(Debug, Clone)]
 pub struct Seed {
+    /// (name, text) of the scenario file, first, and of the files it names.
     pub files: Vec<(String, String)>,
 }
 

@@ -35,12 +35,15 @@ pub struct TargetsFile {
     /// Runs per evaluation (the same seeds at every evaluation).
     #[serde(default = "d_reps")]
     pub replications: u32,
+    /// Seed the replications' seeds derive from.
     #[serde(default = "d_seed")]
     pub seed: u64,
     /// Most misfit evaluations of the search.
     #[serde(default = "d_evals")]
     pub max_evaluations: usize,
+    /// The observed outputs to match (`[[target]]`).
     pub target: Vec<Target>,
+    /// The inputs the search may move (`[[free]]`).
     pub free: Vec<Free>,
 }
 
@@ -58,7 +61,9 @@ fn d_evals() -> usize {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
+    /// The metric observed, a key of `summary.json`.
     pub metric: String,
+    /// Its observed value.
     pub value: f64,
     /// Standard error of the observation, or the tolerance the fit should meet.
     pub sd: f64,
@@ -68,8 +73,11 @@ pub struct Target {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Free {
+    /// Dotted path of the input in the scenario.
     pub path: String,
+    /// Lowest value the search may try.
     pub min: f64,
+    /// Highest value the search may try.
     pub max: f64,
     /// Where the search starts (default: the scenario's value, kept within the bounds).
     pub start: Option<f64>,
@@ -219,6 +227,7 @@ fn summary_value(s: &Summary, path: &str) -> Result<f64> {
 /// How a calibration runs.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// Worker threads (all cores when absent); results do not depend on it.
     pub threads: Option<usize>,
     /// Where the evaluations are reported (nowhere by default).
     pub progress: Progress,
@@ -227,26 +236,38 @@ pub struct Options {
 /// One free input after the fit.
 #[derive(Debug, Clone, Serialize)]
 pub struct Fitted {
+    /// Dotted path of the input.
     pub path: String,
+    /// Lowest value allowed.
     pub min: f64,
+    /// Highest value allowed.
     pub max: f64,
+    /// Where the search started.
     pub start: f64,
+    /// The fitted value.
     pub value: f64,
-    /// 95 % interval from the Gauss–Newton covariance; None: not identified.
+    /// Low end of the 95 % interval from the Gauss–Newton covariance; None: not identified.
     pub ci_low: Option<f64>,
+    /// High end of that interval.
     pub ci_high: Option<f64>,
+    /// Standard error from the same covariance; None: not identified.
     pub sd: Option<f64>,
 }
 
 /// One target after the fit.
 #[derive(Debug, Clone, Serialize)]
 pub struct Misfit {
+    /// The metric, a key of `summary.json`.
     pub metric: String,
+    /// The observed value.
     pub target: f64,
+    /// Its standard error or tolerance.
     pub target_sd: f64,
+    /// The metric at the fit (mean over replications).
     pub fitted: f64,
-    /// 95 % interval of the fitted value over the replications.
+    /// Low end of the 95 % interval of the fitted value over the replications.
     pub fitted_ci_low: Option<f64>,
+    /// High end of that interval.
     pub fitted_ci_high: Option<f64>,
     /// (fitted − target) / sd.
     pub z: f64,
@@ -255,18 +276,29 @@ pub struct Misfit {
 /// `calibrate.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct CalibrateJson {
+    /// parcelsim version that wrote the file.
     pub version: String,
+    /// The scenario file, as given.
     pub scenario_file: String,
+    /// The scenario's `name`.
     pub scenario: String,
+    /// SHA-256 of the scenario file's bytes.
     pub scenario_sha256: String,
+    /// The targets file, as given.
     pub targets_file: String,
+    /// The targets file as read, defaults filled in.
     pub targets: TargetsFile,
+    /// Seed of each replication, the same at every evaluation.
     pub seeds: Vec<u64>,
+    /// Misfit evaluations spent.
     pub evaluations: usize,
+    /// Whether the search converged before `max_evaluations`.
     pub converged: bool,
     /// Σ z² at the fit.
     pub misfit: f64,
+    /// The free inputs at the fit, with their intervals.
     pub fitted: Vec<Fitted>,
+    /// How the fit was made, in words.
     pub method: &'static str,
 }
 
@@ -274,7 +306,9 @@ const METHOD: &str = "misfit = Σ ((mean over replications − target) / sd)², 
 
 /// A finished calibration.
 pub struct Calibration {
+    /// What `calibrate.json` records.
     pub info: CalibrateJson,
+    /// Each target at the fit.
     pub misfits: Vec<Misfit>,
     /// (input values, misfit) of every evaluation of the search, in order.
     pub history: Vec<(Vec<f64>, f64)>,

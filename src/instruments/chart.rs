@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 /// One item (a row of the chart).
 #[derive(Debug, Clone)]
 pub struct Bar {
+    /// The row's label, left of the bars.
     pub label: String,
     /// Per series: the value and its 95 % interval.
     pub values: Vec<(f64, Option<(f64, f64)>)>,
@@ -24,10 +25,13 @@ pub struct Bar {
 /// Horizontal bars, top to bottom in the order given.
 #[derive(Debug, Clone)]
 pub struct Bars {
+    /// Title above the chart.
     pub title: String,
+    /// Label of the value axis, with its unit.
     pub x_label: String,
     /// Names of the series, in the order of `Bar::values`.
     pub series: Vec<String>,
+    /// The rows, top to bottom.
     pub bars: Vec<Bar>,
     /// Bars start from this value instead of 0 (the tornado's base value), marked by a line.
     pub centre: Option<f64>,

@@ -12,6 +12,7 @@ use crate::sweep::spec::{lookup, set_path, to_scenario};
 
 /// The base scenario and its tree, ready to be edited.
 pub struct Model<'a> {
+    /// The loaded base scenario.
     pub loaded: &'a Loaded,
     tree: toml::Value,
 }
@@ -26,6 +27,7 @@ fn number(v: &toml::Value) -> Option<f64> {
 }
 
 impl<'a> Model<'a> {
+    /// The model of a loaded scenario: its defaults-filled tree.
     pub fn new(loaded: &'a Loaded) -> Model<'a> {
         let tree = toml::Value::try_from(&loaded.scenario).expect("a scenario serialises");
         Model { loaded, tree }

@@ -42,8 +42,11 @@ pub struct Options {
 /// The two runs of one replication.
 #[derive(Debug, Clone, Copy)]
 pub struct Pair {
+    /// Seed of the replication, shared by both runs.
     pub seed: u64,
+    /// The measured books at the base volume.
     pub base: MeasuredBooks,
+    /// The measured books with the extra Poisson volume on top.
     pub plus: MeasuredBooks,
 }
 
@@ -135,6 +138,7 @@ impl Pair {
 pub struct Line {
     /// `total`, `activity`, `party_resources` or `party_margin`.
     pub scope: &'static str,
+    /// The activity or party's name; `total` for the total.
     pub item: &'static str,
 }
 
@@ -202,13 +206,17 @@ fn per_parcel(m: Money, n: i64) -> f64 {
 /// Average and marginal cost of one line.
 #[derive(Debug, Clone, Serialize)]
 pub struct LineResult {
+    /// Which line.
     #[serde(flatten)]
     pub line: Line,
     /// Per replication: base value per base parcel, and the difference per extra parcel.
     pub average_by_replication: Vec<f64>,
+    /// Per replication: the difference per extra parcel (yuan).
     pub marginal_by_replication: Vec<f64>,
+    /// Average cost per parcel with its 95 % interval over replications (yuan).
     #[serde(skip)]
     pub average: Interval,
+    /// Marginal cost per extra parcel with its 95 % interval (yuan).
     #[serde(skip)]
     pub marginal: Interval,
 }
@@ -239,17 +247,27 @@ pub fn results(pairs: &[Pair]) -> Vec<LineResult> {
 /// `marginal.json`: what was measured and how to reproduce it.
 #[derive(Debug, Clone, Serialize)]
 pub struct MarginalJson {
+    /// parcelsim version that wrote the file.
     pub version: String,
+    /// The scenario file, as given.
     pub scenario_file: String,
+    /// The scenario's `name`.
     pub scenario: String,
+    /// SHA-256 of the scenario file's bytes.
     pub scenario_sha256: String,
+    /// Base volume (parcels/day).
     pub daily_parcels: f64,
+    /// Extra volume as a share of the base (-).
     pub volume_step: f64,
+    /// Pairs of runs.
     pub replications: u32,
+    /// Seed the replications' seeds derive from.
     pub base_seed: u64,
     /// Seed of each replication, used by both runs of its pair.
     pub seeds: Vec<u64>,
+    /// Whether both runs of a pair share their orders (always true: the extra volume has its own stream).
     pub common_random_numbers: bool,
+    /// How the figures were measured, in words.
     pub method: &'static str,
 }
 
@@ -258,8 +276,11 @@ pub const METHOD: &str = "paired runs per replication on the network planned for
 
 /// A measured marginal cost.
 pub struct Marginal {
+    /// What `marginal.json` records.
     pub info: MarginalJson,
+    /// The runs, one pair per replication.
     pub pairs: Vec<Pair>,
+    /// Average and marginal cost of each line, in table order.
     pub lines: Vec<LineResult>,
 }
 

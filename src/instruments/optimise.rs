@@ -8,8 +8,11 @@
 /// The result of a minimisation.
 #[derive(Debug, Clone)]
 pub struct Minimum {
+    /// The best point found.
     pub x: Vec<f64>,
+    /// The function's value there.
     pub value: f64,
+    /// Function evaluations spent.
     pub evaluations: usize,
     /// Whether the simplex shrank below the tolerance before the evaluation budget ran out.
     pub converged: bool,

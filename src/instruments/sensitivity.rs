@@ -38,6 +38,7 @@ use std::path::Path;
 pub struct Options {
     /// Relative half-width of each input's range (0.1: ± 10 %).
     pub range: f64,
+    /// The metric analysed, a key of `summary.json`.
     pub metric: String,
     /// Replications of every tornado point (at least 2).
     pub replications: u32,
@@ -45,7 +46,9 @@ pub struct Options {
     pub trajectories: u32,
     /// Rows of the Sobol' design (0: no Sobol' indices; else at least 8): n·(k + 2) runs.
     pub sobol: u32,
+    /// Seed the replication, trajectory and Sobol' row seeds derive from.
     pub seed: u64,
+    /// Worker threads (all cores when absent); results do not depend on it.
     pub threads: Option<usize>,
     /// Where the runs are reported (nowhere by default).
     pub progress: Progress,
@@ -74,18 +77,25 @@ impl Options {
 /// One input's results.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputResult {
+    /// Dotted path of the input in the scenario.
     pub path: String,
+    /// Its value in the base scenario.
     pub base: f64,
+    /// The tornado's low value, base × (1 − range).
     pub low: f64,
+    /// The tornado's high value, base × (1 + range).
     pub high: f64,
-    /// The metric at low and high (mean over replications).
+    /// The metric at `low` (mean over replications).
     pub metric_low: f64,
+    /// The metric at `high` (mean over replications).
     pub metric_high: f64,
-    /// Swing high − low, and low − base and high − base, paired by replication.
+    /// Swing high − low, paired by replication, with its 95 % interval.
     #[serde(skip)]
     pub swing: Interval,
+    /// Low − base, paired by replication.
     #[serde(skip)]
     pub low_diff: Interval,
+    /// High − base, paired by replication.
     #[serde(skip)]
     pub high_diff: Interval,
     /// Sobol' first-order and total indices with intervals (None without a Sobol' design).
@@ -94,7 +104,9 @@ pub struct InputResult {
     /// Morris: μ* with its interval, μ, σ (None without trajectories).
     #[serde(skip)]
     pub mu_star: Option<Interval>,
+    /// Morris μ: the mean signed elementary effect.
     pub mu: Option<f64>,
+    /// Morris σ: the spread of the elementary effects.
     pub sigma: Option<f64>,
     /// Rank by |swing| (1 = largest).
     pub rank: usize,
@@ -103,23 +115,39 @@ pub struct InputResult {
 /// `sensitivity.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SensitivityJson {
+    /// parcelsim version that wrote the file.
     pub version: String,
+    /// The scenario file, as given.
     pub scenario_file: String,
+    /// The scenario's `name`.
     pub scenario: String,
+    /// SHA-256 of the scenario file's bytes.
     pub scenario_sha256: String,
+    /// The metric analysed, a key of `summary.json`.
     pub metric: String,
+    /// The metric at the base point (mean over replications).
     pub metric_base: f64,
+    /// Relative half-width of each input's range (-).
     pub range: f64,
+    /// Dotted paths of the inputs, as given.
     pub inputs: Vec<String>,
+    /// Replications of every tornado point.
     pub replications: u32,
+    /// Seed every other seed derives from.
     pub base_seed: u64,
+    /// Seed of each replication, shared by every tornado point.
     pub seeds: Vec<u64>,
+    /// Morris trajectories (0: none).
     pub trajectories: u32,
+    /// Seed of each trajectory.
     pub trajectory_seeds: Vec<u64>,
-    /// Rows of the Sobol' design and the seed of each row (0 and empty: none).
+    /// Rows of the Sobol' design (0: none).
     pub sobol_rows: u32,
+    /// Seed of each row of the Sobol' design, shared by its k + 2 points.
     pub sobol_seeds: Vec<u64>,
+    /// Runs made in all.
     pub runs: usize,
+    /// How the figures were measured, in words.
     pub method: &'static str,
 }
 
@@ -127,9 +155,11 @@ const METHOD: &str = "tornado: each input at base × (1 ± range), others at bas
 
 /// A finished sensitivity analysis.
 pub struct Sensitivity {
+    /// What `sensitivity.json` records.
     pub info: SensitivityJson,
     /// Ordered by rank.
     pub inputs: Vec<InputResult>,
+    /// The metric at the base point with its 95 % interval over replications.
     pub metric_base: Interval,
 }
 

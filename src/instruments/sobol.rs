@@ -23,17 +23,24 @@ pub const BOOTSTRAP: usize = 1000;
 /// First-order and total index of one input, with 95 % intervals.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Index {
+    /// First-order index: the share of the metric's variance due to this input alone.
     pub first: f64,
+    /// 95 % bootstrap interval of `first`.
     pub first_ci: (f64, f64),
+    /// Total index: the share due to this input with all its interactions.
     pub total: f64,
+    /// 95 % bootstrap interval of `total`.
     pub total_ci: (f64, f64),
 }
 
 /// The metric at the rows of the design: `a[j]`, `b[j]`, `ab[i][j]`.
 #[derive(Debug, Clone)]
 pub struct Outputs {
+    /// At the rows of design A.
     pub a: Vec<f64>,
+    /// At the rows of design B.
     pub b: Vec<f64>,
+    /// At A with input `i`'s column from B, `ab[i][row]`.
     pub ab: Vec<Vec<f64>>,
 }
 
