@@ -7,12 +7,13 @@ use crate::error::{InputError, show_num};
 use crate::network::Network;
 use crate::scenario::{ModelKind, Scenario, Source};
 
-/// Bytes a parcel in flight holds: its 24-byte record in a chunked queue (28 while it waits
+/// Bytes a parcel in flight holds: its 16-byte record in a chunked queue (20 while it waits
 /// for a departure with its ready time), the queues' spare room and its share of the run's
-/// other memory. Measured: `franchise_national` at 1 and 3 million parcels a day peaked at
-/// 44–47 bytes of resident memory per parcel in flight (`run_info.json`: `peak_rss_mb`
-/// over `peak_parcel_slots`, the program included); rounded up.
-pub const BYTES_PER_PARCEL: f64 = 48.0;
+/// other memory. Measured: `franchise_national` at 3 million parcels a day and
+/// `zto_scale.toml` (83 million) peaked at 30 and 33 bytes of resident memory per parcel in
+/// flight (`run_info.json`: `peak_rss_mb` over `peak_parcel_slots`, the program included);
+/// rounded up.
+pub const BYTES_PER_PARCEL: f64 = 36.0;
 /// Days of volume in the network at once, at most: a parcel leaves the run's memory when
 /// it is signed for. Measured: about two days' volume on the national network (3 million
 /// a day: 6.0 million in flight at the peak), one on `small.toml`; three leaves room.

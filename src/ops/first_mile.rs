@@ -225,3 +225,41 @@ fn collect(
     }
     wave.pickup_carbon = carbon.share;
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cost::Activity;
+    use crate::engine::SimTime;
+    use crate::ops::fixture;
+    use crate::ops::parcel::Class;
+    use crate::scenario::NodeKind;
+
+    #[test]
+    fn a_pickup_wave_puts_each_outlets_parcels_on_its_feeder_and_pays_their_waybills() {
+        let l = fixture::small();
+        let net = &l.network;
+        let mut sim = fixture::sim(&l);
+        let m = &mut sim.model;
+        let now = m.cfg.window().0 + SimTime::from_hours(18.0);
+        m.pickup(0, now);
+        assert!(m.generated > 0);
+        assert_eq!(m.in_network, m.generated);
+        assert_eq!(m.generated_measured, m.generated, "picked up in the window");
+        let mut on_feeders = 0;
+        for (k, &outlet) in net.outlets.iter().enumerate() {
+            let lane = net.nodes[outlet as usize].lane_out as usize;
+            let ready: Vec<_> = m.lanes[lane].ready.iter().collect();
+            assert!(ready.iter().all(|p| p.origin() == outlet
+                && p.picked() == now
+                && p.class() == Class::Measured
+                && p.placed(&[]) <= now));
+            let outlets_only = |d: u32| net.nodes[d as usize].kind == NodeKind::Outlet;
+            assert!(ready.iter().all(|p| outlets_only(p.dest())), "outlet {k}");
+            on_feeders += ready.len() as u64;
+        }
+        assert_eq!(on_feeders, m.generated);
+        let waybills = m.books.spent.get(Activity::WaybillIt).0;
+        assert_eq!(waybills, m.cfg.waybill_it.0 * m.generated as i64);
+        assert_eq!(fixture::attributed(m, Activity::WaybillIt), waybills);
+    }
+}

@@ -262,3 +262,45 @@ fn deliver(
     }
     o.queue.append(failed);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cost::Activity;
+    use crate::engine::SimTime;
+    use crate::ops::fixture;
+
+    #[test]
+    fn a_delivery_wave_attempts_what_the_couriers_can_and_requeues_the_failures() {
+        let l = fixture::small();
+        let net = &l.network;
+        let mut sim = fixture::sim(&l);
+        let m = &mut sim.model;
+        let outlet = net.outlets[0];
+        let capacity = (net.nodes[outlet as usize].couriers * m.cfg.courier_cap) as usize;
+        let now = m.cfg.window().0 + SimTime::from_hours(9.0);
+        let total = capacity + 20;
+        for p in fixture::parcels(m, total, (net.outlets[1], outlet), now, 4) {
+            m.outlets[0].queue.push_back(p);
+        }
+        let spent = m.books.spent.get(Activity::LastMile);
+        m.delivery(now);
+        let delivered = (m.out.delivered + m.out.outside_delivered) as usize;
+        let q = &m.outlets[0].queue;
+        let failed = q.iter().filter(|p| p.attempts() == 1).count();
+        assert!(delivered > 0);
+        assert_eq!(
+            delivered + failed,
+            capacity,
+            "every attempt the couriers had"
+        );
+        assert_eq!(delivered + q.len(), total, "nothing lost or duplicated");
+        assert_eq!(m.in_network as usize, total - delivered);
+        // Each delivery is paid, and the tours' kilometres on top; all of it attributed.
+        let paid = (m.books.spent.get(Activity::LastMile) - spent).0;
+        assert!(paid >= m.cfg.courier_pay.0 * delivered as i64, "{paid}");
+        assert_eq!(fixture::attributed(m, Activity::LastMile), paid);
+        // The couriers have no attempts left today: a second wave does nothing.
+        m.delivery(now + SimTime::from_hours(2.0));
+        assert_eq!(sim.model.outlets[0].queue.len(), total - delivered);
+    }
+}

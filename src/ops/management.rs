@@ -118,3 +118,49 @@ impl Carrier<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cost::{self, Activity};
+    use crate::engine::SimTime;
+    use crate::ops::fixture;
+    use crate::ops::parcel::Class;
+
+    #[test]
+    fn a_day_close_splits_each_outlet_day_over_its_parcels_and_carries_an_idle_one() {
+        let l = fixture::small();
+        let net = &l.network;
+        let mut sim = fixture::sim(&l);
+        let m = &mut sim.model;
+        let d = 0; // periods close in order: the first day
+        // Every outlet but the last handled some parcels that day, all measured.
+        let n = m.outlets.len();
+        for k in 0..n - 1 {
+            m.outlets[k]
+                .day_cost
+                .join_n(d, Class::Measured, 100 * (k as u64 + 1));
+        }
+        let expected: i64 = (0..n)
+            .map(|k| {
+                let node = &net.nodes[net.outlets[k] as usize];
+                let handled = m.outlets[k].day_cost.members(d);
+                cost::outlet_day(handled, node.capacity, &m.cfg.outlet).0
+            })
+            .sum();
+        let during = SimTime::from_days(d as u64 + 1) - SimTime(1);
+        m.close_day(d, 1.0, during);
+        assert_eq!(m.books.spent.get(Activity::Outlet).0, expected);
+        // What the busy outlets paid lands on measured parcels; the idle one's waits.
+        let measured = m.books.attributed[Class::Measured as usize]
+            .get(Activity::Outlet)
+            .0;
+        let idle = m.outlets[n - 1].day_cost.unabsorbed()[0].0;
+        assert!(idle > 0, "an idle outlet still pays its fixed part");
+        assert_eq!(measured + idle, expected);
+        // The network's management is shared by the outlets that handled parcels.
+        assert_eq!(
+            fixture::attributed(m, Activity::Management),
+            m.cfg.management_day.0
+        );
+    }
+}

@@ -16,6 +16,8 @@
 
 pub mod books;
 pub mod first_mile;
+#[cfg(test)]
+mod fixture;
 pub mod last_mile;
 pub mod management;
 pub mod model;

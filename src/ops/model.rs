@@ -200,3 +200,40 @@ fn times(v: &[String], field: &str) -> Result<Vec<SimTime>, String> {
     t.dedup();
     Ok(t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::fixture;
+    use crate::ops::parcel::Class;
+
+    #[test]
+    fn the_run_model_types_the_scenarios_times_and_money_once() {
+        let l = fixture::small();
+        let sc = &l.scenario;
+        let cfg = Config::build(sc, 2.0).expect("builds");
+        let day = SimTime::from_days(1);
+        assert_eq!(cfg.warmup, SimTime::from_days(sc.warmup_days as u64));
+        assert_eq!(
+            cfg.window_end,
+            cfg.warmup + SimTime::from_days(sc.days as u64)
+        );
+        assert_eq!(
+            cfg.horizon,
+            cfg.window_end + SimTime::from_days(sc.drain_days as u64)
+        );
+        // The window is half-open, and a parcel's class follows its pickup time.
+        assert!(cfg.in_window(cfg.warmup) && !cfg.in_window(cfg.window_end));
+        assert_eq!(cfg.class(cfg.warmup - SimTime(1)), Class::Warmup);
+        assert_eq!(cfg.class(cfg.warmup), Class::Measured);
+        assert_eq!(cfg.class(cfg.window_end), Class::After);
+        assert!(cfg.horizon >= day);
+        // Money in micro-yuan, from the scenario's yuan.
+        assert_eq!(cfg.waybill_it, Money::from_yuan(sc.costs.waybill_it));
+        assert_eq!(
+            cfg.management_day,
+            Money::from_yuan(2.0 * sc.org.manager_cost_per_day)
+        );
+        assert_eq!(cfg.vehicles.len(), sc.vehicles.len());
+    }
+}

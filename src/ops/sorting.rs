@@ -318,3 +318,75 @@ impl Carrier<'_> {
         (crate::emissions::carbon_cost(co2, f.price), co2)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::network::LaneKind;
+    use crate::ops::fixture;
+    use crate::ops::parcel::Queue;
+    use crate::scenario::NodeKind;
+
+    #[test]
+    fn a_trip_is_sorted_onto_the_next_lane_and_joins_the_shift_that_sorted_it() {
+        let l = fixture::small();
+        let net = &l.network;
+        let mut sim = fixture::sim(&l);
+        // A feeder into a centre, carrying parcels for an outlet of another centre.
+        let (li, lane) = net
+            .lanes
+            .iter()
+            .enumerate()
+            .find(|(_, x)| {
+                x.kind == LaneKind::Feeder && net.nodes[x.to as usize].kind == NodeKind::Centre
+            })
+            .expect("a feeder to a centre");
+        let dest = *net
+            .outlets
+            .iter()
+            .find(|&&o| net.nodes[o as usize].home != lane.to)
+            .expect("an outlet elsewhere");
+        let next = net.lane_toward(lane.to, dest) as usize;
+        let (start, _) = sim.model.calendar.intervals[0];
+        let m = &mut sim.model;
+        let mut load = Queue::default();
+        for p in fixture::parcels(m, 50, (lane.from, dest), start, 2) {
+            load.push_back(p);
+        }
+        m.arrive_at_centre(li as u32, load, start, &mut sim.sched);
+        let m = &sim.model;
+        let waiting: Vec<_> = m.lanes[next].parcels().collect();
+        assert_eq!(waiting.len(), 50, "every parcel routed to the next lane");
+        assert!(waiting.iter().all(|p| p.sorts() == 1 && p.dest() == dest));
+        let pos = net.nodes[lane.to as usize].centre_pos as usize;
+        let c = &m.centres[pos];
+        assert_eq!(c.labour.members(0), 50, "all sorted in the first shift");
+        assert_eq!(c.days.members(start.day() as usize), 50);
+        assert!(c.stranded.is_empty());
+    }
+
+    #[test]
+    fn parcels_that_arrive_after_the_last_shift_stay_at_the_centre_in_flight() {
+        let l = fixture::small();
+        let net = &l.network;
+        let mut sim = fixture::sim(&l);
+        let (li, lane) = net
+            .lanes
+            .iter()
+            .enumerate()
+            .find(|(_, x)| {
+                x.kind == LaneKind::Feeder && net.nodes[x.to as usize].kind == NodeKind::Centre
+            })
+            .expect("a feeder to a centre");
+        let (_, last_end) = *sim.model.calendar.intervals.last().expect("shifts");
+        let m = &mut sim.model;
+        let mut load = Queue::default();
+        for p in fixture::parcels(m, 5, (lane.from, lane.from), last_end, 1) {
+            load.push_back(p);
+        }
+        m.arrive_at_centre(li as u32, load, last_end, &mut sim.sched);
+        let pos = net.nodes[lane.to as usize].centre_pos as usize;
+        assert_eq!(sim.model.centres[pos].stranded.len(), 5);
+        assert_eq!(sim.model.live().count(), 5, "still counted as in flight");
+        assert_eq!(sim.model.in_network, 5);
+    }
+}

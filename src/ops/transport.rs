@@ -300,3 +300,82 @@ impl Carrier<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::fixture;
+    use crate::ops::parcel::Class;
+
+    /// A parcel whose destination field serves as its name.
+    fn named(id: u32) -> Parcel {
+        Parcel::new(0, id, SimTime::ZERO, SimTime::ZERO, 1.0, Class::Warmup)
+    }
+
+    #[test]
+    fn parcels_become_ready_in_ready_order_late_ones_included() {
+        let mut st = LaneState::default();
+        for i in 0..300 {
+            st.push_later(SimTime((10 + i) * 1000), named(i as u32));
+        }
+        st.push_late(SimTime(5_500), named(1000)); // ready at 6 s, before all
+        st.push_late(SimTime(150_000), named(1001)); // ties with parcel 140
+        assert_eq!(st.waiting(), 302);
+        st.promote(SimTime(200_000));
+        let order: Vec<u32> = st.ready.iter().map(|p| p.dest()).collect();
+        // Ready by 200 s: parcels 0..=190 and both late ones.
+        assert_eq!(order.len(), 193);
+        assert_eq!(order[0], 1000);
+        let at = order.iter().position(|&d| d == 1001).unwrap();
+        assert_eq!(
+            order[at - 1],
+            140,
+            "a late parcel follows those ready at the same second"
+        );
+        let rest: Vec<u32> = order.iter().copied().filter(|&d| d < 1000).collect();
+        assert_eq!(rest, (0..=190).collect::<Vec<u32>>());
+        assert_eq!(st.waiting(), 302);
+        assert_eq!(st.last_ready(), Some(SimTime(309_000)));
+    }
+
+    #[test]
+    fn a_departure_loads_at_most_its_vehicles_and_splits_the_trip_over_the_classes() {
+        let l = fixture::small();
+        let mut sim = fixture::sim(&l);
+        let m = &mut sim.model;
+        let (li, lane) = l
+            .network
+            .lanes
+            .iter()
+            .enumerate()
+            .find(|(_, x)| x.kind == LaneKind::Linehaul)
+            .expect("small.toml has line-haul lanes");
+        let li = li as u32;
+        let (fixed, per_km, cap) = m.cfg.vehicles[lane.vehicle];
+        let full = lane.max_vehicles as usize * cap as usize;
+        let now = m.cfg.window().0 + SimTime::from_hours(1.0);
+        let load = fixture::parcels(m, full + 7, (lane.from, lane.to), now, 3);
+        for p in load {
+            m.lanes[li as usize].ready.push_back(p);
+        }
+        let before = m.books.spent.get(Activity::Linehaul);
+        m.depart(li, now, false, &mut sim.sched);
+        let m = &mut sim.model;
+        assert_eq!(m.lanes[li as usize].ready.len(), 7, "the rest waits");
+        let (trip_lane, on_board) = m.trips.last().expect("a trip");
+        assert_eq!((*trip_lane, on_board.len()), (li, full));
+        let cost = cost::trip_cost(fixed, per_km, lane.distance_km, lane.max_vehicles);
+        assert_eq!(m.books.spent.get(Activity::Linehaul) - before, cost);
+        // Split exactly over the classes on board, in proportion to their counts.
+        assert_eq!(fixture::attributed(m, Activity::Linehaul), cost.0);
+        let measured = on_board.iter().filter(|p| p.measured()).count() as i64;
+        let got = m.books.attributed[Class::Measured as usize]
+            .get(Activity::Linehaul)
+            .0;
+        assert!((got - cost.0 * measured / full as i64).abs() <= 1, "{got}");
+        assert_eq!(m.lanes[li as usize].departures, 1);
+        // A load short of a vehicle does not leave when only full ones may.
+        m.depart(li, now, true, &mut sim.sched);
+        assert_eq!(sim.model.lanes[li as usize].ready.len(), 7);
+    }
+}
