@@ -64,7 +64,6 @@ pub mod html;
 pub mod instruments;
 pub mod metrics;
 pub mod network;
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod ops;
 pub mod plot;
 pub mod progress;

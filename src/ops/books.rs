@@ -27,7 +27,9 @@ pub struct Closed<const K: usize> {
     pub incurred: [Money; K],
     /// Component k's money attributed to each class.
     pub by_class: [[Money; K]; 3],
+    /// Tags of the period's tagged members, each of which receives `share`.
     pub tagged: Vec<u32>,
+    /// A tagged member's share of each component: the cost over the members, rounded down.
     pub share: [Money; K],
 }
 
@@ -50,6 +52,7 @@ pub struct Chain<const K: usize = 1> {
 }
 
 impl<const K: usize> Chain<K> {
+    /// A chain of `periods` periods, all empty.
     pub fn new(periods: usize) -> Self {
         Chain {
             periods: vec![Period::default(); periods],
@@ -182,9 +185,13 @@ pub fn attribute(to: &mut ByClass, a: Activity, total: Money, counts: &[u64; 3])
 /// measured window; and what has been attributed to parcels, by class.
 #[derive(Debug, Clone, Default)]
 pub struct Books {
+    /// Everything spent, by activity.
     pub spent: CostVec,
+    /// Spent before the measured window.
     pub spent_warmup: CostVec,
+    /// Spent after the measured window.
     pub spent_after: CostVec,
+    /// Attributed to parcels so far, by class and activity.
     pub attributed: ByClass,
 }
 
@@ -239,12 +246,17 @@ impl Books {
 /// periods it joined are still open.
 #[derive(Debug, Clone)]
 pub struct Tagged {
+    /// The parcel's serial number.
     pub serial: u64,
+    /// Its costs so far, by activity.
     pub cost: CostVec,
+    /// Periods it joined that have not closed yet: its cost is complete at 0.
     pub open: u32,
+    /// Whether its journey has ended.
     pub finished: bool,
     /// Its trace (an index in the carrier's traces), or `NONE` when it is only sampled.
     pub trace: u32,
+    /// Whether it belongs to the cost sample.
     pub sampled: bool,
     /// Seconds from its order to its pickup (the record holds the tag in their place).
     pub wait_s: u32,

@@ -75,11 +75,17 @@ pub enum Event {
 /// A traced parcel: every step with its time.
 #[derive(Debug, Clone)]
 pub struct Trace {
+    /// Serial number of the parcel (order of creation).
     pub serial: u64,
+    /// Node index of its origin outlet.
     pub origin: u32,
+    /// Node index of its destination outlet.
     pub dest: u32,
+    /// Its weight (kg).
     pub weight_kg: f32,
+    /// Each step: when, what (`picked_up`, `sorted`, `signed`, …) and where or with what.
     pub steps: Vec<(SimTime, &'static str, String)>,
+    /// Its share of every period it was a member of, by activity, once all have closed.
     pub cost: Option<CostVec>,
 }
 
@@ -88,28 +94,35 @@ pub struct Trace {
 pub struct Outcomes {
     /// Parcels picked up in the window and delivered.
     pub delivered: u64,
+    /// Pickup to signature of the measured delivered parcels (h).
     pub transit_h: Histogram,
+    /// Of those, parcels signed within the promise.
     pub on_time: u64,
+    /// Delivery attempts they took, failed ones included.
     pub attempts: u64,
     /// Measured parcels lost in transport (their cost counts toward the delivered ones').
     pub lost: u64,
-    /// Delivered or lost parcels picked up outside the window (warm-up or drain).
+    /// Parcels delivered that were picked up outside the window (warm-up or drain).
     pub outside_delivered: u64,
+    /// Parcels lost that were picked up outside the window.
     pub outside_lost: u64,
     /// Order placed → handed to the carrier at a pickup wave (h), summed over measured
     /// delivered parcels: the shop's part of the end-to-end time.
     pub handover_h_sum: f64,
-    /// Sorts of the measured delivered parcels, and how many travelled on a direct lane.
+    /// Sorts of the measured delivered parcels.
     pub sorts: u64,
+    /// Of those parcels, how many travelled on a direct lane.
     pub on_direct: u64,
-    /// Courier tour hours and per-delivery pay in the window (staff welfare).
+    /// Courier tour hours in the window (staff welfare).
     pub courier_hours: f64,
+    /// Couriers' per-delivery pay in the window (staff welfare).
     pub courier_pay: Money,
 }
 
 /// Options of the carrier that are not in the scenario.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CarrierOptions {
+    /// Seed of every random stream of the run.
     pub seed: u64,
     /// Parcels to trace step by step.
     pub trace: usize,
@@ -162,11 +175,15 @@ impl Tagging {
 
 /// The whole model state.
 pub struct Carrier<'a> {
+    /// The built network: nodes, lanes, routes and capacities.
     pub net: &'a Network,
+    /// The scenario's rates and times, typed.
     pub cfg: Config,
     demand: DemandModel,
     calendar: Calendar,
+    /// Each lane's queues and vehicles in transit, indexed like `net.lanes`.
     pub lanes: Vec<LaneState>,
+    /// Each outlet's state, in outlet order.
     pub outlets: Vec<OutletState>,
     /// Indexed like `net.centres`.
     pub centres: Vec<CentreState>,
@@ -179,6 +196,7 @@ pub struct Carrier<'a> {
     free_trips: Vec<u32>,
     /// Traced and sampled parcels, by tag.
     pub tags: Vec<Tagged>,
+    /// The steps of each traced parcel, by trace index.
     pub traces: Vec<Trace>,
     trace_limit: usize,
     tracing: Tagging,
@@ -187,25 +205,33 @@ pub struct Carrier<'a> {
     /// distribution of cost per parcel.
     pub sample: Vec<i64>,
     next_serial: u64,
+    /// Parcels created so far (warm-up and drain included).
     pub generated: u64,
+    /// Of those, parcels picked up in the measured window.
     pub generated_measured: u64,
+    /// Parcels picked up and not yet signed for or lost.
     pub in_network: u64,
     /// Measured parcels not finished yet.
     pub measured_open: u64,
     /// Parcels sorted (all centres) per day of the run, by the day sorting started.
     pub sorted_by_day: Vec<u64>,
+    /// Money spent, by activity and by class of parcel (before, in and after the window).
     pub books: Books,
     /// What the chain emitted (mg CO2e), booked like the money.
     pub co2: crate::emissions::Emitted,
-    /// Transfers between the parties: all of them, and those of measured parcels.
+    /// Transfers between the parties, all of them.
     pub transfers: Ledger,
+    /// Transfers between the parties for measured parcels only.
     pub transfers_measured: Ledger,
+    /// Totals of finished parcels.
     pub out: Outcomes,
     /// The shops before handover, when the scenario models them.
     pub shops: Option<shop::Shops>,
     /// Management overhead of a day nobody handled a parcel in, carried to the next.
     management_carry: Money,
+    /// Managers above the front line (people), from the layers and span of control.
     pub managers: f64,
+    /// Front-line staff: every sorter on every shift and every courier (people).
     pub front_line_staff: f64,
 }
 

@@ -10,56 +10,91 @@ use crate::scenario::{ModelKind, Scenario, Staffing, parse_time_of_day};
 /// Rates and times fixed for the run.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Start of the measured window: the end of the warm-up.
     pub warmup: SimTime,
     /// End of the measured window: parcels picked up in [warmup, window_end) are measured.
     pub window_end: SimTime,
     /// The latest the run may go on while measured parcels are still travelling.
     pub horizon: SimTime,
+    /// Days measured.
     pub days: u32,
+    /// Pickup cut-offs, times of day (`operations.pickup.waves`).
     pub pickup_waves: Vec<SimTime>,
+    /// Delivery waves, times of day (`operations.delivery.waves`).
     pub delivery_waves: Vec<SimTime>,
     /// Sorting shifts: (start in the day, length).
     pub shifts: Vec<(SimTime, SimTime)>,
+    /// On time: signed within this long of pickup (`operations.delivery.promise_hours`).
     pub promise: SimTime,
+    /// What a waybill consumes per parcel (`costs.waybill_it`).
     pub waybill_it: Money,
     /// Franchise: a courier's pay per parcel picked up.
     pub pickup_pay: Money,
+    /// Parcels a shop hands over at one pickup stop.
     pub pickup_per_stop: f64,
+    /// Time at each pickup stop (h).
     pub pickup_stop_hours: f64,
+    /// Time to scan one parcel at pickup (h).
     pub scan_hours: f64,
+    /// The transfers between the parties under the operating model.
     pub prices: Prices,
     /// An outlet-day's fixed, staff and space rates.
     pub outlet: cost::OutletRates,
+    /// Franchise: a courier's pay per delivered parcel.
     pub courier_pay: Money,
-    /// Failed attempts left at a pick-up station: share, collection delay, fee.
+    /// Share of failed attempts left at a pick-up station.
     pub station_share: f64,
+    /// Time until the customer collects a parcel left at a station.
     pub station_collect: SimTime,
+    /// The station's fee per parcel left there.
     pub station_fee: Money,
     /// Direct model: a courier's pay per day, busy or idle.
     pub courier_wage_day: Money,
+    /// Courier vehicle cost per km of tour (yuan/km).
     pub courier_per_km: f64,
+    /// Deliveries one courier makes per day at most.
     pub courier_cap: u32,
+    /// Courier speed between stops (km/h).
     pub courier_speed: f64,
+    /// Time at each delivery stop (h).
     pub stop_hours: f64,
+    /// Probability that one delivery attempt fails.
     pub failure_rate: f64,
+    /// Sorting labour, per worker-hour (yuan/h).
     pub wage: f64,
+    /// Depreciation period of a sorter line (years).
     pub life_years: f64,
+    /// Centre floor rent (yuan/m²/month).
     pub rent: f64,
+    /// Time a mis-sorted parcel loses.
     pub mis_sort_delay: SimTime,
+    /// Dispatch a truck as soon as a full load waits.
     pub dispatch_when_full: bool,
+    /// A centre asks for a surge crew above this backlog, in hours of its throughput.
     pub surge_trigger_hours: f64,
+    /// Time a request for a surge crew takes: layers × decision delay.
     pub surge_delay: SimTime,
+    /// Lines' worth of crew a surge brings.
     pub surge_lines: u32,
+    /// How long a surge crew stays.
     pub surge_length: SimTime,
+    /// How sorter lines are staffed.
     pub staffing: Staffing,
+    /// Flexible staffing: core crew as a share of the roster.
     pub core_share: f64,
+    /// Spare capacity planned in (`network.generate.planning_slack`).
     pub planning_slack: f64,
+    /// Flexible staffing: call temporary workers above this backlog (h of throughput).
     pub temp_trigger_hours: f64,
+    /// Flexible staffing: delay until called temporary workers arrive.
     pub temp_call_in: SimTime,
+    /// Flexible staffing: the least a temporary worker stays and is paid for.
     pub temp_block: SimTime,
+    /// Flexible staffing: agency premium on the wage (-).
     pub temp_premium: f64,
     /// Management: head-count above the front line, and what it costs per day.
     pub management_day: Money,
+    /// Direct-operated (true) or franchise (false).
     pub direct: bool,
     /// Franchise outlets' spread of failed-delivery rates (coefficient of variation).
     pub outlet_quality_spread: f64,

@@ -15,11 +15,15 @@ use crate::scenario::Quality;
 /// What one outlet's part of a wave produced, for the sequential merge.
 #[derive(Debug, Default)]
 pub struct Wave {
+    /// Money the outlet's part of the wave spent, by activity and class.
     pub books: Books,
+    /// Transfers of the wave, all of them.
     pub transfers: Ledger,
+    /// Transfers of the wave for measured parcels only.
     pub transfers_measured: Ledger,
     /// Pickup: the parcels picked up, and what each of them paid for its pickup.
     pub outbox: Queue<Parcel>,
+    /// What the parcels picked up paid for their pickup, in all.
     pub pickup_share: Money,
     /// ... and the carbon price on its tour's emissions.
     pub pickup_carbon: Money,
@@ -27,17 +31,27 @@ pub struct Wave {
     pub co2: crate::emissions::Emitted,
     /// Delivery: transit times of the measured parcels signed for, and their other sums.
     pub transit: Vec<SimTime>,
+    /// Parcels signed for, by class (warm-up, measured, after).
     pub delivered: [u64; 3],
+    /// Order placed → handed over (h), summed over the measured parcels signed for.
     pub handover_h: f64,
+    /// Measured parcels signed for within the promise.
     pub on_time: u64,
+    /// Delivery attempts of the measured parcels signed for.
     pub attempts: u64,
+    /// Sorts of the measured parcels signed for.
     pub sorts: u64,
+    /// Of those, parcels that travelled on a direct lane.
     pub on_direct: u64,
+    /// Courier tour hours in the window.
     pub courier_hours: f64,
+    /// Couriers' per-delivery pay in the window.
     pub courier_pay: Money,
     /// Tagged parcels: steps (tag, time, what), costs, and journeys ended.
     pub steps: Vec<(u32, SimTime, &'static str)>,
+    /// Costs of tagged parcels: (tag, activity, amount).
     pub tag_costs: Vec<(u32, Activity, Money)>,
+    /// Tags of parcels whose journey ended.
     pub finished: Vec<u32>,
     /// Parcels signed for that the shop must hear of: (parcel, when, late).
     pub signed: Vec<(Parcel, SimTime, bool)>,
@@ -67,12 +81,19 @@ pub struct OutletState {
     pub(super) orders: Vec<Order>,
     pub(super) handover: Vec<ShopOrder>,
     pub(super) wave: Wave,
+    /// Parcels picked up here in the window.
     pub picked: u64,
+    /// Parcels signed for here in the window.
     pub delivered: u64,
+    /// Delivery attempts here in the window.
     pub attempts: u64,
+    /// Of those, attempts that failed.
     pub failed: u64,
+    /// Parcels waiting for delivery, summed over the delivery waves of the window.
     pub backlog_sum: u64,
+    /// Delivery waves of the window (to average `backlog_sum` over).
     pub backlog_samples: u64,
+    /// Most parcels waiting for delivery at a wave of the window.
     pub max_backlog: usize,
     /// Resources the outlet paid for during the measured window.
     pub spent_window: Money,

@@ -22,8 +22,11 @@ pub const NO_TAG: u32 = u32::MAX;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Class {
+    /// Picked up during the warm-up.
     Warmup = 0,
+    /// Picked up in the measured window.
     Measured = 1,
+    /// Picked up after the window (during the drain).
     After = 2,
 }
 
@@ -197,10 +200,12 @@ impl Parcel {
         wait
     }
 
+    /// Weight (kg, to 10 g).
     pub fn weight_kg(&self) -> f64 {
         WEIGHT.get(self.hi) as f64 / 100.0
     }
 
+    /// Which part of the run it belongs to.
     pub fn class(&self) -> Class {
         match CLASS.get(self.lo) {
             0 => Class::Warmup,
@@ -209,6 +214,7 @@ impl Parcel {
         }
     }
 
+    /// Whether it was picked up in the measured window.
     pub fn measured(&self) -> bool {
         self.class() == Class::Measured
     }
@@ -225,6 +231,7 @@ impl Parcel {
         ATTEMPTS.get(self.lo) as u8
     }
 
+    /// Counts one more delivery attempt.
     pub fn add_attempt(&mut self) {
         self.bump(ATTEMPTS);
     }
@@ -234,6 +241,7 @@ impl Parcel {
         SORTS.get(self.lo) as u8
     }
 
+    /// Counts one more sort.
     pub fn add_sort(&mut self) {
         self.bump(SORTS);
     }
@@ -242,10 +250,12 @@ impl Parcel {
         f.get(self.hi) == 1
     }
 
+    /// Whether a sort damaged it.
     pub fn damaged(&self) -> bool {
         self.flag(DAMAGED)
     }
 
+    /// Marks it damaged.
     pub fn set_damaged(&mut self) {
         self.update(DAMAGED, true, 1);
     }
@@ -255,6 +265,7 @@ impl Parcel {
         self.flag(DIRECT)
     }
 
+    /// Marks it as having travelled on a direct lane.
     pub fn set_on_direct(&mut self) {
         self.update(DIRECT, true, 1);
     }
@@ -264,6 +275,7 @@ impl Parcel {
         self.flag(EXCHANGE)
     }
 
+    /// An order, a return or an exchange.
     pub fn kind(&self) -> Kind {
         match KIND.get(self.lo) {
             0 => Kind::Order,
@@ -272,6 +284,7 @@ impl Parcel {
         }
     }
 
+    /// Its packaging type (index into the shop's `packaging` list).
     pub fn packaging(&self) -> u8 {
         PACKAGING.get(self.hi) as u8
     }
@@ -315,14 +328,17 @@ impl<T> Default for Queue<T> {
 }
 
 impl<T: Copy> Queue<T> {
+    /// Items held.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether it holds nothing.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    /// Appends an item at the back.
     #[inline]
     pub fn push_back(&mut self, x: T) {
         match self.chunks.back_mut() {
@@ -336,14 +352,17 @@ impl<T: Copy> Queue<T> {
         self.len += 1;
     }
 
+    /// The oldest item.
     pub fn front(&self) -> Option<&T> {
         self.chunks.front().map(|(c, h)| &c[*h])
     }
 
+    /// The newest item.
     pub fn back(&self) -> Option<&T> {
         self.chunks.back().and_then(|(c, _)| c.last())
     }
 
+    /// Takes the oldest item.
     #[inline]
     pub fn pop_front(&mut self) -> Option<T> {
         let (c, h) = self.chunks.front_mut()?;

@@ -11,12 +11,19 @@ use serde::Serialize;
 /// Incident counts and their money, over the measured parcels.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct QualityCounts {
+    /// Measured parcels that arrived after the promise.
     pub late: u64,
+    /// Measured parcels damaged in sorting.
     pub damaged: u64,
+    /// Measured parcels lost in transport.
     pub lost: u64,
+    /// Compensation paid to customers for damaged and lost parcels (yuan).
     pub claims_yuan: f64,
+    /// Complaints about late parcels.
     pub complaints_late: u64,
+    /// Complaints about damaged parcels.
     pub complaints_damaged: u64,
+    /// Complaints about lost parcels.
     pub complaints_lost: u64,
 }
 
@@ -28,12 +35,15 @@ pub struct Incidents {
     rng: Rng,
     claim: Money,
     complaint: Money,
+    /// Incidents so far and their money.
     pub counts: QualityCounts,
 }
 
 /// What the end of a parcel's journey costs.
 pub struct Outcome {
+    /// Compensation owed to the customer.
     pub claim: Money,
+    /// Staff time to handle the complaint, if one was made.
     pub complaint: Money,
     /// Whether a complaint was made (its handling may cost nothing).
     pub complained: bool,
@@ -53,6 +63,7 @@ impl QualityCounts {
 }
 
 impl Incidents {
+    /// Incidents of quality settings `q`, drawn from `rng`.
     pub fn new(q: &Quality, rng: Rng) -> Incidents {
         Incidents {
             claim: claim(q.goods_value, q.postage, q.claim_cap_multiple),

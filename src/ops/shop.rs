@@ -17,29 +17,38 @@ use serde::Serialize;
 /// What a parcel carries: a shop's order, a customer's return, or an exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Kind {
+    /// A shop's order to its customer.
     #[default]
     Order,
+    /// A customer's return to the shop.
     Return,
+    /// A replacement sent out when an exchange's return is back.
     Exchange,
 }
 
 /// What the customer does once the parcel is signed for.
 pub struct AfterDelivery {
+    /// The customer sends it back.
     pub returns: bool,
+    /// The return is an exchange: a replacement goes out when it is back.
     pub exchange: bool,
 }
 
 /// Why an order ended before shipping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cancel {
+    /// The address was wrong and the customer cancelled.
     Address,
+    /// Out of stock and the customer cancelled.
     Stockout,
+    /// The payment failed.
     Payment,
 }
 
 /// An order on its way through the shop.
 #[derive(Debug, Clone, Copy)]
 pub struct ShopOrder {
+    /// The order as demand drew it.
     pub order: Order,
     /// When it can be packed (after corrections and restock).
     pub release: SimTime,
@@ -54,40 +63,60 @@ pub struct ShopOrder {
 /// Counts and money of the shop, over orders placed in the measured window.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ShopCounts {
+    /// Orders placed.
     pub orders_placed: u64,
+    /// Orders shipped, with any carrier.
     pub shipped: u64,
+    /// Orders cancelled for a wrong address.
     pub cancelled_address: u64,
+    /// Orders cancelled at a stock-out.
     pub cancelled_stockout: u64,
+    /// Orders cancelled for a failed payment.
     pub cancelled_payment: u64,
+    /// Wrong addresses corrected with the customer.
     pub corrected: u64,
+    /// Orders that waited for a restock.
     pub waited_for_restock: u64,
+    /// Customers who switched product at a stock-out.
     pub switched_product: u64,
+    /// Defective items found at inspection and replaced.
     pub defects_replaced: u64,
+    /// Packaging material (yuan).
     pub packaging_yuan: f64,
+    /// Replaced defective items (yuan).
     pub defects_yuan: f64,
     /// Hours from order placed to packed, summed over shipped orders.
     pub placed_to_packed_hours: f64,
-    /// After delivery: returns sent back, exchanges sent out, and customers' ratings.
+    /// After delivery: returns sent back.
     pub returns: u64,
+    /// After delivery: replacements sent out for exchanges.
     pub exchanges: u64,
+    /// Customers' ratings given.
     pub ratings: u64,
+    /// Their sum (5 less the penalties, at least 1 each).
     pub rating_sum: f64,
-    /// Complaints to the shop about the return experience, and their handling cost.
+    /// Complaints to the shop about the return experience.
     pub complaints_returns: u64,
+    /// Their handling cost (yuan).
     pub complaints_yuan: f64,
-    /// Shipping paid for shipped orders, and orders shipped with other carriers.
+    /// Shipping paid for shipped orders (yuan).
     pub shipping_yuan: f64,
+    /// Orders shipped with other carriers.
     pub shipped_other_carriers: u64,
-    /// How the orders shipped with the network ended: kept, sent back (refund), sent back
-    /// for an exchange, lost in transport (the rest are still in flight).
+    /// Orders shipped with the network and kept by the customer (the rest of the shipped
+    /// ones below, or still in flight).
     pub kept: u64,
+    /// Sent back for a refund.
     pub returned: u64,
+    /// Sent back for an exchange.
     pub exchanged: u64,
+    /// Lost in transport.
     pub lost: u64,
 }
 
 /// One shop per origin outlet: its packing station and orders not yet handed over.
 pub struct ShopFloor {
+    /// The packing station: packers as a multi-server queue with shifts.
     pub station: Sorter,
     /// This shop's counts (measured window).
     pub counts: ShopCounts,
@@ -111,6 +140,7 @@ pub struct Shops {
     calendar: Calendar,
     packaging: WeightedIndex<f64>,
     rng: Rng,
+    /// One shop per outlet, in outlet order.
     pub floors: Vec<ShopFloor>,
     window: (SimTime, SimTime),
 }

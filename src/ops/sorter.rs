@@ -13,6 +13,7 @@ use rand_distr::{Distribution, LogNormal};
 /// Working intervals (shift instances) over the whole run, sorted and disjoint.
 #[derive(Debug, Clone)]
 pub struct Calendar {
+    /// (start, end) of each working interval, in order.
     pub intervals: Vec<(SimTime, SimTime)>,
     /// Which daily shift each interval is.
     pub shift_of: Vec<usize>,
@@ -71,7 +72,9 @@ impl Calendar {
 /// What sorting one parcel gave.
 #[derive(Debug, Clone, Copy)]
 pub struct Sorted {
+    /// When sorting the parcel started.
     pub start: SimTime,
+    /// When it was done.
     pub done: SimTime,
     /// Calendar interval in which the parcel was sorted.
     pub interval: usize,
@@ -80,8 +83,11 @@ pub struct Sorted {
 /// Service-time sampler with a given mean.
 #[derive(Debug, Clone, Copy)]
 pub enum ServiceTime {
+    /// Always this many ms.
     Deterministic(f64),
+    /// Exponential with this mean (ms).
     Exponential(f64),
+    /// Lognormal in ms, with the scenario's mean and coefficient of variation.
     Lognormal(LogNormal<f64>),
 }
 
@@ -122,15 +128,20 @@ pub struct Sorter {
     waiting: Queue<u32>,
     /// Statistics of parcels arriving in [from, until).
     pub window: (SimTime, SimTime),
+    /// Parcels sorted that arrived in the window.
     pub handled: u64,
+    /// Their waits before sorting, summed (ms).
     pub wait_ms: u128,
+    /// Their sorting times, summed (ms).
     pub busy_ms: u128,
+    /// Most parcels waiting at once, seen at a sort of the window.
     pub max_queue: usize,
     /// The calendar interval of the last sort (where the next one most likely falls).
     hint: usize,
 }
 
 impl Sorter {
+    /// A sorter of `lines` permanent lines (at least one), measuring arrivals in `window`.
     pub fn new(lines: u32, service: ServiceTime, window: (SimTime, SimTime)) -> Sorter {
         Sorter {
             free: (0..lines.max(1)).map(|_| (0, u64::MAX)).collect(),

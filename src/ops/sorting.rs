@@ -28,11 +28,13 @@ pub(super) const DAY_CO2: usize = 3;
 /// Per-centre state: the sorter, its crews and its cost periods.
 #[derive(Debug)]
 pub struct CentreState {
+    /// The lines as a multi-server queue with a shift calendar.
     pub sorter: Sorter,
     /// A surge request is on its way through the layers.
     surge_pending: bool,
     /// The current surge crew leaves at this time.
     surge_until: SimTime,
+    /// Surge crews that arrived during the window.
     pub surges: u32,
     /// Shifts: crews, and the lines' electricity (see [`LABOUR`]).
     pub(super) labour: Chain<3>,
@@ -43,20 +45,22 @@ pub struct CentreState {
     /// Physical lines, the lines staffed in each hour of the day, and the core of them
     /// staffed in every open hour (the sorter's permanent lines).
     pub lines: u32,
+    /// Lines staffed in each hour of the day (the roster).
     pub staffed: [u32; 24],
     core: u32,
     /// Flexible staffing: temporary workers are on their way, or here until then.
     temp_pending: bool,
     temp_until: SimTime,
-    /// Call-ins during the window, and line-hours paid during it (roster, temporary and
-    /// surge crews).
+    /// Call-ins of temporary workers during the window.
     pub call_ins: u32,
+    /// Line-hours paid during the window (roster, temporary and surge crews).
     pub paid_line_hours: f64,
     /// Parcels that arrived after the last shift of the run: still here, in flight.
     pub(super) stranded: Queue<Parcel>,
 }
 
 impl CentreState {
+    /// A centre of `lines` lines, staffed hour by hour as `staffed` says.
     pub fn new(
         lines: u32,
         staffed: [u32; 24],

@@ -51,9 +51,13 @@ pub struct LaneState {
     seq: u32,
     /// Parcels ready to load, first come first served.
     pub(super) ready: Queue<Parcel>,
+    /// Departures in the window that carried parcels.
     pub departures: u64,
+    /// Vehicles they used.
     pub vehicles: u64,
+    /// Parcels they carried.
     pub parcels: u64,
+    /// Parcels those vehicles could have carried.
     pub capacity: u64,
     /// Trips paid during the measured window.
     pub spent_window: Money,
