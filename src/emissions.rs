@@ -15,10 +15,11 @@
 use crate::accounts::{Party, Prices};
 use crate::cost::{Activity, Money};
 use crate::engine::SimTime;
+pub use crate::format::summary::EmissionsSummary;
+use crate::format::summary::owned;
 use crate::ops::books::{Books, attribute};
 use crate::ops::parcel::Class;
 use crate::scenario::{Scenario, SortingMode, Vehicle, d_vehicles};
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The activities that emit, in output order; packaging (the shop's material) comes on top.
@@ -212,35 +213,6 @@ pub fn book_carbon(
     }
 }
 
-/// Emissions of the measured parcels, per measured delivered parcel (kg CO2e), like
-/// `cost_per_parcel_yuan`, and where the run's emissions went (kg).
-#[derive(Debug, Clone, Serialize)]
-pub struct EmissionsSummary {
-    /// Everything the measured parcels caused: the chain's activities and the packaging.
-    pub co2e_kg_per_parcel: f64,
-    /// By emitting activity, and `packaging` (the shop's material).
-    pub co2e_kg_per_parcel_by_activity: BTreeMap<&'static str, f64>,
-    /// By the party that pays for the emitting activity (packaging: the shop).
-    pub co2e_kg_per_parcel_by_party: BTreeMap<&'static str, f64>,
-    /// The carbon price and what it adds to the chain's resources per parcel (yuan).
-    pub carbon_price_yuan_per_t: f64,
-    /// The `carbon_*` activities' cost per parcel (yuan).
-    pub carbon_cost_per_parcel_yuan: f64,
-    /// `emitted = attributed_to_measured + before + after + unabsorbed` (kg, exact in mg):
-    /// everything the run emitted ...
-    pub emitted_kg: f64,
-    /// ... attributed to the measured parcels ...
-    pub attributed_to_measured_kg: f64,
-    /// ... to parcels picked up during the warm-up ...
-    pub attributed_to_parcels_before_window_kg: f64,
-    /// ... and after the window ...
-    pub attributed_to_parcels_after_window_kg: f64,
-    /// ... and electricity of periods no parcel used.
-    pub unabsorbed_kg: f64,
-    /// The run's emissions by activity (kg).
-    pub emitted_by_activity_kg: BTreeMap<&'static str, f64>,
-}
-
 impl EmissionsSummary {
     /// From the run's emissions, its unabsorbed mg, the prices (who pays for what), the
     /// measured money books' carbon cost and the measured delivered parcels.
@@ -289,8 +261,8 @@ impl EmissionsSummary {
         emitted_by.insert("packaging", kg(packaging_all));
         EmissionsSummary {
             co2e_kg_per_parcel: per(measured.total() + pack),
-            co2e_kg_per_parcel_by_activity: by_activity,
-            co2e_kg_per_parcel_by_party: by_party,
+            co2e_kg_per_parcel_by_activity: owned(by_activity),
+            co2e_kg_per_parcel_by_party: owned(by_party),
             carbon_price_yuan_per_t: price,
             carbon_cost_per_parcel_yuan: if delivered > 0.0 {
                 carbon_measured.yuan() / delivered
@@ -302,7 +274,7 @@ impl EmissionsSummary {
             attributed_to_parcels_before_window_kg: kg(class_total(Class::Warmup)),
             attributed_to_parcels_after_window_kg: kg(class_total(Class::After)),
             unabsorbed_kg: kg(unabsorbed),
-            emitted_by_activity_kg: emitted_by,
+            emitted_by_activity_kg: owned(emitted_by),
         }
     }
 }

@@ -32,7 +32,7 @@ fn node_and_lane_costs_add_up_to_the_window_resources() {
         "complaint_handling",
     ]
     .iter()
-    .map(|a| w[a])
+    .map(|a| w[*a])
     .sum();
     let total = s.money.spent_during_window;
     assert!(

@@ -64,7 +64,7 @@ fn a_carbon_price_adds_exactly_the_priced_emissions_and_nothing_else() {
     let (s0, s1) = (&base.summary, &priced.summary);
     // The dynamics do not move: every other activity, time and count is the same.
     for (a, v) in &s0.cost_by_activity {
-        if !CARBON.contains(a) {
+        if !CARBON.contains(&a.as_str()) {
             assert_eq!(v.to_bits(), s1.cost_by_activity[a].to_bits(), "{a}");
         }
     }
@@ -120,7 +120,7 @@ fn a_carbon_price_adds_exactly_the_priced_emissions_and_nothing_else() {
         "complaint_handling",
     ]
     .iter()
-    .map(|a| w[a])
+    .map(|a| w[*a])
     .sum();
     assert!(
         (at_places + elsewhere - s1.money.spent_during_window).abs() < 1e-3,

@@ -165,7 +165,7 @@ fn print_summary(o: &RunOutput) {
         "share"
     );
     // In the order a parcel meets the activities, not alphabetically.
-    let mut activities: Vec<(&&str, &f64)> = s.cost_by_activity.iter().collect();
+    let mut activities: Vec<(&String, &f64)> = s.cost_by_activity.iter().collect();
     activities.sort_by_key(|(a, _)| parcelsim::folder::activity_rank(a));
     for (a, v) in activities {
         let share = if s.cost_per_parcel_yuan > 0.0 {
@@ -261,7 +261,7 @@ fn print_summary(o: &RunOutput) {
         "CO2e {:.4} kg/parcel: {}; by party {}{}",
         e.co2e_kg_per_parcel,
         {
-            let mut by: Vec<(&&str, &f64)> = e.co2e_kg_per_parcel_by_activity.iter().collect();
+            let mut by: Vec<(&String, &f64)> = e.co2e_kg_per_parcel_by_activity.iter().collect();
             by.sort_by_key(|(a, _)| parcelsim::folder::activity_rank(a));
             by.iter()
                 .map(|(a, v)| format!("{a} {v:.4}"))

@@ -25,6 +25,7 @@
 use super::{InputJson, Job, Options, column, labels, metric_names, run_jobs};
 use crate::error::{Error, InputError, Result};
 use crate::files::{csv_bytes, json_bytes, write_atomic};
+pub use crate::format::explain::{ExplainJson, LeverRow};
 use crate::metrics::interval;
 use crate::network::Network;
 use crate::run::Loaded;
@@ -341,17 +342,6 @@ impl Explain {
     }
 }
 
-/// One row of `explain.csv`: a lever's Shapley value, its share of the whole change (empty
-/// when the metric does not change) and the 95 % CI of the per-replication Shapley values.
-#[derive(Debug, Clone, Serialize)]
-pub struct LeverRow {
-    pub lever: String,
-    pub shapley: f64,
-    pub share_of_change: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-}
-
 /// One row of `subsets.csv`: FROM with the subset's sections from TO.
 #[derive(Debug, Clone, Serialize)]
 pub struct SubsetRow {
@@ -359,31 +349,6 @@ pub struct SubsetRow {
     pub mean: f64,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
-}
-
-/// `explain.json`: the inputs, and the figures the waterfall chart draws.
-#[derive(Debug, Clone, Serialize)]
-pub struct ExplainJson {
-    pub version: String,
-    pub metric: String,
-    pub from: InputJson,
-    pub to: InputJson,
-    pub replications: u32,
-    pub base_seed: u64,
-    /// Seed of each replication, shared by every subset.
-    pub seeds: Vec<u64>,
-    pub common_random_numbers: bool,
-    /// The sections that differ, in the scenario's order.
-    pub levers: Vec<String>,
-    /// Mixed scenarios simulated: 2^levers.
-    pub subsets: usize,
-    /// Mean metric of FROM (no lever from TO) and of TO (every lever), and the change.
-    pub from_value: f64,
-    pub to_value: f64,
-    pub change: f64,
-    pub attribution: Vec<LeverRow>,
-    /// Runs that failed; their replications are left out of every subset's figures.
-    pub failed_runs: Vec<super::FailedRun>,
 }
 
 /// The outcome of an explanation.

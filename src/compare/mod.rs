@@ -21,6 +21,7 @@ pub mod explain;
 
 use crate::error::{Error, Result};
 use crate::files::{csv_bytes, json_bytes, write_atomic};
+pub use crate::format::compare::{CompareJson, FailedRun, InputJson};
 use crate::metrics::{Interval, interval};
 use crate::network::Network;
 use crate::progress::Progress;
@@ -93,18 +94,6 @@ impl Options {
     }
 }
 
-/// A scenario file as recorded in `compare.json` and `explain.json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct InputJson {
-    /// How tables and charts name it: the file name without extension, unless two inputs
-    /// share it (then the path as given).
-    pub label: String,
-    pub file: String,
-    /// The `name` inside the file.
-    pub scenario: String,
-    pub sha256: String,
-}
-
 /// Labels of the input files: their stems when those are distinct, else the paths as given;
 /// a file given twice gets ` (2)`, ` (3)`... so that every label is unique.
 fn labels(files: &[&Path]) -> Vec<String> {
@@ -154,15 +143,6 @@ pub(crate) struct Job<'a> {
 
 /// Metric values per job, per replication kept, per metric.
 pub(crate) type JobValues = Vec<Vec<Vec<f64>>>;
-
-/// A run of a comparison that failed, recorded in `compare.json` / `explain.json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct FailedRun {
-    pub scenario: String,
-    pub replication: u32,
-    pub seed: u64,
-    pub error: String,
-}
 
 /// Runs every job once per seed of `opts`, all (job × replication) in parallel, and returns
 /// the [`metric_values`] of each job and replication, in that order whatever the threads.
@@ -233,21 +213,6 @@ pub(crate) fn run_jobs(jobs: &[Job], opts: &Options) -> Result<(JobValues, Vec<F
 /// Column `k` of per-replication metric rows.
 fn column(rows: &[Vec<f64>], k: usize) -> Vec<f64> {
     rows.iter().map(|r| r[k]).collect()
-}
-
-/// `compare.json`: everything needed to reproduce a comparison.
-#[derive(Debug, Clone, Serialize)]
-pub struct CompareJson {
-    pub version: String,
-    pub scenarios: Vec<InputJson>,
-    pub replications: u32,
-    pub base_seed: u64,
-    /// Seed of each replication, shared by every scenario.
-    pub seeds: Vec<u64>,
-    pub common_random_numbers: bool,
-    pub metrics: Vec<String>,
-    /// Runs that failed; their replications are left out of every scenario's figures.
-    pub failed_runs: Vec<FailedRun>,
 }
 
 /// Scenarios loaded and checked, ready to run.

@@ -3,29 +3,10 @@
 //! claim and, sometimes, a complaint.
 
 use crate::cost::{Money, claim};
+pub use crate::format::summary::QualityCounts;
 use crate::random::Rng;
 use crate::scenario::Quality;
 use rand::RngExt;
-use serde::Serialize;
-
-/// Incident counts and their money, over the measured parcels.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct QualityCounts {
-    /// Measured parcels that arrived after the promise.
-    pub late: u64,
-    /// Measured parcels damaged in sorting.
-    pub damaged: u64,
-    /// Measured parcels lost in transport.
-    pub lost: u64,
-    /// Compensation paid to customers for damaged and lost parcels (yuan).
-    pub claims_yuan: f64,
-    /// Complaints about late parcels.
-    pub complaints_late: u64,
-    /// Complaints about damaged parcels.
-    pub complaints_damaged: u64,
-    /// Complaints about lost parcels.
-    pub complaints_lost: u64,
-}
 
 /// Draws incidents from their own random stream, so that changing a quality setting leaves
 /// every other draw of the run alone.

@@ -7,12 +7,12 @@
 use super::sorter::{Calendar, ServiceTime, Sorter};
 use crate::demand::Order;
 use crate::engine::SimTime;
+pub use crate::format::summary::ShopCounts;
 use crate::random::Rng;
 use crate::scenario::Shop;
 use rand::RngExt;
 use rand_distr::Distribution;
 use rand_distr::weighted::WeightedIndex;
-use serde::Serialize;
 
 /// What a parcel carries: a shop's order, a customer's return, or an exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,60 +58,6 @@ pub struct ShopOrder {
     pub carrier: u8,
     /// What the shop pays for shipping it (yuan).
     pub price: f64,
-}
-
-/// Counts and money of the shop, over orders placed in the measured window.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ShopCounts {
-    /// Orders placed.
-    pub orders_placed: u64,
-    /// Orders shipped, with any carrier.
-    pub shipped: u64,
-    /// Orders cancelled for a wrong address.
-    pub cancelled_address: u64,
-    /// Orders cancelled at a stock-out.
-    pub cancelled_stockout: u64,
-    /// Orders cancelled for a failed payment.
-    pub cancelled_payment: u64,
-    /// Wrong addresses corrected with the customer.
-    pub corrected: u64,
-    /// Orders that waited for a restock.
-    pub waited_for_restock: u64,
-    /// Customers who switched product at a stock-out.
-    pub switched_product: u64,
-    /// Defective items found at inspection and replaced.
-    pub defects_replaced: u64,
-    /// Packaging material (yuan).
-    pub packaging_yuan: f64,
-    /// Replaced defective items (yuan).
-    pub defects_yuan: f64,
-    /// Hours from order placed to packed, summed over shipped orders.
-    pub placed_to_packed_hours: f64,
-    /// After delivery: returns sent back.
-    pub returns: u64,
-    /// After delivery: replacements sent out for exchanges.
-    pub exchanges: u64,
-    /// Customers' ratings given.
-    pub ratings: u64,
-    /// Their sum (5 less the penalties, at least 1 each).
-    pub rating_sum: f64,
-    /// Complaints to the shop about the return experience.
-    pub complaints_returns: u64,
-    /// Their handling cost (yuan).
-    pub complaints_yuan: f64,
-    /// Shipping paid for shipped orders (yuan).
-    pub shipping_yuan: f64,
-    /// Orders shipped with other carriers.
-    pub shipped_other_carriers: u64,
-    /// Orders shipped with the network and kept by the customer (the rest of the shipped
-    /// ones below, or still in flight).
-    pub kept: u64,
-    /// Sent back for a refund.
-    pub returned: u64,
-    /// Sent back for an exchange.
-    pub exchanged: u64,
-    /// Lost in transport.
-    pub lost: u64,
 }
 
 /// One shop per origin outlet: its packing station and orders not yet handed over.

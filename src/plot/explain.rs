@@ -5,7 +5,6 @@ use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use serde::Deserialize;
 
 use super::axes::Span;
 use super::category::{LABEL_SHARE, category_bar, centre, label_above, metric_desc};
@@ -14,33 +13,7 @@ use super::read::{input_error, read_json};
 use super::render::{Chart, DrawResult};
 use super::style::{colour, draw_legend, fmt_sig};
 use crate::error::Result;
-
-/// The parts of `explain.json` the waterfall needs.
-#[derive(Debug, Deserialize)]
-struct ExplainFile {
-    pub(super) metric: String,
-    pub(super) from: ExplainInput,
-    pub(super) to: ExplainInput,
-    from_value: f64,
-    to_value: f64,
-    attribution: Vec<ExplainLever>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ExplainInput {
-    pub(super) label: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct ExplainLever {
-    lever: String,
-    shapley: f64,
-    /// 95 % CI of the Shapley value (absent with one replication).
-    #[serde(default)]
-    ci_low: Option<f64>,
-    #[serde(default)]
-    ci_high: Option<f64>,
-}
+use crate::format::explain::ExplainJson;
 
 /// What a bar of the waterfall shows.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -88,7 +61,7 @@ fn metric_words(metric: &str) -> String {
 
 impl Waterfall {
     pub(super) fn load(file: &Path) -> Result<Waterfall> {
-        let e: ExplainFile = read_json(file)?;
+        let e: ExplainJson = read_json(file)?;
         if !(e.from_value.is_finite()
             && e.to_value.is_finite()
             && e.attribution.iter().all(|a| a.shapley.is_finite()))

@@ -7,7 +7,6 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use serde::Deserialize;
 
 use super::axes::Span;
 use super::panel::{Bars, Frame, Panel};
@@ -18,42 +17,14 @@ use super::style::{
     title_font,
 };
 use crate::error::Result;
-
-/// The parts of `summary.json` the charts need.
-#[derive(Debug, Deserialize)]
-struct RunSummary {
-    scenario: String,
-    cost_per_parcel_yuan: f64,
-    #[serde(default)]
-    order_to_pickup_hours_mean: f64,
-    #[serde(default)]
-    transit_hours_mean: f64,
-    /// The delivery promise (h); 0 when the file has none.
-    #[serde(default)]
-    promise_hours: f64,
-    shop: Option<ShopFigures>,
-}
-
-/// The parts of `summary.json`'s `shop` the shop charts need (yuan per shipped order, h).
-#[derive(Debug, Deserialize)]
-struct ShopFigures {
-    placed_to_packed_hours_mean: f64,
-    fulfilment_labour_per_order: f64,
-    packaging_per_order: f64,
-    defect_replacement_per_order: f64,
-    shipping_price_per_order: f64,
-    returns_shipping_per_order: f64,
-    complaint_handling_per_order: f64,
-    claims_recovered_per_order: f64,
-    cost_per_order: f64,
-}
+use crate::format::summary::Summary;
 
 /// Width of the histogram bars (hours); the run writes 0.1 h bins, too fine to read.
 const HIST_BIN_HOURS: f64 = 2.0;
 
 /// A loaded run folder.
 pub(super) struct RunData {
-    summary: RunSummary,
+    summary: Summary,
     /// (bar start in hours, parcels), ascending, bars [`HIST_BIN_HOURS`] wide.
     transit: Vec<(f64, f64)>,
     /// (activity, yuan per parcel) in file order, without the `total` row.
@@ -62,7 +33,7 @@ pub(super) struct RunData {
 
 impl RunData {
     pub(super) fn load(dir: &Path) -> Result<RunData> {
-        let summary: RunSummary = read_json(&dir.join("summary.json"))?;
+        let summary: Summary = read_json(&dir.join("summary.json"))?;
 
         let hist = Table::read(&dir.join("transit_histogram.csv"))?;
         let (from, parcels) = (hist.column("transit_hours_from")?, hist.column("parcels")?);

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use serde::Deserialize;
 
 use super::axes::Span;
 use super::category::parameter_desc;
@@ -18,25 +17,7 @@ use super::style::{
     MAX_LINES, PANEL_TITLE_PX, TITLE_PX, finite, fitting_title_px, fmt_num, title_font, value_order,
 };
 use crate::error::Result;
-
-/// The parts of `sweep.json` the charts need.
-#[derive(Debug, Deserialize)]
-struct SweepFile {
-    pub(super) name: String,
-    parameters: Vec<SweepParameter>,
-    /// Extra volume of the marginal cost's paired runs (a share), when the sweep has them.
-    #[serde(default)]
-    marginal_volume_step: Option<f64>,
-}
-
-/// One swept parameter: its dotted scenario path (also its column in points.csv) and whether
-/// its values are spread logarithmically.
-#[derive(Debug, Deserialize)]
-struct SweepParameter {
-    pub(super) path: String,
-    #[serde(default)]
-    pub(super) log: bool,
-}
+use crate::format::sweep::{Parameter, SweepJson};
 
 /// A sweep point with at least one successful replication.
 pub(super) struct SweepPoint {
@@ -52,7 +33,7 @@ pub(super) struct SweepPoint {
 /// A loaded sweep folder.
 pub(super) struct Sweep {
     pub(super) name: String,
-    parameters: Vec<SweepParameter>,
+    parameters: Vec<Parameter>,
     table: Table,
     pub(super) points: Vec<SweepPoint>,
     /// Cost activities found in the header (`cost_<activity>_yuan_mean`), in header order.
@@ -67,7 +48,7 @@ pub(super) struct Sweep {
 impl Sweep {
     pub(super) fn load(dir: &Path) -> Result<Sweep> {
         let json = dir.join("sweep.json");
-        let file: SweepFile = read_json(&json)?;
+        let file: SweepJson = read_json(&json)?;
         if file.parameters.is_empty() {
             return Err(input_error(
                 &json,
@@ -190,7 +171,7 @@ impl Sweep {
     }
 
     /// The x-axis parameter.
-    fn x_parameter(&self) -> &SweepParameter {
+    fn x_parameter(&self) -> &Parameter {
         &self.parameters[0]
     }
 

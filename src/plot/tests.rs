@@ -53,15 +53,34 @@ fn write_sweep(
     rows: &[(Vec<String>, u32)],
     mean: impl Fn(usize, &str) -> Option<f64>,
 ) {
-    let list: Vec<String> = params
-        .iter()
-        .map(|(p, log)| format!(r#"{{"path": "{p}", "log": {log}}}"#))
-        .collect();
-    let json = format!(
-        r#"{{"name": "{name}", "design": "grid", "replications": 3, "parameters": [{}]}}"#,
-        list.join(", ")
+    // sweep.json through the type the sweep writes it with.
+    let sj = crate::format::sweep::SweepJson {
+        name: name.to_string(),
+        sweep_file: "sweep.toml".into(),
+        base_scenario: "base.toml".into(),
+        base_scenario_sha256: String::new(),
+        version: "test".into(),
+        replications: 3,
+        base_seed: 1,
+        common_random_numbers: true,
+        design: "grid".into(),
+        set: serde_json::json!({}),
+        parameters: params
+            .iter()
+            .map(|&(p, log)| crate::format::sweep::Parameter {
+                path: p.to_string(),
+                log,
+            })
+            .collect(),
+        metrics: metric_names(),
+        marginal_volume_step: None,
+        points: Vec::new(),
+    };
+    write(
+        dir,
+        "sweep.json",
+        &String::from_utf8(crate::files::json_bytes(&sj)).expect("utf-8"),
     );
-    write(dir, "sweep.json", &json);
     let metrics = metric_names();
     let mut csv = String::from("point");
     for (p, _) in params {
@@ -586,4 +605,104 @@ fn numbers_are_formatted_without_float_noise() {
     let mut values = ["b", "10", "a", "9", "1e1", "1f", "2"];
     values.sort_by(|a, b| value_order(a, b));
     assert_eq!(values, ["2", "9", "10", "1e1", "1f", "a", "b"]);
+}
+
+/// The files plot reads are the writers' own types: a run folder, a sweep file and an
+/// explanation written by the writers read back through plot's reader, field for field.
+#[test]
+fn result_files_read_back_through_plot_as_the_writers_wrote_them() {
+    use super::read::read_json;
+    use crate::format::{compare::FailedRun, explain, summary::Summary, sweep::SweepJson};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+
+    // summary.json: a real run's folder.
+    let l = crate::run::load(&root.join("scenarios/small.toml")).expect("load");
+    let out =
+        crate::run::run(&l.scenario, &l.network, &l.sha256, &Default::default()).expect("run");
+    let run_dir = tmp.path().join("run");
+    std::fs::create_dir(&run_dir).expect("mkdir");
+    crate::report::write_run(&run_dir, &out).expect("write run");
+    let back: Summary = read_json(&run_dir.join("summary.json")).expect("read summary");
+    assert_eq!(
+        serde_json::to_value(&back).expect("json"),
+        serde_json::to_value(&out.summary).expect("json")
+    );
+    super::run::RunData::load(&run_dir).expect("plot loads the run folder");
+
+    // sweep.json: a sweep file resolved as the sweep writes it.
+    let sweep_toml = tmp.path().join("sweep.toml");
+    write(
+        tmp.path(),
+        "sweep.toml",
+        &format!(
+            "name = \"sw\"\nbase = {:?}\nreplications = 2\n[[vary]]\npath = \"demand.daily_parcels\"\nlog_range = {{ from = 3000, to = 6000, points = 2 }}\n[[vary]]\npath = \"org.layers\"\nvalues = [2, 3]\n",
+            root.join("scenarios/small.toml").display().to_string()
+        ),
+    );
+    let sw = crate::sweep::spec::load(&sweep_toml).expect("sweep file");
+    let sj = SweepJson::from_sweep(&sw);
+    write(
+        tmp.path(),
+        "sweep.json",
+        &String::from_utf8(crate::files::json_bytes(&sj)).expect("utf-8"),
+    );
+    let back: SweepJson = read_json(&tmp.path().join("sweep.json")).expect("read sweep");
+    assert_eq!(back, sj);
+
+    // explain.json, with every optional part present and absent.
+    let input = |label: &str| crate::format::compare::InputJson {
+        label: label.into(),
+        file: format!("{label}.toml"),
+        scenario: label.into(),
+        sha256: "ab".into(),
+    };
+    let ej = explain::ExplainJson {
+        version: "v".into(),
+        metric: "cost_per_parcel_yuan".into(),
+        from: input("a"),
+        to: input("b"),
+        replications: 2,
+        base_seed: 1,
+        seeds: vec![3, 4],
+        common_random_numbers: true,
+        levers: vec!["costs".into(), "org".into()],
+        subsets: 4,
+        from_value: 2.5,
+        to_value: 2.25,
+        change: -0.25,
+        attribution: vec![
+            explain::LeverRow {
+                lever: "costs".into(),
+                shapley: -0.3,
+                share_of_change: Some(1.2),
+                ci_low: Some(-0.4),
+                ci_high: Some(-0.2),
+            },
+            explain::LeverRow {
+                lever: "org".into(),
+                shapley: 0.05,
+                share_of_change: None,
+                ci_low: None,
+                ci_high: None,
+            },
+        ],
+        failed_runs: vec![FailedRun {
+            scenario: "a".into(),
+            replication: 1,
+            seed: 4,
+            error: "overload".into(),
+        }],
+    };
+    let bytes = crate::files::json_bytes(&ej);
+    write(
+        tmp.path(),
+        "explain.json",
+        &String::from_utf8(bytes).expect("utf-8"),
+    );
+    let back: explain::ExplainJson = read_json(&tmp.path().join("explain.json")).expect("read");
+    assert_eq!(
+        serde_json::to_value(&back).expect("json"),
+        serde_json::to_value(&ej).expect("json")
+    );
 }

@@ -14,14 +14,12 @@ mod shop;
 mod steady;
 mod summary;
 
-pub use accounts::{Accounts, PartyAccount};
-pub use rows::{LaneRow, NodeRow};
-pub use shop::{ShopRow, ShopSummary};
-pub use steady::SteadyState;
-pub use summary::{
-    CostSampleSummary, MoneySummary, NetworkSummary, OrgSummary, QualitySummary, SortingSummary,
-    Summary, WelfareSummary,
+pub use crate::format::summary::{
+    Accounts, CostSampleSummary, MoneySummary, NetworkSummary, OrgSummary, PartyAccount,
+    QualitySummary, ShopSummary, SortingSummary, SteadyState, Summary, WelfareSummary,
 };
+pub use rows::{LaneRow, NodeRow};
+pub use shop::ShopRow;
 
 use accounts::accounts;
 use checks::{check_books, check_measured, overload};
@@ -104,10 +102,10 @@ pub struct RunOutput {
     pub transit_bins: Vec<(f64, u64)>,
 }
 
-pub(super) fn yuan_map(v: &CostVec, per: f64) -> BTreeMap<&'static str, f64> {
+pub(super) fn yuan_map(v: &CostVec, per: f64) -> BTreeMap<String, f64> {
     Activity::ALL
         .iter()
-        .map(|&a| (a.name(), v.get(a).yuan() / per))
+        .map(|&a| (a.name().to_string(), v.get(a).yuan() / per))
         .collect()
 }
 
@@ -245,6 +243,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
                     ("lost", per_m(q.complaints_lost)),
                 ]
                 .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
                 .collect(),
                 counts: q.clone(),
             }
@@ -281,7 +280,7 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
                 calls += st.call_ins as u64;
             }
             SortingSummary {
-                staffing: sc.operations.sorting.staffing.name(),
+                staffing: sc.operations.sorting.staffing.name().to_string(),
                 paid_worker_hours: paid,
                 idle_paid_share: ratio((paid - busy).max(0.0), paid),
                 parcels_per_paid_worker_hour: ratio(handled as f64, paid),

@@ -1,45 +1,12 @@
 //! The shop's side of a run: `summary.json` `shop` and the rows of `shop.csv`.
 
 use super::ratio;
+use crate::format::summary::ShopSummary;
 use crate::network::Network;
 use crate::ops::Carrier;
 use crate::scenario::Scenario;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
-/// The shop's view of orders placed in the measured window: where they ended, how long
-/// they took to pack, and what a shipped order cost the shop (yuan per shipped order).
-#[derive(Debug, Clone, Serialize)]
-pub struct ShopSummary {
-    pub orders_placed: u64,
-    pub shipped: u64,
-    pub cancelled_before_shipping: u64,
-    pub cancelled_share_by_reason: BTreeMap<&'static str, f64>,
-    /// Orders still at the shop when the run ended.
-    pub waiting_at_shop: u64,
-    /// Shipped orders whose parcel was still travelling when the run ended.
-    pub in_flight: u64,
-    pub placed_to_packed_hours_mean: f64,
-    pub fulfilment_labour_per_order: f64,
-    pub packaging_per_order: f64,
-    pub defect_replacement_per_order: f64,
-    /// Shipping paid per order (the network's shop price, or another carrier's price).
-    pub shipping_price_per_order: f64,
-    /// Share of shipped orders sent with carriers other than the simulated network.
-    pub other_carriers_share: f64,
-    /// Compensation received for damaged and lost parcels (subtracted).
-    pub claims_recovered_per_order: f64,
-    /// Shipping paid for returns and exchanges (each a parcel at the shop price).
-    pub returns_shipping_per_order: f64,
-    pub return_rate: f64,
-    pub mean_rating: f64,
-    /// Complaints about returns per million shipped orders, and their handling cost.
-    pub return_complaints_per_million: f64,
-    pub complaint_handling_per_order: f64,
-    pub cost_per_order: f64,
-    #[serde(flatten)]
-    pub counts: crate::ops::shop::ShopCounts,
-}
 pub(super) fn shop_summary(
     sc: &Scenario,
     m: &Carrier,
@@ -65,6 +32,7 @@ pub(super) fn shop_summary(
             ("payment", ratio(c.cancelled_payment as f64, placed)),
         ]
         .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
         .collect(),
         waiting_at_shop: shops.waiting_measured(),
         in_flight: m.orders_in_flight(),

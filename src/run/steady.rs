@@ -2,28 +2,7 @@
 //! and the warnings a run leaves for the terminal.
 
 use super::{Summary, ratio};
-use serde::Serialize;
-
-/// Whether the measured window started in steady state: MSER truncation points of two
-/// daily series over the whole run (demand goes on through the drain). A truncation day
-/// after `warmup_days` means the network was still filling when measuring began.
-#[derive(Debug, Clone, Serialize)]
-pub struct SteadyState {
-    pub method: &'static str,
-    /// Mean parcels in the network over each complete day (hourly samples).
-    pub daily_in_network: Vec<f64>,
-    /// Parcels sorted per complete day, all centres together.
-    pub daily_sorted: Vec<u64>,
-    pub truncation_day_in_network: usize,
-    pub truncation_day_sorted: usize,
-    /// How far the first measured day lies from the mean after the truncation point
-    /// (relative; 0 when the truncation point is within the warm-up).
-    pub window_start_gap_in_network: f64,
-    pub window_start_gap_sorted: f64,
-    /// Both series settled by the window's start: the truncation point lies within the
-    /// warm-up, or the first measured day is within 5 % of the settled mean.
-    pub steady_at_window_start: bool,
-}
+use crate::format::summary::SteadyState;
 
 impl SteadyState {
     pub(super) fn new(
@@ -50,7 +29,8 @@ impl SteadyState {
         };
         let (ga, gb) = (gap(&daily_in_network, a), gap(&sorted_f, b));
         SteadyState {
-            method: "MSER on daily means (24 hourly samples of parcels in the network; parcels sorted per day)",
+            method: "MSER on daily means (24 hourly samples of parcels in the network; parcels sorted per day)"
+                .to_string(),
             daily_in_network,
             daily_sorted,
             truncation_day_in_network: a,

@@ -8,6 +8,7 @@ pub(crate) use super::tree::{lookup, set_path, to_scenario};
 
 use super::design::{cartesian, grid, latin_hypercube};
 use crate::error::{InputError, line_of};
+pub use crate::format::sweep::Parameter;
 use crate::scenario::{self, Scenario, Source};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -94,14 +95,6 @@ fn yes() -> bool {
 }
 fn five() -> usize {
     5
-}
-
-/// A resolved varied parameter, as written to `sweep.json`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Parameter {
-    pub path: String,
-    /// Whether plots should use a log axis for it.
-    pub log: bool,
 }
 
 /// One point of the sweep: a value per parameter.

@@ -1,0 +1,51 @@
+//! `explain.json`: the inputs of an explanation and the figures its waterfall chart draws;
+//! `compare::explain` writes it, `plot` reads it. Every field but those the chart needs
+//! takes its default when a file lacks it. `LeverRow` is also a row of `explain.csv`.
+
+use super::compare::{FailedRun, InputJson};
+use serde::{Deserialize, Serialize};
+
+/// `explain.json`: the inputs, and the figures the waterfall chart draws.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExplainJson {
+    #[serde(default)]
+    pub version: String,
+    pub metric: String,
+    pub from: InputJson,
+    pub to: InputJson,
+    #[serde(default)]
+    pub replications: u32,
+    #[serde(default)]
+    pub base_seed: u64,
+    /// Seed of each replication, shared by every subset.
+    #[serde(default)]
+    pub seeds: Vec<u64>,
+    #[serde(default)]
+    pub common_random_numbers: bool,
+    /// The sections that differ, in the scenario's order.
+    #[serde(default)]
+    pub levers: Vec<String>,
+    /// Mixed scenarios simulated: 2^levers.
+    #[serde(default)]
+    pub subsets: usize,
+    /// Mean metric of FROM (no lever from TO) and of TO (every lever), and the change.
+    pub from_value: f64,
+    pub to_value: f64,
+    #[serde(default)]
+    pub change: f64,
+    pub attribution: Vec<LeverRow>,
+    /// Runs that failed; their replications are left out of every subset's figures.
+    #[serde(default)]
+    pub failed_runs: Vec<FailedRun>,
+}
+
+/// One row of `explain.csv`: a lever's Shapley value, its share of the whole change (empty
+/// when the metric does not change) and the 95 % CI of the per-replication Shapley values.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LeverRow {
+    pub lever: String,
+    pub shapley: f64,
+    pub share_of_change: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+}
