@@ -3,7 +3,7 @@
 //! (`scenario`, `cost_per_parcel_yuan`, and the shop's cost items) takes its default when a
 //! file lacks it, so that folders written by earlier versions still plot.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// A map keyed by names the program holds (`&'static str`) as one keyed by owned text, the
@@ -108,7 +108,11 @@ pub struct Summary {
     #[serde(default)]
     pub accounts: Accounts,
     /// The shop's side, when the scenario models it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "shop_from_file"
+    )]
     pub shop: Option<ShopSummary>,
     #[serde(default)]
     pub quality: QualitySummary,
@@ -433,4 +437,17 @@ pub struct EmissionsSummary {
     pub unabsorbed_kg: f64,
     /// The run's emissions by activity (kg).
     pub emitted_by_activity_kg: BTreeMap<String, f64>,
+}
+
+/// `shop` as written: its flattened counts repeat `orders_placed` and `shipped`, so the
+/// object holds those two keys twice (the same figure each time), which a struct does not
+/// accept. It is read as a JSON object (where the last of each key wins), and the shop's
+/// figures and its counts each from that object.
+fn shop_from_file<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ShopSummary>, D::Error> {
+    let Some(v) = Option::<serde_json::Value>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let mut shop = ShopSummary::deserialize(&v).map_err(serde::de::Error::custom)?;
+    shop.counts = ShopCounts::deserialize(&v).map_err(serde::de::Error::custom)?;
+    Ok(Some(shop))
 }

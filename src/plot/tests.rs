@@ -616,8 +616,8 @@ fn result_files_read_back_through_plot_as_the_writers_wrote_them() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::TempDir::new().expect("tempdir");
 
-    // summary.json: a real run's folder.
-    let l = crate::run::load(&root.join("scenarios/small.toml")).expect("load");
+    // summary.json: a real run's folder, with the shop's part.
+    let l = crate::run::load(&root.join("scenarios/shop_yiwu.toml")).expect("load");
     let out =
         crate::run::run(&l.scenario, &l.network, &l.sha256, &Default::default()).expect("run");
     let run_dir = tmp.path().join("run");
@@ -628,6 +628,7 @@ fn result_files_read_back_through_plot_as_the_writers_wrote_them() {
         serde_json::to_value(&back).expect("json"),
         serde_json::to_value(&out.summary).expect("json")
     );
+    assert!(back.shop.is_some_and(|s| s.counts.orders_placed > 0));
     super::run::RunData::load(&run_dir).expect("plot loads the run folder");
 
     // sweep.json: a sweep file resolved as the sweep writes it.
