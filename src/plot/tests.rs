@@ -1,4 +1,6 @@
-//! Tests of the charts on synthetic result folders.
+//! Tests of the charts on synthetic result folders, and of the result files read back
+//! through plot's reader as the writers wrote them. One file over 600 lines because it is
+//! one thing: plot's tests with the fixtures they share.
 
 use super::axes::{Span, log_ticks};
 use super::category::metric_desc;
