@@ -118,3 +118,35 @@ impl Incidents {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::fixture;
+    use crate::random::{Stream, rng};
+
+    #[test]
+    fn incidents_happen_at_their_rates_and_only_measured_ends_are_counted() {
+        let l = fixture::small();
+        let mut q = l.scenario.quality.clone();
+        q.complaint_if_lost = 1.0;
+        q.complaint_if_late = 0.0;
+        let mut inc = Incidents::new(&q, rng(3, Stream::Incidents, 0));
+        let n = 200_000;
+        let damaged = (0..n).filter(|_| inc.damaged_by_sort(0.01)).count();
+        assert!(
+            (damaged as f64 / n as f64 - 0.01).abs() < 0.002,
+            "{damaged}"
+        );
+        assert_eq!((0..1000).filter(|_| inc.mis_sorted(0.0)).count(), 0);
+        // A lost parcel is paid for and always complained about; a late one here never.
+        let lost = inc.end(false, false, true, true);
+        assert!(lost.claim > Money::ZERO);
+        let late = inc.end(true, false, false, true);
+        assert_eq!(late.claim, Money::ZERO);
+        inc.end(false, true, false, false); // outside the window: not counted
+        let c = &inc.counts;
+        assert_eq!((c.lost, c.late, c.damaged), (1, 1, 0));
+        assert_eq!((c.complaints_lost, c.complaints_late), (1, 0));
+    }
+}
