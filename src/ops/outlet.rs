@@ -2,8 +2,9 @@
 //! the scratch a wave fills when outlets run in parallel (merged in outlet order after).
 
 use super::books::{Books, Chain};
-use super::parcel::{Parcel, Queue};
+use super::parcel::Parcel;
 use super::quality::Incidents;
+use super::queue::Queue;
 use super::shop::{Kind, ShopOrder};
 use crate::accounts::Ledger;
 use crate::cost::{Activity, Money};

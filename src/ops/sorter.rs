@@ -3,7 +3,7 @@
 //! frees up first (the Kiefer–Wolfowitz recursion), so waits are those of a FIFO c-server
 //! queue without an event per parcel.
 
-use super::parcel::Queue;
+use super::queue::Queue;
 use crate::engine::SimTime;
 use crate::random::Rng;
 use crate::scenario::Service;

@@ -6,7 +6,8 @@
 use super::Carrier;
 use super::Event;
 use super::books::Chain;
-use super::parcel::{Parcel, Queue};
+use super::parcel::Parcel;
+use super::queue::Queue;
 use super::sorter::Sorter;
 use crate::cost::{self, Activity, Money};
 use crate::engine::{Scheduler, SimTime};
@@ -327,7 +328,7 @@ impl Carrier<'_> {
 mod tests {
     use crate::network::LaneKind;
     use crate::ops::fixture;
-    use crate::ops::parcel::Queue;
+    use crate::ops::queue::Queue;
     use crate::scenario::NodeKind;
 
     #[test]

@@ -5,7 +5,8 @@
 use super::Carrier;
 use super::Event;
 use super::books::attribute;
-use super::parcel::{NO_TAG, Parcel, Queue};
+use super::parcel::{NO_TAG, Parcel};
+use super::queue::Queue;
 use crate::cost::{self, Activity, Money};
 use crate::emissions;
 use crate::engine::{Scheduler, SimTime};

@@ -1,0 +1,295 @@
+//! The chunked FIFO queue that holds parcels (and a sorter's waiting list) between stages:
+//! whole chunks move between queues, so a truck's load moves as a few pointer moves and
+//! memory follows what is held rather than each queue's peak.
+
+use std::collections::VecDeque;
+
+/// Items per chunk of a [`Queue`]: small enough that tens of thousands of mostly empty
+/// queues cost little, large enough that moving a truck's load is a few pointer moves.
+pub const CHUNK: usize = 128;
+
+/// Extra room in the chunks of a queue kept in order by [`Queue::insert_near_back`].
+pub const SLACK: usize = 8;
+
+/// A FIFO queue stored in chunks of [`CHUNK`] items; whole chunks move between queues.
+#[derive(Debug, Clone)]
+pub struct Queue<T> {
+    /// Each chunk holds its items from `head` on.
+    chunks: VecDeque<(Vec<T>, usize)>,
+    len: usize,
+}
+
+impl<T> Default for Queue<T> {
+    fn default() -> Self {
+        Queue {
+            chunks: VecDeque::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Copy> Queue<T> {
+    /// Items held.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends an item at the back.
+    #[inline]
+    pub fn push_back(&mut self, x: T) {
+        match self.chunks.back_mut() {
+            Some((c, _)) if c.len() < c.capacity() => c.push(x),
+            _ => {
+                let mut c = Vec::with_capacity(CHUNK);
+                c.push(x);
+                self.chunks.push_back((c, 0));
+            }
+        }
+        self.len += 1;
+    }
+
+    /// The oldest item.
+    pub fn front(&self) -> Option<&T> {
+        self.chunks.front().map(|(c, h)| &c[*h])
+    }
+
+    /// The newest item.
+    pub fn back(&self) -> Option<&T> {
+        self.chunks.back().and_then(|(c, _)| c.last())
+    }
+
+    /// Takes the oldest item.
+    #[inline]
+    pub fn pop_front(&mut self) -> Option<T> {
+        let (c, h) = self.chunks.front_mut()?;
+        let x = c[*h];
+        *h += 1;
+        if *h == c.len() {
+            self.chunks.pop_front();
+        }
+        self.len -= 1;
+        Some(x)
+    }
+
+    /// Takes the first `n` items (all, if fewer) as a queue of their own: whole chunks
+    /// move, only a chunk cut in two is copied.
+    pub fn take_front(&mut self, n: usize) -> Queue<T> {
+        let mut out = Queue::default();
+        while out.len < n {
+            let Some((c, h)) = self.chunks.front_mut() else {
+                break;
+            };
+            let avail = c.len() - *h;
+            let want = n - out.len;
+            if avail <= want {
+                let chunk = self.chunks.pop_front().expect("front");
+                out.len += avail;
+                self.len -= avail;
+                out.chunks.push_back(chunk);
+            } else {
+                let part: Vec<T> = c[*h..*h + want].to_vec();
+                *h += want;
+                out.len += want;
+                self.len -= want;
+                out.chunks.push_back((part, 0));
+            }
+        }
+        out
+    }
+
+    /// Moves every item of `other` to the back of this queue (chunks move as they are).
+    pub fn append(&mut self, other: Queue<T>) {
+        self.len += other.len;
+        self.chunks.extend(other.chunks);
+    }
+
+    /// Inserts `x` in order of `key` when its place is within the last two chunks (items
+    /// are kept non-decreasing in `key` by callers that only push this way); otherwise
+    /// gives it back. Chunks of such a queue have room for [`SLACK`] items beyond
+    /// [`CHUNK`], so that a few late items fit without splitting them.
+    #[inline]
+    pub fn insert_near_back<K: Ord>(&mut self, x: T, key: impl Fn(&T) -> K) -> Result<(), T> {
+        let kx = key(&x);
+        let n = self.chunks.len();
+        let Some((c, h)) = self.chunks.back_mut() else {
+            self.push_sorted_chunk(x);
+            return Ok(());
+        };
+        if c.last().is_none_or(|b| key(b) <= kx) {
+            if c.len() < CHUNK {
+                c.push(x);
+                self.len += 1;
+            } else {
+                self.push_sorted_chunk(x);
+            }
+            return Ok(());
+        }
+        // First position from the back whose item is not after x.
+        let mut i = c.len();
+        while i > *h && key(&c[i - 1]) > kx {
+            i -= 1;
+        }
+        if i > *h {
+            if c.len() < c.capacity() {
+                c.insert(i, x);
+            } else {
+                // A chunk without room is cut where `x` goes; the tail becomes the last chunk.
+                let mut tail = Vec::with_capacity(CHUNK + SLACK);
+                tail.extend(c.drain(i..));
+                c.push(x);
+                self.chunks.push_back((tail, 0));
+            }
+            self.len += 1;
+            return Ok(());
+        }
+        // Before the whole last chunk: at the end of the one before, if it fits there.
+        if n >= 2 {
+            let (prev, _) = &mut self.chunks[n - 2];
+            if prev.last().is_some_and(|b| key(b) <= kx) && prev.len() < prev.capacity() {
+                prev.push(x);
+                self.len += 1;
+                return Ok(());
+            }
+        }
+        Err(x)
+    }
+
+    /// Starts a new chunk, with room for late items, holding `x`.
+    fn push_sorted_chunk(&mut self, x: T) {
+        let mut c = Vec::with_capacity(CHUNK + SLACK);
+        c.push(x);
+        self.chunks.push_back((c, 0));
+        self.len += 1;
+    }
+
+    /// Bytes its chunks hold (capacity, not only the items in use).
+    pub fn bytes(&self) -> usize {
+        self.chunks
+            .iter()
+            .map(|(c, _)| c.capacity() * std::mem::size_of::<T>())
+            .sum::<usize>()
+            + self.chunks.capacity() * std::mem::size_of::<(Vec<T>, usize)>()
+    }
+
+    /// The items of the front chunk.
+    pub fn front_chunk(&self) -> Option<&[T]> {
+        self.chunks.front().map(|(c, h)| &c[*h..])
+    }
+
+    /// Removes the front chunk, giving its items.
+    pub fn pop_front_chunk(&mut self) -> Option<Vec<T>> {
+        let (mut c, h) = self.chunks.pop_front()?;
+        self.len -= c.len() - h;
+        if h > 0 {
+            c.drain(..h);
+        }
+        Some(c)
+    }
+
+    /// Appends `items` as a chunk of their own (nothing if empty).
+    pub fn push_chunk(&mut self, items: Vec<T>) {
+        if !items.is_empty() {
+            self.len += items.len();
+            self.chunks.push_back((items, 0));
+        }
+    }
+
+    /// The item `i` places from the front.
+    pub fn get_mut(&mut self, mut i: usize) -> Option<&mut T> {
+        for (c, h) in self.chunks.iter_mut() {
+            let n = c.len() - *h;
+            if i < n {
+                return Some(&mut c[*h + i]);
+            }
+            i -= n;
+        }
+        None
+    }
+
+    /// Every item, front to back.
+    pub fn iter(&self) -> impl Iterator<Item = &T> + '_ {
+        self.chunks.iter().flat_map(|(c, h)| c[*h..].iter())
+    }
+
+    /// Every item, front to back, mutably.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
+        self.chunks.iter_mut().flat_map(|(c, h)| c[*h..].iter_mut())
+    }
+
+    /// Empties the queue, items front to back.
+    pub fn drain(&mut self) -> impl Iterator<Item = T> + '_ {
+        self.len = 0;
+        self.chunks
+            .drain(..)
+            .flat_map(|(c, h)| c.into_iter().skip(h))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queues_move_whole_chunks_and_keep_order() {
+        let mut q: Queue<u32> = Queue::default();
+        for i in 0..1000 {
+            q.push_back(i);
+        }
+        assert_eq!(q.pop_front(), Some(0));
+        let mut load = q.take_front(300);
+        assert_eq!(load.len(), 300);
+        assert_eq!(q.len(), 699);
+        assert_eq!(load.front(), Some(&1));
+        assert_eq!(q.front(), Some(&301));
+        let mut rest = Queue::default();
+        rest.push_back(5000);
+        rest.append(load.take_front(1000));
+        assert!(load.is_empty());
+        assert_eq!(rest.get_mut(1).copied(), Some(1));
+        assert_eq!(rest.get_mut(301), None);
+        let v: Vec<u32> = rest.drain().collect();
+        assert_eq!(v.len(), 301);
+        assert_eq!(v[0], 5000);
+        assert!(v[1..].windows(2).all(|w| w[1] == w[0] + 1));
+        assert_eq!(q.iter().count(), 699);
+        assert_eq!(q.back(), Some(&999));
+    }
+
+    #[test]
+    fn near_back_insertion_keeps_keys_sorted_or_refuses() {
+        let mut q: Queue<(u32, u32)> = Queue::default();
+        for (i, t) in [10, 20, 15, 30, 25, 25, 5].into_iter().enumerate() {
+            let r = q.insert_near_back((t, i as u32), |x| x.0);
+            if t == 5 {
+                assert!(r.is_err(), "would go before the chunk's first item");
+            } else {
+                assert!(r.is_ok());
+            }
+        }
+        let keys: Vec<u32> = q.iter().map(|x| x.0).collect();
+        assert_eq!(keys, vec![10, 15, 20, 25, 25, 30]);
+        // Equal keys keep arrival order.
+        let ids: Vec<u32> = q.iter().filter(|x| x.0 == 25).map(|x| x.1).collect();
+        assert_eq!(ids, vec![4, 5]);
+    }
+
+    #[test]
+    fn local_inversions_across_chunk_boundaries_stay_in_the_queue() {
+        let mut q: Queue<u32> = Queue::default();
+        // Increasing keys after the first, each pair swapped: every other item is late.
+        let mut keys = vec![0u32];
+        keys.extend((0..500u32).flat_map(|j| [2 * j + 2, 2 * j + 1]));
+        for &k in &keys {
+            assert!(q.insert_near_back(k, |x| *x).is_ok(), "{k}");
+        }
+        let got: Vec<u32> = q.iter().copied().collect();
+        assert_eq!(got, (0..=1000).collect::<Vec<u32>>());
+        // Chunks stay about full: their memory is close to the items'.
+        assert!(q.bytes() < 1001 * 4 * 5 / 4 + 512, "{}", q.bytes());
+    }
+}
