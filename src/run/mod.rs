@@ -62,14 +62,21 @@ pub const DEFAULT_COST_SAMPLE: usize = 10_000;
 /// Machine-dependent figures (`run_info.json`), the one output allowed to differ.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunInfo {
+    /// Wall time of the whole run (s).
     pub wall_s: f64,
+    /// Wall time to build the carrier (s).
     pub build_s: f64,
+    /// Wall time of the simulation (s).
     pub simulate_s: f64,
+    /// Events the engine processed.
     pub events: u64,
+    /// Events per wall-clock second of the simulation.
     pub events_per_s: f64,
+    /// Parcels generated per wall-clock second of the simulation.
     pub parcels_per_s: f64,
     /// Most parcels held at once (in flight), sampled every simulated hour.
     pub peak_parcel_slots: usize,
+    /// Peak resident memory of the process (MiB; absent where the system does not say).
     pub peak_rss_mb: Option<f64>,
     /// Worker threads the run's waves could use.
     pub threads: usize,
@@ -84,8 +91,11 @@ pub struct RunInfo {
 pub struct MeasuredBooks {
     /// Measured parcels delivered (the headline's denominator).
     pub delivered: u64,
+    /// Resources the measured parcels used, by activity (micro-yuan).
     pub cost: CostVec,
+    /// Transfers for the measured parcels, by kind and party.
     pub transfers: crate::accounts::Ledger,
+    /// The prices those transfers were made at.
     pub prices: crate::accounts::Prices,
 }
 
@@ -485,9 +495,13 @@ fn peak_rss_mb() -> Option<f64> {
 
 /// A scenario file read, checked and built into its network.
 pub struct Loaded {
+    /// The scenario, checked.
     pub scenario: Scenario,
+    /// Where it came from, for locating errors.
     pub source: crate::scenario::Source,
+    /// The network built from it.
     pub network: Network,
+    /// SHA-256 of the file's bytes.
     pub sha256: String,
 }
 

@@ -57,16 +57,27 @@ pub(super) fn shop_summary(
 /// One row of `shop.csv`: one shop (the shops sending from one outlet), measured window.
 #[derive(Debug, Clone, Serialize)]
 pub struct ShopRow {
+    /// Id of the origin outlet the shop sends from.
     pub outlet: String,
+    /// Orders placed in the window.
     pub orders_placed: u64,
+    /// Orders shipped, with any carrier.
     pub shipped: u64,
+    /// Orders cancelled before shipping.
     pub cancelled: u64,
+    /// Returns sent back.
     pub returns: u64,
+    /// Replacements sent out for exchanges.
     pub exchanges: u64,
+    /// Mean customer rating (1 to 5).
     pub mean_rating: f64,
+    /// Mean hours from order placed to packed (h).
     pub placed_to_packed_hours_mean: f64,
+    /// Packers' pay per shipped order (yuan).
     pub labour_per_order: f64,
+    /// Packaging material per shipped order (yuan).
     pub packaging_per_order: f64,
+    /// The shop's costs per shipped order (yuan).
     pub cost_per_order: f64,
 }
 pub(super) fn shop_rows(sc: &Scenario, net: &Network, m: &Carrier) -> Vec<ShopRow> {
