@@ -51,7 +51,6 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod compare;
 pub mod cost;
 pub mod demand;
@@ -59,7 +58,6 @@ pub mod emissions;
 pub mod error;
 pub mod files;
 pub mod folder;
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod format;
 pub mod fuzz;
 pub mod html;
@@ -72,12 +70,10 @@ pub mod progress;
 pub mod queueing;
 pub mod random;
 pub mod report;
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod run;
 pub mod scenario;
 pub mod schema;
 pub mod staffing;
-#[allow(missing_docs)] // documentation debt, see ARCHITECTURE.md
 pub mod sweep;
 pub mod workbook;
 pub mod workload;

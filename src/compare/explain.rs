@@ -345,14 +345,19 @@ impl Explain {
 /// One row of `subsets.csv`: FROM with the subset's sections from TO.
 #[derive(Debug, Clone, Serialize)]
 pub struct SubsetRow {
+    /// The sections taken from TO, joined by `+` (`(none)` for FROM itself).
     pub subset: String,
+    /// The metric's mean over the replications.
     pub mean: f64,
+    /// Low end of its 95 % interval (empty with one replication).
     pub ci_low: Option<f64>,
+    /// High end of its 95 % interval.
     pub ci_high: Option<f64>,
 }
 
 /// The outcome of an explanation.
 pub struct Explanation {
+    /// What `explain.json` records.
     pub info: ExplainJson,
     /// Every subset, by bit mask (bit `i`: lever `i` from TO).
     pub subsets: Vec<SubsetRow>,

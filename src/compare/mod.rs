@@ -135,9 +135,13 @@ impl InputJson {
 
 /// One scenario to run: its label (for error messages), the checked scenario and its network.
 pub(crate) struct Job<'a> {
+    /// How errors and tables name the scenario.
     pub label: &'a str,
+    /// The checked scenario.
     pub scenario: &'a Scenario,
+    /// Its built network.
     pub network: &'a Network,
+    /// SHA-256 of the scenario file's bytes.
     pub sha256: &'a str,
 }
 
@@ -311,6 +315,7 @@ pub struct MetricResult {
 
 /// The outcome of a comparison.
 pub struct Comparison {
+    /// What `compare.json` records.
     pub info: CompareJson,
     /// Per scenario (input order), per metric (order of `info.metrics`).
     pub results: Vec<Vec<MetricResult>>,

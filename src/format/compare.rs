@@ -6,13 +6,19 @@ use serde::{Deserialize, Serialize};
 /// `compare.json`: everything needed to reproduce a comparison.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CompareJson {
+    /// parcelsim version that wrote the file.
     pub version: String,
+    /// The scenario files compared, in the order given (the first is the reference).
     pub scenarios: Vec<InputJson>,
+    /// Replications of every scenario.
     pub replications: u32,
+    /// Seed the replications' seeds derive from.
     pub base_seed: u64,
     /// Seed of each replication, shared by every scenario.
     pub seeds: Vec<u64>,
+    /// Whether every scenario ran on the same seeds (always true).
     pub common_random_numbers: bool,
+    /// The metrics compared, in table order.
     pub metrics: Vec<String>,
     /// Runs that failed; their replications are left out of every scenario's figures.
     pub failed_runs: Vec<FailedRun>,
@@ -24,11 +30,13 @@ pub struct InputJson {
     /// How tables and charts name it: the file name without extension, unless two inputs
     /// share it (then the path as given).
     pub label: String,
+    /// The file, as given.
     #[serde(default)]
     pub file: String,
     /// The `name` inside the file.
     #[serde(default)]
     pub scenario: String,
+    /// SHA-256 of the file's bytes.
     #[serde(default)]
     pub sha256: String,
 }
@@ -36,8 +44,12 @@ pub struct InputJson {
 /// A run of a comparison that failed, recorded in `compare.json` / `explain.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FailedRun {
+    /// Label of the scenario whose run failed.
     pub scenario: String,
+    /// Its replication, from 0.
     pub replication: u32,
+    /// Its seed.
     pub seed: u64,
+    /// Why it failed.
     pub error: String,
 }

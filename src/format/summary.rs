@@ -15,15 +15,21 @@ pub fn owned<V>(m: BTreeMap<&str, V>) -> BTreeMap<String, V> {
 /// Headline figures of a run (`summary.json`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Summary {
+    /// The scenario's `name`.
     pub scenario: String,
+    /// The master seed the run used.
     #[serde(default)]
     pub seed: u64,
+    /// SHA-256 of the scenario file's bytes.
     #[serde(default)]
     pub scenario_sha256: String,
+    /// parcelsim version that wrote the file.
     #[serde(default)]
     pub version: String,
+    /// Days in the measured window.
     #[serde(default)]
     pub days_measured: u32,
+    /// Days simulated before the window.
     #[serde(default)]
     pub warmup_days: u32,
     /// Days actually simulated: warm-up, window, and the drain until every measured
@@ -46,8 +52,10 @@ pub struct Summary {
     /// when the run ended (non-zero only if `drain_days` ran out).
     #[serde(default)]
     pub measured_parcels_picked_up: u64,
+    /// Of the measured parcels, those signed for.
     #[serde(default)]
     pub measured_parcels_delivered: u64,
+    /// Of the measured parcels, those still travelling when the run ended.
     #[serde(default)]
     pub measured_parcels_in_flight: u64,
     /// Resources used by the measured parcels (delivered, lost ones with their claims, and
@@ -64,41 +72,52 @@ pub struct Summary {
     /// Revenue besides carrying parcels, per parcel, and the cost net of it (yuan).
     #[serde(default)]
     pub other_revenue_per_parcel_yuan: f64,
+    /// `cost_per_parcel_yuan` less `other_revenue_per_parcel_yuan` (yuan).
     #[serde(default)]
     pub net_cost_per_parcel_yuan: f64,
     /// Mean hours from order placed to pickup (the order waits for the shop's handover at
     /// a pickup wave), and from order placed to signed.
     #[serde(default)]
     pub order_to_pickup_hours_mean: f64,
+    /// Mean hours from order placed to signed for (h).
     #[serde(default)]
     pub order_to_signed_hours_mean: f64,
+    /// Mean hours from pickup to signed for, measured parcels (h).
     #[serde(default)]
     pub transit_hours_mean: f64,
+    /// Median of the same (h, from binned quantiles).
     #[serde(default)]
     pub transit_hours_p50: f64,
+    /// 95th percentile of the same (h, from binned quantiles).
     #[serde(default)]
     pub transit_hours_p95: f64,
+    /// Longest of the same (h).
     #[serde(default)]
     pub transit_hours_max: f64,
     /// Share of measured parcels signed within the promise, out of those delivered and
     /// those still travelling past the promise when the run ended (certainly late).
     #[serde(default)]
     pub on_time_rate: f64,
+    /// Measured parcels still travelling past the promise when the run ended (counted late).
     #[serde(default)]
     pub measured_overdue_in_flight: u64,
+    /// The promise on-time is measured against (h).
     #[serde(default)]
     pub promise_hours: f64,
     /// Line-haul parcels carried over capacity dispatched (measured period).
     #[serde(default)]
     pub truck_fill_rate: f64,
+    /// Feeder parcels carried over capacity dispatched (measured period).
     #[serde(default)]
     pub feeder_fill_rate: f64,
+    /// Delivery attempts per measured delivered parcel, failed ones included.
     #[serde(default)]
     pub delivery_attempts_per_parcel: f64,
     /// Sorts per measured delivered parcel, and the share of them that travelled on a
     /// direct lane (one the routing lever opened to skip a hub).
     #[serde(default)]
     pub sorts_per_parcel: f64,
+    /// Share of measured delivered parcels that travelled on a direct lane.
     #[serde(default)]
     pub direct_lane_share: f64,
     /// Sorts per parcel the routes plan for the expected flows (no re-sorts, no returns).
@@ -114,21 +133,28 @@ pub struct Summary {
         deserialize_with = "shop_from_file"
     )]
     pub shop: Option<ShopSummary>,
+    /// Lateness, damage, loss, claims and complaints of the measured parcels.
     #[serde(default)]
     pub quality: QualitySummary,
+    /// Couriers' and sorters' hours and pay.
     #[serde(default)]
     pub welfare: WelfareSummary,
+    /// Management head-count and the delay of surge crews.
     #[serde(default)]
     pub org: OrgSummary,
+    /// Whether the measured window started in steady state.
     #[serde(default)]
     pub steady_state: SteadyState,
+    /// Sorting labour as staffed.
     #[serde(default)]
     pub sorting: SortingSummary,
+    /// Where every yuan went: spent, attributed by class, unabsorbed.
     #[serde(default)]
     pub money: MoneySummary,
     /// kg CO2e per parcel by activity and party, the carbon price, where the CO2e went.
     #[serde(default)]
     pub emissions: EmissionsSummary,
+    /// The size of the built network.
     #[serde(default)]
     pub network: NetworkSummary,
 }
@@ -140,12 +166,17 @@ pub struct Summary {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CostSampleSummary {
+    /// Parcels in the sample.
     pub parcels: usize,
+    /// Mean cost per sampled parcel (yuan).
     pub mean_yuan: f64,
     /// Half-width of the 95 % interval of the sample mean.
     pub ci95_yuan: f64,
+    /// Median cost per sampled parcel (yuan).
     pub p50_yuan: f64,
+    /// 95th percentile of the cost per sampled parcel (yuan).
     pub p95_yuan: f64,
+    /// Exact mean cost over all measured parcels, from the books (yuan).
     pub exact_mean_yuan: f64,
     /// Whether the exact mean lies in the sample's 95 % interval (it does 19 times in 20).
     pub exact_within_interval: bool,
@@ -158,23 +189,31 @@ pub struct CostSampleSummary {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Accounts {
+    /// `franchise` or `direct`.
     pub kind: String,
     /// Franchise: who pays the feeder vans.
     pub feeder_paid_by: String,
     /// Transfers per parcel by kind (what was paid).
     pub transfers: BTreeMap<String, f64>,
+    /// Each party's account, by name.
     pub parties: BTreeMap<String, PartyAccount>,
     /// The chain's resources per parcel, and the carrier parties' margins together.
     pub chain_resources: f64,
+    /// The outlets' and head office's margins together (yuan per parcel).
     pub chain_margin: f64,
 }
 
+/// One party's account (yuan per measured delivered parcel).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PartyAccount {
+    /// Transfers received (yuan per parcel).
     pub received: f64,
+    /// Transfers paid (yuan per parcel).
     pub paid: f64,
+    /// Resources it pays for (yuan per parcel).
     pub resources: f64,
+    /// `received − paid − resources` (yuan per parcel).
     pub margin: f64,
     /// The resources it pays for, by activity.
     pub resources_by_activity: BTreeMap<String, f64>,
@@ -184,12 +223,16 @@ pub struct PartyAccount {
 /// they took to pack, and what a shipped order cost the shop (yuan per shipped order).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ShopSummary {
+    /// Orders placed in the window.
     #[serde(default)]
     pub orders_placed: u64,
+    /// Of those, orders shipped, with any carrier.
     #[serde(default)]
     pub shipped: u64,
+    /// Of those, orders cancelled before shipping.
     #[serde(default)]
     pub cancelled_before_shipping: u64,
+    /// Share of orders placed cancelled, by reason (`address`, `stockout`, `payment`).
     #[serde(default)]
     pub cancelled_share_by_reason: BTreeMap<String, f64>,
     /// Orders still at the shop when the run ended.
@@ -198,9 +241,13 @@ pub struct ShopSummary {
     /// Shipped orders whose parcel was still travelling when the run ended.
     #[serde(default)]
     pub in_flight: u64,
+    /// Mean hours from order placed to packed, shipped orders (h).
     pub placed_to_packed_hours_mean: f64,
+    /// Packers' pay per shipped order (yuan).
     pub fulfilment_labour_per_order: f64,
+    /// Packaging material per shipped order (yuan).
     pub packaging_per_order: f64,
+    /// Replaced defective items per shipped order (yuan).
     pub defect_replacement_per_order: f64,
     /// Shipping paid per order (the network's shop price, or another carrier's price).
     pub shipping_price_per_order: f64,
@@ -211,15 +258,20 @@ pub struct ShopSummary {
     pub claims_recovered_per_order: f64,
     /// Shipping paid for returns and exchanges (each a parcel at the shop price).
     pub returns_shipping_per_order: f64,
+    /// Returns per parcel shipped with the network and signed for.
     #[serde(default)]
     pub return_rate: f64,
+    /// Mean customer rating (1 to 5).
     #[serde(default)]
     pub mean_rating: f64,
     /// Complaints about returns per million shipped orders, and their handling cost.
     #[serde(default)]
     pub return_complaints_per_million: f64,
+    /// Handling of complaints to the shop per shipped order (yuan).
     pub complaint_handling_per_order: f64,
+    /// All of the shop's costs per shipped order, claims recovered subtracted (yuan).
     pub cost_per_order: f64,
+    /// The counts and sums these figures come from.
     #[serde(flatten)]
     pub counts: ShopCounts,
 }
@@ -283,12 +335,19 @@ pub struct ShopCounts {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct QualitySummary {
+    /// Share of measured parcels that arrived after the promise.
     pub late_rate: f64,
+    /// Damaged parcels per million measured parcels.
     pub damaged_per_million: f64,
+    /// Lost parcels per million measured parcels.
     pub lost_per_million: f64,
+    /// Compensation paid per measured delivered parcel (yuan).
     pub claims_yuan_per_parcel: f64,
+    /// Complaints per million measured parcels.
     pub complaints_per_million: f64,
+    /// The same by cause (`late`, `damaged`, `lost`).
     pub complaints_per_million_by_cause: BTreeMap<String, f64>,
+    /// The counts these rates come from.
     #[serde(flatten)]
     pub counts: QualityCounts,
 }
@@ -321,9 +380,11 @@ pub struct WelfareSummary {
     pub courier_hours_per_day: f64,
     /// Courier pay (per parcel or per day, as the model says) over tour hours (yuan/h).
     pub courier_pay_per_hour: f64,
+    /// Parcels a courier delivers per working day.
     pub deliveries_per_courier_day: f64,
     /// A sorter works one shift a day (h) at the wage (yuan/h).
     pub sorter_hours_per_day: f64,
+    /// A sorter's pay (yuan/h).
     pub sorter_pay_per_hour: f64,
 }
 
@@ -331,11 +392,15 @@ pub struct WelfareSummary {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SortingSummary {
+    /// The staffing scheme: `fixed_shifts`, `rostered` or `flexible`.
     pub staffing: String,
+    /// Sorting worker-hours paid in the window, all centres.
     pub paid_worker_hours: f64,
     /// Share of paid worker-hours on lines that stood idle.
     pub idle_paid_share: f64,
+    /// Parcels sorted per paid worker-hour.
     pub parcels_per_paid_worker_hour: f64,
+    /// Call-ins of temporary workers in the window.
     pub call_ins: u64,
 }
 
@@ -345,16 +410,20 @@ pub struct SortingSummary {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SteadyState {
+    /// How the truncation points were found, in words.
     pub method: String,
     /// Mean parcels in the network over each complete day (hourly samples).
     pub daily_in_network: Vec<f64>,
     /// Parcels sorted per complete day, all centres together.
     pub daily_sorted: Vec<u64>,
+    /// MSER truncation day of `daily_in_network`.
     pub truncation_day_in_network: usize,
+    /// MSER truncation day of `daily_sorted`.
     pub truncation_day_sorted: usize,
     /// How far the first measured day lies from the mean after the truncation point
     /// (relative; 0 when the truncation point is within the warm-up).
     pub window_start_gap_in_network: f64,
+    /// The same gap for `daily_sorted`.
     pub window_start_gap_sorted: f64,
     /// Both series settled by the window's start: the truncation point lies within the
     /// warm-up, or the first measured day is within 5 % of the settled mean.
@@ -365,8 +434,11 @@ pub struct SteadyState {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct OrgSummary {
+    /// Management layers above the front line.
     pub layers: u32,
+    /// Sorters on every shift and couriers (people).
     pub front_line_staff: f64,
+    /// Managers above them, from the layers and span of control (people).
     pub managers: f64,
     /// Hours from a centre's request to the surge crew's arrival.
     pub decision_delay_hours: f64,
@@ -381,31 +453,45 @@ pub struct OrgSummary {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MoneySummary {
+    /// Everything the run spent.
     pub spent_total: f64,
+    /// Spent before the window.
     pub spent_during_warmup: f64,
+    /// Spent during the window.
     pub spent_during_window: f64,
+    /// Spent after the window.
     pub spent_after_window: f64,
     /// Cost of the measured parcels (picked up in the window), lost ones included.
     pub attributed_to_measured: f64,
     /// Cost of parcels picked up during the warm-up, and after the window.
     pub attributed_to_parcels_before_window: f64,
+    /// Cost of parcels picked up after the window.
     pub attributed_to_parcels_after_window: f64,
     /// Fixed costs of periods no parcel used, left over at the end.
     pub unabsorbed: f64,
+    /// Everything spent, by activity.
     pub spent_by_activity: BTreeMap<String, f64>,
+    /// Spent during the window, by activity.
     pub spent_during_window_by_activity: BTreeMap<String, f64>,
 }
 
+/// The size of the built network.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NetworkSummary {
+    /// Outlets.
     pub outlets: usize,
+    /// Sortation centres.
     pub centres: usize,
+    /// Feeder lanes (outlet ↔ centre, each direction one lane).
     pub feeder_lanes: usize,
+    /// Line-haul lanes between centres, direct ones included.
     pub linehaul_lanes: usize,
     /// Line-haul lanes the routing lever opened.
     pub direct_lanes: usize,
+    /// Sorter lines (or manual teams) over all centres.
     pub sorter_lines: u64,
+    /// Couriers over all outlets.
     pub couriers: u64,
 }
 

@@ -99,16 +99,25 @@ pub struct MeasuredBooks {
     pub prices: crate::accounts::Prices,
 }
 
+/// Everything one run produced, before anything is written.
 pub struct RunOutput {
+    /// `summary.json`.
     pub summary: Summary,
+    /// The measured parcels' books in exact money.
     pub books: MeasuredBooks,
+    /// The rows of `nodes.csv`.
     pub nodes: Vec<NodeRow>,
+    /// The rows of `lanes.csv`.
     pub lanes: Vec<LaneRow>,
+    /// The rows of `shop.csv` (empty without a shop).
     pub shops: Vec<ShopRow>,
+    /// The traced parcels, step by step.
     pub traces: Vec<Trace>,
+    /// `run_info.json`: timings and memory.
     pub info: RunInfo,
     /// Node ids, for naming trace rows.
     pub node_ids: Vec<String>,
+    /// Histogram of transit hours, non-empty bins: (bin's lower edge in h, parcels).
     pub transit_bins: Vec<(f64, u64)>,
 }
 

@@ -33,9 +33,11 @@ use std::time::Instant;
 /// How to run a sweep.
 #[derive(Debug, Clone, Default)]
 pub struct SweepOptions {
+    /// Worker threads (all cores when absent); results do not depend on it.
     pub threads: Option<usize>,
     /// Each run's limits (memory); a point beyond them fails its runs with the reason.
     pub limits: crate::workload::Limits,
+    /// Skip the runs `runs.csv` already holds (an interrupted sweep goes on).
     pub resume: bool,
     /// Shard `k` of `n` (1-based): run only the runs whose index is `k - 1` modulo `n`.
     pub shard: Option<(usize, usize)>,
@@ -46,9 +48,13 @@ pub struct SweepOptions {
 /// What a sweep did.
 #[derive(Debug, Clone)]
 pub struct SweepReport {
+    /// Runs made now.
     pub ran: usize,
+    /// Runs skipped: already in `runs.csv` (resume) or in another shard.
     pub skipped: usize,
+    /// Runs that failed with a reason (recorded in `runs.csv`).
     pub failed: usize,
+    /// Runs of the whole sweep.
     pub total: usize,
 }
 
@@ -80,6 +86,7 @@ fn num(x: f64) -> String {
 }
 
 impl SweepJson {
+    /// The `sweep.json` of a resolved sweep.
     pub fn from_sweep(sw: &Sweep) -> SweepJson {
         let reps = sw.spec.replications;
         SweepJson {

@@ -50,6 +50,7 @@ pub struct SweepFile {
     pub vary: Vec<Vary>,
 }
 
+/// How the points of a sweep are chosen from its parameters.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
 )]
@@ -68,16 +69,22 @@ pub enum Design {
 pub struct Vary {
     /// Dotted path in the scenario, e.g. `demand.daily_parcels` or `vehicles[2].capacity`.
     pub path: String,
+    /// The values to run, as the field takes them (numbers, text, booleans).
     #[schemars(with = "Option<Vec<serde_json::Value>>")]
     pub values: Option<Vec<toml::Value>>,
+    /// A linear range: `points` values from `from` to `to`, evenly spaced, both ends included.
     pub range: Option<Range>,
+    /// A logarithmic range: the same, evenly spaced in logs (both ends positive).
     pub log_range: Option<Range>,
 }
 
+/// A numeric parameter's range.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Range {
+    /// First value of the range.
     pub from: f64,
+    /// Last value of the range.
     pub to: f64,
     /// Points of a grid over the range (ignored by a Latin hypercube).
     #[serde(default = "five")]
@@ -100,20 +107,28 @@ fn five() -> usize {
 /// One point of the sweep: a value per parameter.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Point {
+    /// Index of the point, from 0.
     pub point: usize,
+    /// The value of each parameter, in the order of `vary`.
     pub values: Vec<toml::Value>,
 }
 
 /// A sweep ready to run.
 #[derive(Debug, Clone)]
 pub struct Sweep {
+    /// Name of the sweep (folder and charts).
     pub name: String,
+    /// The sweep file, as given.
     pub file: PathBuf,
+    /// The sweep file as read.
     pub spec: SweepFile,
+    /// The base scenario file and its text.
     pub base: Source,
     /// The base scenario with every default filled in, as a TOML tree.
     pub base_tree: toml::Value,
+    /// The varied parameters, in the order of `vary`.
     pub parameters: Vec<Parameter>,
+    /// Every point of the design, in order.
     pub points: Vec<Point>,
 }
 
