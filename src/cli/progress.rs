@@ -2,7 +2,9 @@
 //! off a terminal (a Slurm log, `nohup`, a pipe) one plain line every few seconds, so a log
 //! shows how far a long job has come without filling up with redraws.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
+use indicatif::{
+    HumanDuration, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle, TermLike,
+};
 use parcelsim::progress::{Event, Progress};
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
@@ -47,8 +49,8 @@ pub fn bars(show: bool) -> Progress {
             Event::BatchStarted { runs } => {
                 let pb = bar(
                     runs,
-                    "{bar:30} {pos}/{len} runs, {per_sec}, {eta} left ({elapsed})",
-                    "{pos}/{len} runs done, {per_sec}, about {eta} left, {elapsed} elapsed",
+                    "{bar:30} {pos}/{len} runs, {runs_eta} left ({elapsed})",
+                    "{pos}/{len} runs done, about {runs_eta} left, {elapsed} elapsed",
                 );
                 *current = Some((pb, Instant::now()));
             }
@@ -68,27 +70,43 @@ pub fn bars(show: bool) -> Progress {
 
 /// A progress bar over `len` steps on stderr: drawn with `bar_template` on a terminal, as
 /// plain lines with `plain_template` every [`PLAIN_EVERY`] elsewhere. Templates are
-/// indicatif's (`{pos}`, `{len}`, `{msg}`, `{eta}`, ...).
+/// indicatif's (`{pos}`, `{len}`, `{msg}`, `{elapsed}`, ...) and `{runs_eta}` (see [`style`]).
 fn bar(len: u64, bar_template: &str, plain_template: &str) -> ProgressBar {
     if std::io::stderr().is_terminal() {
         let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr_with_hz(4));
-        pb.set_style(
-            ProgressStyle::with_template(bar_template)
-                .expect("valid template")
-                .progress_chars("=> "),
-        );
+        pb.set_style(style(bar_template).progress_chars("=> "));
         pb
     } else {
         let pb = ProgressBar::with_draw_target(
             Some(len),
             ProgressDrawTarget::term_like_with_hz(Box::new(PlainLines::default()), 1),
         );
-        pb.set_style(ProgressStyle::with_template(plain_template).expect("valid template"));
+        pb.set_style(style(plain_template));
         pb.set_message("starting");
         // Redraw even when nothing finishes for a while (one long run of a sweep).
         pb.enable_steady_tick(PLAIN_EVERY);
         pb
     }
+}
+
+/// A style from `template`, with `{runs_eta}`: the time left at the average pace so far.
+/// (indicatif's own `{eta}` and `{per_sec}` follow a recent rate that decays while nothing
+/// finishes, and showed days left during the minutes-long runs of a large sweep.)
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template)
+        .expect("valid template")
+        .with_key(
+            "runs_eta",
+            |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let (pos, len) = (s.pos(), s.len().unwrap_or(0));
+                let _ = if pos == 0 || pos >= len {
+                    write!(w, "?")
+                } else {
+                    let left = s.elapsed().as_secs_f64() * (len - pos) as f64 / pos as f64;
+                    write!(w, "{}", HumanDuration(Duration::from_secs_f64(left)))
+                };
+            },
+        )
 }
 
 /// A "terminal" that writes each drawn line as a plain line on stderr, at most one per
