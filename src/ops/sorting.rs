@@ -326,17 +326,13 @@ impl Carrier<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::network::LaneKind;
+    use crate::network::{Lane, LaneKind, Network};
     use crate::ops::fixture;
     use crate::ops::queue::Queue;
     use crate::scenario::NodeKind;
 
-    #[test]
-    fn a_trip_is_sorted_onto_the_next_lane_and_joins_the_shift_that_sorted_it() {
-        let l = fixture::small();
-        let net = &l.network;
-        let mut sim = fixture::sim(&l);
-        // A feeder into a centre, carrying parcels for an outlet of another centre.
+    /// A feeder lane into a centre, and its index.
+    fn feeder_to_centre(net: &Network) -> (u32, &Lane) {
         let (li, lane) = net
             .lanes
             .iter()
@@ -345,6 +341,16 @@ mod tests {
                 x.kind == LaneKind::Feeder && net.nodes[x.to as usize].kind == NodeKind::Centre
             })
             .expect("a feeder to a centre");
+        (li as u32, lane)
+    }
+
+    #[test]
+    fn a_trip_is_sorted_onto_the_next_lane_and_joins_the_shift_that_sorted_it() {
+        let l = fixture::small();
+        let net = &l.network;
+        let mut sim = fixture::sim(&l);
+        // A feeder into a centre, carrying parcels for an outlet of another centre.
+        let (li, lane) = feeder_to_centre(net);
         let dest = *net
             .outlets
             .iter()
@@ -357,7 +363,7 @@ mod tests {
         for p in fixture::parcels(m, 50, (lane.from, dest), start, 2) {
             load.push_back(p);
         }
-        m.arrive_at_centre(li as u32, load, start, &mut sim.sched);
+        m.arrive_at_centre(li, load, start, &mut sim.sched);
         let m = &sim.model;
         let waiting: Vec<_> = m.lanes[next].parcels().collect();
         assert_eq!(waiting.len(), 50, "every parcel routed to the next lane");
@@ -374,21 +380,14 @@ mod tests {
         let l = fixture::small();
         let net = &l.network;
         let mut sim = fixture::sim(&l);
-        let (li, lane) = net
-            .lanes
-            .iter()
-            .enumerate()
-            .find(|(_, x)| {
-                x.kind == LaneKind::Feeder && net.nodes[x.to as usize].kind == NodeKind::Centre
-            })
-            .expect("a feeder to a centre");
+        let (li, lane) = feeder_to_centre(net);
         let (_, last_end) = *sim.model.calendar.intervals.last().expect("shifts");
         let m = &mut sim.model;
         let mut load = Queue::default();
         for p in fixture::parcels(m, 5, (lane.from, lane.from), last_end, 1) {
             load.push_back(p);
         }
-        m.arrive_at_centre(li as u32, load, last_end, &mut sim.sched);
+        m.arrive_at_centre(li, load, last_end, &mut sim.sched);
         let pos = net.nodes[lane.to as usize].centre_pos as usize;
         assert_eq!(sim.model.centres[pos].stranded.len(), 5);
         assert_eq!(sim.model.live().count(), 5, "still counted as in flight");
