@@ -5,23 +5,10 @@
 use crate::cost::Activity;
 use crate::error::{Error, Result};
 use crate::files::{csv_bytes, json_bytes, write_atomic};
+use crate::format::run_files::{CostRow, HistRow};
 use crate::run::RunOutput;
 use serde::Serialize;
 use std::path::Path;
-
-#[derive(Serialize)]
-struct CostRow {
-    activity: &'static str,
-    total_yuan: f64,
-    yuan_per_parcel: f64,
-    share: f64,
-}
-
-#[derive(Serialize)]
-struct HistRow {
-    transit_hours_from: f64,
-    parcels: u64,
-}
 
 /// Writes every file of a run into `dir`.
 pub fn write_run(dir: &Path, out: &RunOutput) -> Result<()> {
@@ -33,7 +20,7 @@ pub fn write_run(dir: &Path, out: &RunOutput) -> Result<()> {
         .map(|a| {
             let per = s.cost_by_activity[a.name()];
             CostRow {
-                activity: a.name(),
+                activity: a.name().to_string(),
                 total_yuan: per * n,
                 yuan_per_parcel: per,
                 share: if total > 0.0 { per * n / total } else { 0.0 },
@@ -41,7 +28,7 @@ pub fn write_run(dir: &Path, out: &RunOutput) -> Result<()> {
         })
         .collect();
     costs.push(CostRow {
-        activity: "total",
+        activity: "total".to_string(),
         total_yuan: total,
         yuan_per_parcel: s.cost_per_parcel_yuan,
         share: if total > 0.0 { 1.0 } else { 0.0 },

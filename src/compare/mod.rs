@@ -21,6 +21,7 @@ pub mod explain;
 
 use crate::error::{Error, Result};
 use crate::files::{csv_bytes, json_bytes, write_atomic};
+use crate::format::compare::CompareRow;
 pub use crate::format::compare::{CompareJson, FailedRun, InputJson};
 use crate::metrics::{Interval, interval};
 use crate::network::Network;
@@ -29,7 +30,6 @@ use crate::run::{self, Loaded, RunOptions, Summary};
 use crate::scenario::Scenario;
 use crate::sweep::{Metric, names_of, values_of};
 use rayon::prelude::*;
-use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -321,19 +321,6 @@ pub struct Comparison {
     pub results: Vec<Vec<MetricResult>>,
 }
 
-/// One row of `compare.csv`.
-#[derive(Serialize)]
-struct CompareRow<'a> {
-    scenario: &'a str,
-    metric: &'a str,
-    mean: f64,
-    ci_low: Option<f64>,
-    ci_high: Option<f64>,
-    diff_vs_first: Option<f64>,
-    diff_ci_low: Option<f64>,
-    diff_ci_high: Option<f64>,
-}
-
 /// Rows of the terminal table: metric, heading, scale (e.g. 100 for a share shown in %).
 const TABLE: [(&str, &str, f64); 10] = [
     ("cost_per_parcel_yuan", "cost per parcel (yuan)", 1.0),
@@ -426,8 +413,8 @@ impl Comparison {
         for (input, results) in self.info.scenarios.iter().zip(&self.results) {
             for (metric, r) in self.info.metrics.iter().zip(results) {
                 rows.push(CompareRow {
-                    scenario: &input.label,
-                    metric,
+                    scenario: input.label.clone(),
+                    metric: metric.clone(),
                     mean: r.value.mean,
                     ci_low: r.value.ci.map(|c| c.0),
                     ci_high: r.value.ci.map(|c| c.1),

@@ -53,3 +53,25 @@ pub struct FailedRun {
     /// Why it failed.
     pub error: String,
 }
+
+/// One row of `compare.csv`: a metric of one scenario, with its paired difference from the
+/// first scenario (empty for the first, and where the replications allow no interval).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareRow {
+    /// The scenario's label.
+    pub scenario: String,
+    /// The metric's name (a sweep metric or a `cost_<activity>_yuan`).
+    pub metric: String,
+    /// Mean over the replications.
+    pub mean: f64,
+    /// 95 % interval of the mean.
+    pub ci_low: Option<f64>,
+    /// 95 % interval of the mean (upper end).
+    pub ci_high: Option<f64>,
+    /// Mean paired difference from the first scenario.
+    pub diff_vs_first: Option<f64>,
+    /// 95 % interval of the difference.
+    pub diff_ci_low: Option<f64>,
+    /// 95 % interval of the difference (upper end).
+    pub diff_ci_high: Option<f64>,
+}

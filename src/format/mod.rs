@@ -2,9 +2,11 @@
 //! fill these types and serialize them, and `plot` deserializes the same types to draw
 //! the charts. The module sits below both and imports nothing from the simulator:
 //! `summary.rs` (`summary.json`), `sweep.rs` (`sweep.json`), `compare.rs` (`compare.json`
-//! and what `explain.json` shares with it), `explain.rs` (`explain.json`).
+//! and what `explain.json` shares with it), `explain.rs` (`explain.json`), `run_files.rs`
+//! (the run folder's `cost_breakdown.csv` and `transit_histogram.csv`).
 
 pub mod compare;
 pub mod explain;
+pub mod run_files;
 pub mod summary;
 pub mod sweep;

@@ -9,10 +9,11 @@ use plotters::prelude::*;
 use super::axes::Span;
 use super::category::{LABEL_SHARE, category_bar, centre, label_above};
 use super::panel::{Frame, legend_box, legend_dashes};
-use super::read::{Table, input_error};
+use super::read::{input_error, read_rows};
 use super::render::{Chart, DrawResult};
 use super::style::{colour, draw_legend, fmt_sig};
 use crate::error::Result;
+use crate::format::compare::CompareRow;
 
 /// A mean and its 95 % CI (`None` with one replication).
 pub(super) type Total = (f64, Option<(f64, f64)>);
@@ -33,15 +34,12 @@ pub(super) struct CompareChart {
 
 impl CompareChart {
     pub(super) fn load(file: &Path, price: f64) -> Result<CompareChart> {
-        let t = Table::read(file)?;
-        let [scenario, metric, mean, low, high] =
-            ["scenario", "metric", "mean", "ci_low", "ci_high"].map(|c| t.column(c));
-        let (scenario, metric, mean, low, high) = (scenario?, metric?, mean?, low?, high?);
+        let rows: Vec<CompareRow> = read_rows(file)?;
         let mut names: Vec<String> = Vec::new();
         let mut totals: Vec<Option<Total>> = Vec::new();
         let mut layers: Vec<(String, usize, Vec<f64>)> = Vec::new();
-        for row in &t.rows {
-            let name = t.cell(row, scenario);
+        for row in &rows {
+            let name = row.scenario.as_str();
             let k = match names.iter().position(|n| n == name) {
                 Some(k) => k,
                 None => {
@@ -51,13 +49,13 @@ impl CompareChart {
                     names.len() - 1
                 }
             };
-            let m = t.cell(row, metric);
+            let m = row.metric.as_str();
             if m == "cost_per_parcel_yuan" {
-                let ci = match (t.optional(row, low)?, t.optional(row, high)?) {
+                let ci = match (row.ci_low, row.ci_high) {
                     (Some(l), Some(h)) => Some((l, h)),
                     _ => None,
                 };
-                totals[k] = Some((t.number(row, mean)?, ci));
+                totals[k] = Some((row.mean, ci));
             } else if let Some(a) = m
                 .strip_prefix("cost_")
                 .and_then(|a| a.strip_suffix("_yuan"))
@@ -71,7 +69,7 @@ impl CompareChart {
                         layers.len() - 1
                     }
                 };
-                layers[l].2[k] = t.number(row, mean)?;
+                layers[l].2[k] = row.mean;
             }
         }
         if names.is_empty() {

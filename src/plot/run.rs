@@ -10,13 +10,14 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::Span;
 use super::panel::{Bars, Frame, Panel};
-use super::read::{Table, read_json};
+use super::read::{read_json, read_rows};
 use super::render::{Chart, DrawResult, SIZE};
 use super::style::{
     TITLE_PX, colour, fitting_title_px, fmt_num, fmt_sig, fmt_tick, style_mesh, tick_font,
     title_font,
 };
 use crate::error::Result;
+use crate::format::run_files::{CostRow, HistRow};
 use crate::format::summary::Summary;
 
 /// Width of the histogram bars (hours); the run writes 0.1 h bins, too fine to read.
@@ -35,35 +36,23 @@ impl RunData {
     pub(super) fn load(dir: &Path) -> Result<RunData> {
         let summary: Summary = read_json(&dir.join("summary.json"))?;
 
-        let hist = Table::read(&dir.join("transit_histogram.csv"))?;
-        let (from, parcels) = (hist.column("transit_hours_from")?, hist.column("parcels")?);
         let mut bins: BTreeMap<i64, f64> = BTreeMap::new();
-        for row in &hist.rows {
-            let hours = hist.number(row, from)?;
-            let n = hist.count(row, parcels)? as f64;
+        for row in read_rows::<HistRow>(&dir.join("transit_histogram.csv"))? {
             // Bin starts are multiples of 0.1 h written with one decimal; the tiny nudge keeps
             // 3.9999999 (= 4.0 in the file) out of the 2–4 h bar.
-            let bin = ((hours + 1e-9) / HIST_BIN_HOURS).floor() as i64;
-            *bins.entry(bin).or_default() += n;
+            let bin = ((row.transit_hours_from + 1e-9) / HIST_BIN_HOURS).floor() as i64;
+            *bins.entry(bin).or_default() += row.parcels as f64;
         }
         let transit = bins
             .into_iter()
             .map(|(b, n)| (b as f64 * HIST_BIN_HOURS, n))
             .collect();
 
-        let costs = Table::read(&dir.join("cost_breakdown.csv"))?;
-        let (activity, per_parcel) = (costs.column("activity")?, costs.column("yuan_per_parcel")?);
-        let breakdown = costs
-            .rows
-            .iter()
-            .filter(|row| costs.cell(row, activity) != "total")
-            .map(|row| {
-                Ok((
-                    costs.cell(row, activity).to_string(),
-                    costs.number(row, per_parcel)?,
-                ))
-            })
-            .collect::<Result<_>>()?;
+        let breakdown = read_rows::<CostRow>(&dir.join("cost_breakdown.csv"))?
+            .into_iter()
+            .filter(|row| row.activity != "total")
+            .map(|row| (row.activity, row.yuan_per_parcel))
+            .collect();
         Ok(RunData {
             summary,
             transit,

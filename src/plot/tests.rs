@@ -632,6 +632,42 @@ fn result_files_read_back_through_plot_as_the_writers_wrote_them() {
     );
     assert!(back.shop.is_some_and(|s| s.counts.orders_placed > 0));
     super::run::RunData::load(&run_dir).expect("plot loads the run folder");
+    // Its CSV tables that plot reads, through the same row types.
+    use super::read::read_rows;
+    use crate::format::run_files::{CostRow, HistRow};
+    let costs: Vec<CostRow> = read_rows(&run_dir.join("cost_breakdown.csv")).expect("costs");
+    let (total, by_activity) = costs.split_last().expect("rows");
+    assert_eq!(by_activity.len(), crate::cost::Activity::ALL.len());
+    for row in by_activity {
+        assert_eq!(
+            row.yuan_per_parcel,
+            out.summary.cost_by_activity[row.activity.as_str()]
+        );
+    }
+    assert_eq!(
+        (total.activity.as_str(), total.yuan_per_parcel),
+        ("total", out.summary.cost_per_parcel_yuan)
+    );
+    let hist: Vec<HistRow> = read_rows(&run_dir.join("transit_histogram.csv")).expect("hist");
+    let bins: Vec<u64> = out.transit_bins.iter().map(|b| b.1).collect();
+    assert_eq!(hist.iter().map(|h| h.parcels).collect::<Vec<_>>(), bins);
+
+    // compare.csv: rows as the comparison writes them, empty cells included.
+    use crate::format::compare::CompareRow;
+    let row = |scenario: &str, mean: f64, diff: Option<f64>| CompareRow {
+        scenario: scenario.into(),
+        metric: "cost_per_parcel_yuan".into(),
+        mean,
+        ci_low: Some(mean - 0.1),
+        ci_high: Some(mean + 0.1),
+        diff_vs_first: diff,
+        diff_ci_low: None,
+        diff_ci_high: diff.map(|d| d + 0.2),
+    };
+    let rows = vec![row("a", 2.5, None), row("b", 3.0, Some(0.5))];
+    let file = tmp.path().join("compare.csv");
+    std::fs::write(&file, crate::files::csv_bytes(&rows).expect("csv")).expect("write");
+    assert_eq!(read_rows::<CompareRow>(&file).expect("read"), rows);
 
     // sweep.json: a sweep file resolved as the sweep writes it.
     let sweep_toml = tmp.path().join("sweep.toml");
