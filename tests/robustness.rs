@@ -769,3 +769,29 @@ fn csv_shape_errors_name_a_column() {
     assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("kind")), "{e}");
     assert!(e.message.contains("1 cells but the header names 3"), "{e}");
 }
+
+#[test]
+fn pick_up_station_settings_are_checked() {
+    let at = "[operations.sorting]";
+    refused(
+        at,
+        "[operations.delivery]\nstation_share = 2\n[operations.sorting]",
+        "station_share",
+        "operations.delivery.station_share",
+        "probability in [0, 1]",
+    );
+    refused(
+        at,
+        "[operations.delivery]\nstation_fee = -1\n[operations.sorting]",
+        "station_fee",
+        "operations.delivery.station_fee",
+        "zero or positive",
+    );
+    refused(
+        at,
+        "[operations.delivery]\nstation_collect_hours = -3\n[operations.sorting]",
+        "station_collect_hours",
+        "operations.delivery.station_collect_hours",
+        "zero or positive",
+    );
+}

@@ -310,7 +310,8 @@ default_via_serde!(Delivery);
 
 impl Delivery {
     /// Waves are times of day; a courier delivers at least one parcel a day; a delivery
-    /// attempt can fail, but not always.
+    /// attempt can fail, but not always; a station takes a share of the failures, for a
+    /// time and a fee that cannot be negative.
     pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
         at.times("waves", &self.waves)?;
         at.at_least_one(
@@ -327,6 +328,9 @@ impl Delivery {
             ));
         }
         at.positive("promise_hours", self.promise_hours)?;
-        at.positive("default_area_km2", self.default_area_km2)
+        at.positive("default_area_km2", self.default_area_km2)?;
+        at.probability("station_share", self.station_share)?;
+        at.non_negative("station_collect_hours", self.station_collect_hours)?;
+        at.non_negative("station_fee", self.station_fee)
     }
 }
