@@ -41,42 +41,71 @@ const NODE_BITS: u32 = 20; // node ids, below the network's limit
 const _: () = assert!(crate::network::MAX_NODES == 1 << NODE_BITS);
 const WAIT_BITS: u32 = 23; // seconds from order to pickup: up to 97 days, saturating
 
-/// A field of the record: its first bit in `lo` or `hi` and its width.
+/// A field of the record: the word it lives in (`hi` or `lo`), its first bit and its width.
 #[derive(Clone, Copy)]
-struct Field(u32, u32);
+struct Field {
+    hi: bool,
+    shift: u32,
+    width: u32,
+}
+
+const fn lo(shift: u32, width: u32) -> Field {
+    Field {
+        hi: false,
+        shift,
+        width,
+    }
+}
+
+const fn hi(shift: u32, width: u32) -> Field {
+    Field {
+        hi: true,
+        shift,
+        width,
+    }
+}
 
 impl Field {
     #[inline]
-    fn get(self, w: u64) -> u64 {
-        (w >> self.0) & ((1 << self.1) - 1)
+    fn get(self, p: &Parcel) -> u64 {
+        let w = if self.hi { p.hi } else { p.lo };
+        (w >> self.shift) & self.max()
     }
+
     #[inline]
-    fn set(self, w: &mut u64, v: u64) {
-        let mask = ((1u64 << self.1) - 1) << self.0;
-        *w = (*w & !mask) | ((v << self.0) & mask);
+    fn set(self, p: &mut Parcel, v: u64) {
+        let mask = self.max() << self.shift;
+        let w = if self.hi { p.hi } else { p.lo };
+        let w = (w & !mask) | ((v << self.shift) & mask);
+        if self.hi {
+            p.hi = w;
+        } else {
+            p.lo = w;
+        }
     }
+
     #[inline]
     fn max(self) -> u64 {
-        (1 << self.1) - 1
+        (1 << self.width) - 1
     }
 }
 
 // Bit layout of `lo`.
-const PICKED: Field = Field(0, 32); // seconds
-const ORIGIN: Field = Field(32, NODE_BITS);
-const ATTEMPTS: Field = Field(52, 4); // saturating at 15
-const SORTS: Field = Field(56, 4); // saturating at 15
-const CLASS: Field = Field(60, 2);
-const KIND: Field = Field(62, 2);
+const PICKED: Field = lo(0, 32); // seconds
+const ORIGIN: Field = lo(32, NODE_BITS);
+const ATTEMPTS: Field = lo(52, 4); // saturating at 15
+const SORTS: Field = lo(56, 4); // saturating at 15
+const CLASS: Field = lo(60, 2);
+const KIND: Field = lo(62, 2);
 // Bit layout of `hi`.
-const DEST: Field = Field(0, NODE_BITS);
-const WEIGHT: Field = Field(20, 14); // decagrams, up to 163.83 kg
-const PACKAGING: Field = Field(34, 3); // packaging types 0..7
-const DAMAGED: Field = Field(37, 1);
-const DIRECT: Field = Field(38, 1);
-const EXCHANGE: Field = Field(39, 1);
-const TAGGED: Field = Field(40, 1);
-const WAIT: Field = Field(41, WAIT_BITS); // order to pickup (s), or the tag when tagged
+const DEST: Field = hi(0, NODE_BITS);
+const WEIGHT: Field = hi(20, 14); // decagrams, up to 163.83 kg
+const PACKAGING: Field = hi(34, 3); // packaging types 0..7
+const DAMAGED: Field = hi(37, 1);
+const DIRECT: Field = hi(38, 1);
+const EXCHANGE: Field = hi(39, 1);
+const TAGGED: Field = hi(40, 1);
+const WAIT: Field = hi(41, WAIT_BITS); // order to pickup (s), or the tag when tagged
 
 /// Most packaging types a shop may offer (they are packed in three bits).
 pub const MAX_PACKAGING: usize = 8;
@@ -128,61 +157,48 @@ impl Parcel {
         debug_assert!((origin.max(dest) as usize) < crate::network::MAX_NODES);
         let picked_s = secs(picked);
         let wait = picked_s.saturating_sub(secs(placed)).min(WAIT.max());
-        let (mut lo, mut hi) = (0, 0);
-        PICKED.set(&mut lo, picked_s);
-        ORIGIN.set(&mut lo, origin as u64);
-        CLASS.set(&mut lo, class as u64);
-        DEST.set(&mut hi, dest as u64);
-        WEIGHT.set(&mut hi, decagrams(weight_kg));
-        WAIT.set(&mut hi, wait);
-        Parcel { lo, hi }
-    }
-
-    #[inline]
-    fn update(&mut self, field: Field, in_hi: bool, v: u64) {
-        if in_hi {
-            let mut w = self.hi;
-            field.set(&mut w, v);
-            self.hi = w;
-        } else {
-            let mut w = self.lo;
-            field.set(&mut w, v);
-            self.lo = w;
-        }
+        let mut p = Parcel { lo: 0, hi: 0 };
+        PICKED.set(&mut p, picked_s);
+        ORIGIN.set(&mut p, origin as u64);
+        CLASS.set(&mut p, class as u64);
+        DEST.set(&mut p, dest as u64);
+        WEIGHT.set(&mut p, decagrams(weight_kg));
+        WAIT.set(&mut p, wait);
+        p
     }
 
     /// Origin outlet (node index).
     #[inline]
     pub fn origin(&self) -> u32 {
-        ORIGIN.get(self.lo) as u32
+        ORIGIN.get(self) as u32
     }
 
     /// Destination outlet (node index).
     #[inline]
     pub fn dest(&self) -> u32 {
-        DEST.get(self.hi) as u32
+        DEST.get(self) as u32
     }
 
     /// When the parcel was picked up (whole seconds).
     #[inline]
     pub fn picked(&self) -> SimTime {
-        SimTime(PICKED.get(self.lo) * 1000)
+        SimTime(PICKED.get(self) * 1000)
     }
 
     /// When the order was placed (whole seconds); a tagged parcel keeps this in `tags`.
     pub fn placed(&self, tags: &[Tagged]) -> SimTime {
         let wait = match self.tag() {
-            NO_TAG => WAIT.get(self.hi),
+            NO_TAG => WAIT.get(self),
             t => tags[t as usize].wait_s as u64,
         };
-        SimTime((PICKED.get(self.lo) - wait) * 1000)
+        SimTime((PICKED.get(self) - wait) * 1000)
     }
 
     /// Index in the side table of traced and sampled parcels, or [`NO_TAG`].
     #[inline]
     pub fn tag(&self) -> u32 {
-        if TAGGED.get(self.hi) == 1 {
-            WAIT.get(self.hi) as u32
+        if TAGGED.get(self) == 1 {
+            WAIT.get(self) as u32
         } else {
             NO_TAG
         }
@@ -192,20 +208,20 @@ impl Parcel {
     /// to pickup, which the tag's entry must keep from now on.
     pub fn set_tag(&mut self, tag: u32) -> u32 {
         debug_assert!((tag as usize) < MAX_TAGS && self.tag() == NO_TAG);
-        let wait = WAIT.get(self.hi) as u32;
-        self.update(TAGGED, true, 1);
-        self.update(WAIT, true, tag as u64);
+        let wait = WAIT.get(self) as u32;
+        TAGGED.set(self, 1);
+        WAIT.set(self, tag as u64);
         wait
     }
 
     /// Weight (kg, to 10 g).
     pub fn weight_kg(&self) -> f64 {
-        WEIGHT.get(self.hi) as f64 / 100.0
+        WEIGHT.get(self) as f64 / 100.0
     }
 
     /// Which part of the run it belongs to.
     pub fn class(&self) -> Class {
-        match CLASS.get(self.lo) {
+        match CLASS.get(self) {
             0 => Class::Warmup,
             1 => Class::Measured,
             _ => Class::After,
@@ -218,15 +234,15 @@ impl Parcel {
     }
 
     fn bump(&mut self, field: Field) {
-        let n = field.get(self.lo);
+        let n = field.get(self);
         if n < field.max() {
-            self.update(field, false, n + 1);
+            field.set(self, n + 1);
         }
     }
 
     /// Delivery attempts so far (saturating at 15).
     pub fn attempts(&self) -> u8 {
-        ATTEMPTS.get(self.lo) as u8
+        ATTEMPTS.get(self) as u8
     }
 
     /// Counts one more delivery attempt.
@@ -236,7 +252,7 @@ impl Parcel {
 
     /// Sorts so far (saturating at 15).
     pub fn sorts(&self) -> u8 {
-        SORTS.get(self.lo) as u8
+        SORTS.get(self) as u8
     }
 
     /// Counts one more sort.
@@ -245,7 +261,7 @@ impl Parcel {
     }
 
     fn flag(&self, f: Field) -> bool {
-        f.get(self.hi) == 1
+        f.get(self) == 1
     }
 
     /// Whether a sort damaged it.
@@ -255,7 +271,7 @@ impl Parcel {
 
     /// Marks it damaged.
     pub fn set_damaged(&mut self) {
-        self.update(DAMAGED, true, 1);
+        DAMAGED.set(self, 1);
     }
 
     /// Travelled on a direct lane (one opened to skip a hub).
@@ -265,7 +281,7 @@ impl Parcel {
 
     /// Marks it as having travelled on a direct lane.
     pub fn set_on_direct(&mut self) {
-        self.update(DIRECT, true, 1);
+        DIRECT.set(self, 1);
     }
 
     /// A return whose arrival brings an exchange out to the customer.
@@ -275,7 +291,7 @@ impl Parcel {
 
     /// An order, a return or an exchange.
     pub fn kind(&self) -> Kind {
-        match KIND.get(self.lo) {
+        match KIND.get(self) {
             0 => Kind::Order,
             1 => Kind::Return,
             _ => Kind::Exchange,
@@ -284,7 +300,7 @@ impl Parcel {
 
     /// Its packaging type (index into the shop's `packaging` list).
     pub fn packaging(&self) -> u8 {
-        PACKAGING.get(self.hi) as u8
+        PACKAGING.get(self) as u8
     }
 
     /// Sets what the shop made of it: kind, packaging (below [`MAX_PACKAGING`]), exchange.
@@ -294,10 +310,10 @@ impl Parcel {
             Kind::Return => 1,
             Kind::Exchange => 2,
         };
-        self.update(KIND, false, k);
-        self.update(PACKAGING, true, packaging as u64 & 7);
-        self.update(WEIGHT, true, decagrams(weight_kg));
-        self.update(EXCHANGE, true, u64::from(exchange));
+        KIND.set(self, k);
+        PACKAGING.set(self, packaging as u64 & 7);
+        WEIGHT.set(self, decagrams(weight_kg));
+        EXCHANGE.set(self, u64::from(exchange));
     }
 }
 
