@@ -1,18 +1,17 @@
 //! The accounts: per-node and per-lane costs, resources apart from transfers, each
 //! party's account, and runs that say when they are not at steady state or overloaded.
 
-use parcelsim::run::{RunOptions, RunOutput, load, run};
+mod common;
+
+use common::{assert_places_add_up, run_output};
+use parcelsim::run::{RunOutput, load};
 use std::path::Path;
 
 /// Runs `scenarios/small.toml` edited by `edit`.
 fn small(edit: impl Fn(String) -> String) -> RunOutput {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("scenarios/small.toml")).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("s.toml");
-    std::fs::write(&path, edit(text)).unwrap();
-    let l = load(&path).unwrap();
-    run(&l.scenario, &l.network, &l.sha256, &RunOptions::default()).unwrap()
+    run_output(&edit(text))
 }
 
 #[test]
@@ -21,24 +20,7 @@ fn node_and_lane_costs_add_up_to_the_window_resources() {
     // the window's parcels, several times too much.
     let out = small(|t| t.replace("days = 2\n", "days = 1\n"));
     let s = &out.summary;
-    let nodes: f64 = out.nodes.iter().map(|n| n.cost_yuan).sum();
-    let lanes: f64 = out.lanes.iter().map(|l| l.cost_yuan).sum();
-    let w = &s.money.spent_during_window_by_activity;
-    // Spent at no node or lane: head office's IT, management, claims, complaints.
-    let elsewhere: f64 = [
-        "waybill_it",
-        "management_overhead",
-        "claims",
-        "complaint_handling",
-    ]
-    .iter()
-    .map(|a| w[*a])
-    .sum();
-    let total = s.money.spent_during_window;
-    assert!(
-        (nodes + lanes + elsewhere - total).abs() < 1e-3,
-        "nodes {nodes} + lanes {lanes} + elsewhere {elsewhere} != window {total}"
-    );
+    assert_places_add_up(&out);
     // Each lane's cost per parcel is its own trips over its own parcels.
     for l in &out.lanes {
         if l.parcels > 0 {
