@@ -460,7 +460,7 @@ impl Comparison {
         }
         rows.push(vec!["cost by activity (yuan/parcel)".into()]);
         for a in crate::cost::Activity::ALL {
-            let metric = format!("cost_{}_yuan", a.name());
+            let metric = crate::format::sweep::activity_cost(a.name());
             rows.push(row(format!("  {}", a.name()), &metric, 1.0));
         }
         let mut out = String::new();

@@ -3,7 +3,8 @@
 //! the charts. The module sits below both and imports nothing from the simulator:
 //! `summary.rs` (`summary.json`), `sweep.rs` (`sweep.json`), `compare.rs` (`compare.json`
 //! and what `explain.json` shares with it), `explain.rs` (`explain.json`), `run_files.rs`
-//! (the run folder's `cost_breakdown.csv` and `transit_histogram.csv`).
+//! (the run folder's `cost_breakdown.csv`, `transit_histogram.csv`, `nodes.csv` and
+//! `lanes.csv`); `sweep.rs` also names `points.csv`'s columns.
 
 pub mod compare;
 pub mod explain;

@@ -3,6 +3,7 @@
 use super::{Card, METRICS, Page, esc, scalar_text, text, with_ci};
 use crate::error::Result;
 use crate::folder::{Csv, read_json};
+use crate::format::sweep::{POINT, RUNS_FAILED, RUNS_OK, Stat};
 use serde_json::Value;
 use std::path::Path;
 
@@ -40,33 +41,26 @@ pub(super) fn sweep_page(dir: &Path, page: &mut Page) -> Result<()> {
     let ok: Vec<&Vec<String>> = points
         .rows
         .iter()
-        .filter(|r| points.num(r, "runs_ok").unwrap_or(0.0) > 0.0)
+        .filter(|r| points.num(r, RUNS_OK).unwrap_or(0.0) > 0.0)
         .collect();
     let ci = |r: &Vec<String>, m: &str| {
         Some((
-            points.num(r, &format!("{m}_ci_low"))?,
-            points.num(r, &format!("{m}_ci_high"))?,
+            points.num(r, &Stat::CiLow.of(m))?,
+            points.num(r, &Stat::CiHigh.of(m))?,
         ))
     };
+    let cost_mean = Stat::Mean.of("cost_per_parcel_yuan");
     let cheapest = ok.iter().min_by(|a, b| {
         let (x, y) = (
-            points
-                .num(a, "cost_per_parcel_yuan_mean")
-                .unwrap_or(f64::INFINITY),
-            points
-                .num(b, "cost_per_parcel_yuan_mean")
-                .unwrap_or(f64::INFINITY),
+            points.num(a, &cost_mean).unwrap_or(f64::INFINITY),
+            points.num(b, &cost_mean).unwrap_or(f64::INFINITY),
         );
         x.total_cmp(&y)
     });
     let dearest = ok.iter().max_by(|a, b| {
         let (x, y) = (
-            points
-                .num(a, "cost_per_parcel_yuan_mean")
-                .unwrap_or(f64::NEG_INFINITY),
-            points
-                .num(b, "cost_per_parcel_yuan_mean")
-                .unwrap_or(f64::NEG_INFINITY),
+            points.num(a, &cost_mean).unwrap_or(f64::NEG_INFINITY),
+            points.num(b, &cost_mean).unwrap_or(f64::NEG_INFINITY),
         );
         x.total_cmp(&y)
     });
@@ -82,9 +76,7 @@ pub(super) fn sweep_page(dir: &Path, page: &mut Page) -> Result<()> {
         cards.push(Card::new(
             "cost_per_parcel_yuan",
             &format!("lowest cost per parcel ({})", at(r)),
-            points
-                .num(r, "cost_per_parcel_yuan_mean")
-                .unwrap_or(f64::NAN),
+            points.num(r, &cost_mean).unwrap_or(f64::NAN),
             ci(r, "cost_per_parcel_yuan"),
         ));
     }
@@ -92,9 +84,7 @@ pub(super) fn sweep_page(dir: &Path, page: &mut Page) -> Result<()> {
         cards.push(Card::new(
             "cost_per_parcel_yuan",
             &format!("highest cost per parcel ({})", at(r)),
-            points
-                .num(r, "cost_per_parcel_yuan_mean")
-                .unwrap_or(f64::NAN),
+            points.num(r, &cost_mean).unwrap_or(f64::NAN),
             ci(r, "cost_per_parcel_yuan"),
         ));
     }
@@ -102,7 +92,7 @@ pub(super) fn sweep_page(dir: &Path, page: &mut Page) -> Result<()> {
     let failed: f64 = points
         .rows
         .iter()
-        .filter_map(|r| points.num(r, "runs_failed"))
+        .filter_map(|r| points.num(r, RUNS_FAILED))
         .sum();
     if failed > 0.0 {
         page.p(
@@ -119,7 +109,7 @@ pub(super) fn sweep_page(dir: &Path, page: &mut Page) -> Result<()> {
     );
     let metrics: Vec<&(&str, &str)> = METRICS
         .iter()
-        .filter(|m| points.col(&format!("{}_mean", m.0)).is_some())
+        .filter(|m| points.col(&Stat::Mean.of(m.0)).is_some())
         .collect();
     let mut head: Vec<&str> = vec!["point"];
     head.extend(params.iter().map(String::as_str));
@@ -129,11 +119,11 @@ pub(super) fn sweep_page(dir: &Path, page: &mut Page) -> Result<()> {
         .rows
         .iter()
         .map(|r| {
-            let mut row = vec![esc(points.get(r, "point"))];
+            let mut row = vec![esc(points.get(r, POINT))];
             row.extend(params.iter().map(|p| esc(points.get(r, p))));
-            row.push(esc(points.get(r, "runs_ok")));
+            row.push(esc(points.get(r, RUNS_OK)));
             for m in &metrics {
-                row.push(match points.num(r, &format!("{}_mean", m.0)) {
+                row.push(match points.num(r, &Stat::Mean.of(m.0)) {
                     Some(v) => with_ci(m.0, v, ci(r, m.0)),
                     None => "—".into(),
                 });

@@ -2,16 +2,17 @@
 //! with a width by the parcels they carried and a colour by how full their vehicles ran,
 //! centres sized by the parcels they sorted and ringed where queues formed.
 //!
-//! Read from `nodes.csv` (`lat`, `lon`) and `lanes.csv`; a network whose nodes have no
-//! coordinates has no map. Longitude and latitude are drawn on an equirectangular grid
+//! Read from `nodes.csv` (`lat`, `lon`) and `lanes.csv` as the rows `run` writes them
+//! (`format::run_files`); a network whose nodes have no coordinates has no map. Longitude and latitude are drawn on an equirectangular grid
 //! scaled by the cosine of the middle latitude, so distances look right at that latitude.
 //! No province outline is drawn: no outline data with a licence compatible with this
 //! project's is bundled.
 
+use super::read::read_rows;
 use super::render::{Chart, DrawResult, SIZE};
 use super::style::{TITLE_PX, fmt_num, fmt_sig, label_font, style_mesh, tick_font, title_font};
 use crate::error::Result;
-use crate::folder::Csv;
+use crate::format::run_files::{LaneRow, NodeRow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -69,37 +70,32 @@ pub fn fill_colour(fill: f64) -> RGBColor {
 }
 
 impl NetworkMap {
-    /// The map of a run folder, or `None` when its nodes have no coordinates.
+    /// The map of a run folder, or `None` when its nodes have no coordinates (or the folder
+    /// has no `nodes.csv` or `lanes.csv`).
     pub fn load(dir: &Path) -> Result<Option<NetworkMap>> {
-        // A folder written before nodes had coordinates has no map.
-        let Some(nodes) = Csv::read_if_present(&dir.join("nodes.csv"))? else {
-            return Ok(None);
-        };
-        if nodes.col("lat").is_none() || nodes.col("lon").is_none() {
+        let (nodes, lanes) = (dir.join("nodes.csv"), dir.join("lanes.csv"));
+        if !nodes.is_file() || !lanes.is_file() {
             return Ok(None);
         }
-        let Some(lanes) = Csv::read_if_present(&dir.join("lanes.csv"))? else {
-            return Ok(None);
-        };
-        let scenario = crate::folder::read_json(&dir.join("summary.json"))?["scenario"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
+        let nodes: Vec<NodeRow> = read_rows(&nodes)?;
+        let lanes: Vec<LaneRow> = read_rows(&lanes)?;
         let mut at: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
         let (mut centres, mut outlets) = (Vec::new(), Vec::new());
-        for r in &nodes.rows {
-            let (Some(lat), Some(lon)) = (nodes.num(r, "lat"), nodes.num(r, "lon")) else {
+        for n in &nodes {
+            // Nodes without coordinates (every node of a folder written before nodes had
+            // them) are not drawn.
+            let (Some(lat), Some(lon)) = (n.lat, n.lon) else {
                 continue;
             };
             let p = Place {
-                id: nodes.get(r, "node").to_string(),
+                id: n.node.clone(),
                 lat,
                 lon,
-                parcels: nodes.num(r, "parcels_handled").unwrap_or(0.0),
-                wait_hours: nodes.num(r, "mean_wait_hours").unwrap_or(0.0),
+                parcels: n.parcels_handled as f64,
+                wait_hours: n.mean_wait_hours,
             };
-            at.insert(nodes.get(r, "node"), (lon, lat));
-            if nodes.get(r, "kind") == "centre" {
+            at.insert(&n.node, (lon, lat));
+            if n.kind == "centre" {
                 centres.push(p);
             } else {
                 outlets.push(p);
@@ -108,11 +104,15 @@ impl NetworkMap {
         if centres.is_empty() {
             return Ok(None);
         }
+        let scenario = crate::folder::read_json(&dir.join("summary.json"))?["scenario"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         // Both directions of a pair of places together: parcels add, and so do capacities
         // (parcels / fill rate of each direction).
         let mut pairs: BTreeMap<(String, String), (f64, f64, bool)> = BTreeMap::new();
-        for r in &lanes.rows {
-            let (from, to) = (lanes.get(r, "from"), lanes.get(r, "to"));
+        for l in &lanes {
+            let (from, to) = (l.from.as_str(), l.to.as_str());
             let (Some(a), Some(b)) = (at.get(from), at.get(to)) else {
                 continue;
             };
@@ -124,14 +124,13 @@ impl NetworkMap {
             } else {
                 (to.to_string(), from.to_string())
             };
-            let parcels = lanes.num(r, "parcels").unwrap_or(0.0);
-            let fill = lanes.num(r, "fill_rate").unwrap_or(0.0);
+            let (parcels, fill) = (l.parcels as f64, l.fill_rate);
             let e = pairs.entry(key).or_insert((0.0, 0.0, false));
             e.0 += parcels;
             if fill > 0.0 {
                 e.1 += parcels / fill;
             }
-            e.2 |= lanes.get(r, "kind") == "linehaul";
+            e.2 |= l.kind == "linehaul";
         }
         let mut links: Vec<Link> = pairs
             .into_iter()
@@ -351,5 +350,78 @@ impl Chart for NetworkMap {
         key.draw(&Circle::new((20, y + 8), 2, BLACK.mix(0.45).filled()))?;
         key.draw(&Text::new("outlet", (50, y), small))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LANES: &str = "from,to,kind,distance_km,vehicle,max_vehicles,planned_parcels_per_day,departures,vehicles_sent,parcels,fill_rate,cost_yuan,cost_per_parcel_yuan\n\
+        A-C,B-C,linehaul,170.5,truck,2,900,3,3,2700,0.75,1500,0.5556\n\
+        B-C,A-C,linehaul,170.5,truck,2,900,3,3,900,0.25,1500,1.6667\n";
+
+    fn folder(nodes: &str) -> tempfile::TempDir {
+        let tmp = tempfile::TempDir::new().expect("tempdir");
+        std::fs::write(tmp.path().join("nodes.csv"), nodes).expect("nodes");
+        std::fs::write(tmp.path().join("lanes.csv"), LANES).expect("lanes");
+        std::fs::write(tmp.path().join("summary.json"), r#"{"scenario": "two"}"#).expect("json");
+        tmp
+    }
+
+    /// A folder written before nodes had coordinates (and before the centres' staffing
+    /// columns) still reads, and has no map; one with them has.
+    #[test]
+    fn map_reads_nodes_and_lanes_of_old_and_new_folders() {
+        let old = folder(
+            "node,kind,capacity_units,parcels_handled,utilisation,mean_queue,max_queue,mean_wait_hours,cost_yuan,cost_per_parcel_yuan\n\
+             A-C,centre,4,3600,0.5,10,40,1.5,2000,0.55\n\
+             B-C,centre,2,3600,0.5,1,4,0.1,1000,0.28\n",
+        );
+        assert!(NetworkMap::load(old.path()).expect("old folder").is_none());
+
+        let header = "node,kind,lat,lon,capacity_units,parcels_handled,utilisation,mean_queue,max_queue,mean_wait_hours,cost_yuan,cost_per_parcel_yuan,paid_worker_hours,idle_paid_worker_hours,planned_per_line_hour,achieved_per_line_hour,parcels_per_paid_worker_hour,call_ins";
+        let new = folder(&format!(
+            "{header}\nA-C,centre,30.27,120.15,4,3600,0.5,10,40,1.5,2000,0.55,80,8,1000,900,45,0\n\
+             B-C,centre,31.23,121.47,2,1200,0.5,1,4,0.1,1000,0.28,40,4,1000,600,30,1\n\
+             B-O1,outlet,31.2,121.4,10,500,0.7,5,9,0,300,0.6,0,0,0,0,0,0\n\
+             X-O1,outlet,,,10,500,0.7,5,9,0,300,0.6,0,0,0,0,0,0\n"
+        ));
+        let map = NetworkMap::load(new.path())
+            .expect("new folder")
+            .expect("a map");
+        let ids: Vec<&str> = map.centres.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["A-C", "B-C"], "busiest first");
+        assert_eq!(
+            map.outlets.len(),
+            1,
+            "the outlet without coordinates is left out"
+        );
+        assert_eq!(map.centres[0].wait_hours, 1.5);
+        assert_eq!(map.links.len(), 1, "both directions drawn as one link");
+        let link = &map.links[0];
+        assert!(link.linehaul);
+        assert_eq!(link.parcels, 3600.0);
+        // Capacity: 2700 / 0.75 + 900 / 0.25 = 7200 parcels.
+        assert_eq!(link.fill, Some(0.5));
+        assert!(
+            map.title
+                .contains("two: 2 centres (1 with queues), 1 outlets")
+        );
+
+        // A kind the writer never writes is a located error.
+        let bad = folder(&format!(
+            "{header}\nA-C,hub,30.27,120.15,4,3600,0.5,10,40,1.5,2000,0.55,80,8,1000,900,45,0\n"
+        ));
+        let Err(crate::error::Error::Input(e)) = NetworkMap::load(bad.path()) else {
+            panic!("expected an input error");
+        };
+        assert_eq!(e.line, Some(2));
+        assert!(
+            e.message
+                .contains("unknown kind `hub`, expected centre or outlet"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -17,7 +17,7 @@ use super::style::{
     MAX_LINES, PANEL_TITLE_PX, TITLE_PX, finite, fitting_title_px, fmt_num, title_font, value_order,
 };
 use crate::error::Result;
-use crate::format::sweep::{Parameter, SweepJson};
+use crate::format::sweep::{Parameter, RUNS_OK, Stat, SweepJson, activity_cost, cost_activity};
 
 /// A sweep point with at least one successful replication.
 pub(super) struct SweepPoint {
@@ -36,8 +36,9 @@ pub(super) struct Sweep {
     parameters: Vec<Parameter>,
     table: Table,
     pub(super) points: Vec<SweepPoint>,
-    /// Cost activities found in the header (`cost_<activity>_yuan_mean`), in header order.
-    activities: Vec<String>,
+    /// Cost activities found in the header (the means of `cost_<activity>_yuan`), in header
+    /// order.
+    pub(super) activities: Vec<String>,
     /// Labels of a text x parameter, in the order of their positions 0, 1, 2...
     pub(super) x_labels: Vec<String>,
     /// The sweep file's `marginal_volume_step`, when its runs were paired for the marginal
@@ -58,7 +59,7 @@ impl Sweep {
             ));
         }
         let table = Table::read(&dir.join("points.csv"))?;
-        let runs_ok = table.column("runs_ok")?;
+        let runs_ok = table.column(RUNS_OK)?;
         let param_cols = file
             .parameters
             .iter()
@@ -112,15 +113,14 @@ impl Sweep {
             return Err(input_error(
                 &table.file,
                 None,
-                Some("runs_ok"),
+                Some(RUNS_OK),
                 "no sweep point has a successful run (runs_ok > 0); nothing to plot",
             ));
         }
         let activities = table
             .headers
             .iter()
-            .filter_map(|h| h.strip_prefix("cost_")?.strip_suffix("_yuan_mean"))
-            .filter(|a| !a.is_empty() && *a != "per_parcel")
+            .filter_map(|h| cost_activity(Stat::Mean.metric_of(h)?))
             .map(str::to_string)
             .collect();
         Ok(Sweep {
@@ -141,7 +141,7 @@ impl Sweep {
         let average = self.bands("cost_per_parcel_yuan", 1.0)?;
         if self
             .table
-            .find("marginal_cost_per_parcel_yuan_mean")
+            .find(&Stat::Mean.of("marginal_cost_per_parcel_yuan"))
             .is_none()
         {
             return Ok((average, false));
@@ -242,11 +242,11 @@ impl Sweep {
     /// than [`MAX_LINES`], as in a Latin hypercube where every point has its own values of the other
     /// parameters, lines would connect unrelated points: all points then form one unconnected
     /// series.
-    fn bands(&self, metric: &str, scale: f64) -> Result<Vec<BandSeries>> {
+    pub(super) fn bands(&self, metric: &str, scale: f64) -> Result<Vec<BandSeries>> {
         let t = &self.table;
-        let mean = t.column(&format!("{metric}_mean"))?;
-        let low = t.find(&format!("{metric}_ci_low"));
-        let high = t.find(&format!("{metric}_ci_high"));
+        let mean = t.column(&Stat::Mean.of(metric))?;
+        let low = t.find(&Stat::CiLow.of(metric));
+        let high = t.find(&Stat::CiHigh.of(metric));
         let bound = |row: &Row, col: Option<usize>, mean: f64| -> Result<f64> {
             Ok(match col {
                 Some(c) => t.optional(row, c)?.unwrap_or(mean),
@@ -327,7 +327,7 @@ impl Sweep {
         let cols = self
             .activities
             .iter()
-            .map(|a| t.column(&format!("cost_{a}_yuan_mean")))
+            .map(|a| t.column(&Stat::Mean.of(&activity_cost(a))))
             .collect::<Result<Vec<_>>>()?;
         let mut xs = Vec::new();
         let mut values: Vec<Vec<f64>> = vec![Vec::new(); cols.len()];

@@ -40,7 +40,11 @@ fn metric_names() -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    m.extend(ACTIVITIES.iter().map(|a| format!("cost_{a}_yuan")));
+    m.extend(
+        ACTIVITIES
+            .iter()
+            .map(|a| crate::format::sweep::activity_cost(a)),
+    );
     m
 }
 
@@ -84,27 +88,23 @@ fn write_sweep(
         &String::from_utf8(crate::files::json_bytes(&sj)).expect("utf-8"),
     );
     let metrics = metric_names();
-    let mut csv = String::from("point");
-    for (p, _) in params {
-        write!(csv, ",{p}").expect("string");
-    }
-    csv.push_str(",runs_ok,runs_failed");
-    for m in &metrics {
-        write!(csv, ",{m}_mean,{m}_sd,{m}_ci_low,{m}_ci_high").expect("string");
-    }
+    let mut csv = crate::format::sweep::points_header(&sj.parameters, &metrics).join(",");
     csv.push('\n');
     for (i, (cells, runs_ok)) in rows.iter().enumerate() {
         write!(csv, "{i},{},{runs_ok},{}", cells.join(","), 3 - runs_ok).expect("string");
         for m in &metrics {
-            match mean(i, m).filter(|_| *runs_ok > 0) {
-                Some(v) if *runs_ok > 1 => {
-                    let half = v.abs() * 0.04;
-                    write!(csv, ",{v},{},{},{}", half / 2.0, v - half, v + half)
-                }
-                Some(v) => write!(csv, ",{v},,,"),
-                None => write!(csv, ",,,,"),
+            use crate::format::sweep::Stat;
+            let v = mean(i, m).filter(|_| *runs_ok > 0);
+            let half = v.filter(|_| *runs_ok > 1).map(|v| v.abs() * 0.04);
+            for stat in Stat::ALL {
+                let cell = match stat {
+                    Stat::Mean => v,
+                    Stat::Sd => half.map(|h| h / 2.0),
+                    Stat::CiLow => v.zip(half).map(|(v, h)| v - h),
+                    Stat::CiHigh => v.zip(half).map(|(v, h)| v + h),
+                };
+                write!(csv, ",{}", cell.map_or(String::new(), |c| c.to_string())).expect("string");
             }
-            .expect("string");
         }
         csv.push('\n');
     }
@@ -609,6 +609,65 @@ fn numbers_are_formatted_without_float_noise() {
     assert_eq!(values, ["2", "9", "10", "1e1", "1f", "a", "b"]);
 }
 
+/// `points.csv` as the sweep writes it, read back through plot's reader: every metric's
+/// mean and interval at every point as the sweep computed them from its runs, and every
+/// activity's cost column found.
+#[test]
+fn points_csv_reads_back_through_plot_as_the_sweep_wrote_it() {
+    use crate::format::sweep::SweepJson;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    write(
+        tmp.path(),
+        "sweep.toml",
+        &format!(
+            "name = \"pts\"\nbase = {:?}\nreplications = 2\n[[vary]]\npath = \"demand.daily_parcels\"\nvalues = [3000, 6000]\n",
+            root.join("scenarios/small.toml").display().to_string()
+        ),
+    );
+    let sw = crate::sweep::spec::load(&tmp.path().join("sweep.toml")).expect("sweep file");
+    let dir = tmp.path().join("out");
+    std::fs::create_dir(&dir).expect("mkdir");
+    crate::sweep::run_sweep(&sw, &dir, &Default::default()).expect("sweep");
+    let sj: SweepJson = super::read::read_json(&dir.join("sweep.json")).expect("sweep.json");
+    let sweep = super::sweep::Sweep::load(&dir).expect("plot reads the sweep");
+
+    // What the sweep computed: each metric's interval over a point's runs in runs.csv.
+    let runs = crate::folder::Csv::read(&dir.join("runs.csv")).expect("runs.csv");
+    let expected = |metric: &str| -> Vec<(f64, f64, f64, f64)> {
+        sj.points
+            .iter()
+            .filter_map(|p| {
+                let xs: Vec<f64> = runs
+                    .rows
+                    .iter()
+                    .filter(|r| runs.get(r, "point") == p.point.to_string())
+                    .map(|r| runs.num(r, metric).expect("a number"))
+                    .collect();
+                let i = crate::metrics::interval(&xs);
+                let (low, high) = i.ci.unwrap_or((i.mean, i.mean));
+                let x = p.values[0].as_f64().expect("numeric x");
+                i.mean.is_finite().then_some((x, i.mean, low, high))
+            })
+            .collect()
+    };
+    assert_eq!(sj.points.len(), 2);
+    for metric in &sj.metrics {
+        let series = sweep.bands(metric, 1.0).expect(metric);
+        let read: Vec<(f64, f64, f64, f64)> = series
+            .iter()
+            .flat_map(|s| &s.points)
+            .map(|p| (p.x, p.mean, p.low, p.high))
+            .collect();
+        assert_eq!(read, expected(metric), "{metric}");
+    }
+    let activities: Vec<&str> = crate::cost::Activity::ALL
+        .iter()
+        .map(|a| a.name())
+        .collect();
+    assert_eq!(sweep.activities, activities);
+}
+
 /// The files plot reads are the writers' own types: a run folder, a sweep file and an
 /// explanation written by the writers read back through plot's reader, field for field.
 #[test]
@@ -651,6 +710,12 @@ fn result_files_read_back_through_plot_as_the_writers_wrote_them() {
     let hist: Vec<HistRow> = read_rows(&run_dir.join("transit_histogram.csv")).expect("hist");
     let bins: Vec<u64> = out.transit_bins.iter().map(|b| b.1).collect();
     assert_eq!(hist.iter().map(|h| h.parcels).collect::<Vec<_>>(), bins);
+    use crate::format::run_files::{LaneRow, NodeRow};
+    let nodes: Vec<NodeRow> = read_rows(&run_dir.join("nodes.csv")).expect("nodes");
+    assert_eq!(nodes, out.nodes);
+    let lanes: Vec<LaneRow> = read_rows(&run_dir.join("lanes.csv")).expect("lanes");
+    assert_eq!(lanes, out.lanes);
+    assert!(lanes.iter().any(|l| l.kind == "feeder") && lanes.iter().any(|l| l.kind == "linehaul"));
 
     // compare.csv: rows as the comparison writes them, empty cells included.
     use crate::format::compare::CompareRow;

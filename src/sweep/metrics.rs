@@ -4,6 +4,7 @@
 //! (and the marginal cost's with `marginal_volume_step`); `compare` adds its own.
 
 use crate::cost::Activity;
+use crate::format::sweep::activity_cost;
 use crate::run::Summary;
 
 /// One entry of a metrics table.
@@ -33,7 +34,7 @@ impl Metric {
             Metric::One { name, .. } => vec![name.to_string()],
             Metric::CostByActivity => Activity::ALL
                 .iter()
-                .map(|a| format!("cost_{}_yuan", a.name()))
+                .map(|a| activity_cost(a.name()))
                 .collect(),
         }
     }
@@ -148,7 +149,7 @@ mod tests {
         );
         let a = Activity::ALL[Activity::ALL.len() - 1];
         assert_eq!(
-            at(&format!("cost_{}_yuan", a.name())),
+            at(&activity_cost(a.name())),
             out.summary.cost_by_activity[a.name()]
         );
     }

@@ -19,6 +19,7 @@ pub use metrics::{
 use crate::error::{Error, Result};
 use crate::files::{json_bytes, write_atomic};
 pub use crate::format::sweep::{PointJson, SweepJson};
+use crate::format::sweep::{Stat, points_header};
 use crate::metrics::interval;
 use crate::progress::Progress;
 use crate::run::RunOptions;
@@ -215,16 +216,7 @@ fn finish(dir: &Path, sj: &SweepJson, rows: &BTreeMap<usize, Row>) -> Result<()>
 fn points_csv(sj: &SweepJson, rows: &BTreeMap<usize, Row>) -> Vec<u8> {
     let np = sj.parameters.len();
     let first_metric = 3 + np + 2;
-    let mut header: Vec<String> = vec!["point".into()];
-    header.extend(sj.parameters.iter().map(|p| p.path.clone()));
-    header.push("runs_ok".into());
-    header.push("runs_failed".into());
-    for m in &sj.metrics {
-        for s in ["mean", "sd", "ci_low", "ci_high"] {
-            header.push(format!("{m}_{s}"));
-        }
-    }
-    let mut out = csv_line(&header);
+    let mut out = csv_line(&points_header(&sj.parameters, &sj.metrics));
     let reps = sj.replications as usize;
     for p in &sj.points {
         let mine: Vec<&Row> = (0..reps)
@@ -241,10 +233,12 @@ fn points_csv(sj: &SweepJson, rows: &BTreeMap<usize, Row>) -> Vec<u8> {
                 .filter_map(|r| r[first_metric + k].parse::<f64>().ok())
                 .collect();
             let i = interval(&xs);
-            line.push(num(i.mean));
-            line.push(i.sd.map_or(String::new(), num));
-            line.push(i.ci.map_or(String::new(), |c| num(c.0)));
-            line.push(i.ci.map_or(String::new(), |c| num(c.1)));
+            line.extend(Stat::ALL.map(|s| match s {
+                Stat::Mean => num(i.mean),
+                Stat::Sd => i.sd.map_or(String::new(), num),
+                Stat::CiLow => i.ci.map_or(String::new(), |c| num(c.0)),
+                Stat::CiHigh => i.ci.map_or(String::new(), |c| num(c.1)),
+            }));
         }
         out.extend(csv_line(&line));
     }
