@@ -1,10 +1,11 @@
 //! Output files and folders, below every writer (`report`, `sweep`, `compare`, the
 //! instruments, `plot`, `html`, `workbook`): each file written to a temporary name and renamed
-//! into place, so a file that exists is complete; CSV and JSON bytes; fresh, staged and
+//! into place, so a file that exists is complete; CSV and JSON bytes, and CSV rows read
+//! back into the types they were written from (`read_rows`); fresh, staged and
 //! replaced result folders (`--out`, `--force`), which only ever empty or replace folders
 //! holding parcelsim output.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Result};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,23 @@ pub fn csv_bytes<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
     }
     w.into_inner()
         .map_err(|e| Error::Usage(format!("cannot write CSV: {e}")))
+}
+
+/// Reads a CSV file into rows of `T` (a type of `format`, as a writer serialised them with
+/// [`csv_bytes`]); a missing column or a bad cell is an input error naming the line.
+pub fn read_rows<T: serde::de::DeserializeOwned>(file: &Path) -> Result<Vec<T>> {
+    let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+    csv::Reader::from_reader(bytes.as_slice())
+        .deserialize()
+        .collect::<std::result::Result<Vec<T>, csv::Error>>()
+        .map_err(|e| {
+            Error::Input(InputError {
+                file: file.to_path_buf(),
+                line: e.position().map(|p| p.line() as usize),
+                field: None,
+                message: e.to_string(),
+            })
+        })
 }
 
 /// Serialises a value as pretty JSON with a final newline.

@@ -2,7 +2,9 @@
 
 use super::{Card, Page, esc, fmt_value, num, scalar_text, text, with_ci};
 use crate::error::Result;
-use crate::folder::{Csv, read_json};
+use crate::files::read_rows;
+use crate::folder::read_json;
+use crate::format::compare::CompareRow;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -19,7 +21,7 @@ pub(super) fn labels_and_files(inputs: &[Value]) -> (Vec<String>, Vec<String>) {
 
 pub(super) fn compare_page(dir: &Path, page: &mut Page) -> Result<()> {
     let cj = read_json(&dir.join("compare.json"))?;
-    let t = Csv::read(&dir.join("compare.csv"))?;
+    let t: Vec<CompareRow> = read_rows(&dir.join("compare.csv"))?;
     let inputs = cj
         .get("scenarios")
         .and_then(Value::as_array)
@@ -37,12 +39,8 @@ pub(super) fn compare_page(dir: &Path, page: &mut Page) -> Result<()> {
             cj.get("replications").map(scalar_text).unwrap_or_default()
         ),
     );
-    let find = |label: &str, metric: &str| {
-        t.rows
-            .iter()
-            .find(|r| t.get(r, "scenario") == label && t.get(r, "metric") == metric)
-    };
-    let pair = |r: &Vec<String>, lo: &str, hi: &str| Some((t.num(r, lo)?, t.num(r, hi)?));
+    let find =
+        |label: &str, metric: &str| t.iter().find(|r| r.scenario == label && r.metric == metric);
 
     page.h2("Headline figures");
     let cards: Vec<Card> = labels
@@ -52,8 +50,8 @@ pub(super) fn compare_page(dir: &Path, page: &mut Page) -> Result<()> {
             Some(Card::new(
                 "cost_per_parcel_yuan",
                 &format!("cost per parcel — {l}"),
-                t.num(r, "mean")?,
-                pair(r, "ci_low", "ci_high"),
+                finite(Some(r.mean))?,
+                pair(r.ci_low, r.ci_high),
             ))
         })
         .collect();
@@ -67,10 +65,9 @@ pub(super) fn compare_page(dir: &Path, page: &mut Page) -> Result<()> {
     );
     let metrics: Vec<String> = {
         let mut m: Vec<String> = Vec::new();
-        for r in &t.rows {
-            let x = t.get(r, "metric").to_string();
-            if !m.contains(&x) {
-                m.push(x);
+        for r in &t {
+            if !m.contains(&r.metric) {
+                m.push(r.metric.clone());
             }
         }
         m
@@ -88,25 +85,23 @@ pub(super) fn compare_page(dir: &Path, page: &mut Page) -> Result<()> {
             let mut row = vec![esc(&m.replace('_', " "))];
             for (i, l) in labels.iter().enumerate() {
                 let r = find(l, m);
-                row.push(match r.and_then(|r| Some((r, t.num(r, "mean")?))) {
-                    Some((r, v)) => with_ci(m, v, pair(r, "ci_low", "ci_high")),
+                row.push(match r.and_then(|r| Some((r, finite(Some(r.mean))?))) {
+                    Some((r, v)) => with_ci(m, v, pair(r.ci_low, r.ci_high)),
                     None => "—".into(),
                 });
                 if i > 0 {
-                    row.push(
-                        match r.and_then(|r| Some((r, t.num(r, "diff_vs_first")?))) {
-                            Some((r, d)) => {
-                                let ci = pair(r, "diff_ci_low", "diff_ci_high");
-                                let cell = with_ci(m, d, ci);
-                                if ci.is_some_and(|(lo, hi)| lo > 0.0 || hi < 0.0) {
-                                    format!("<b>{cell}</b>")
-                                } else {
-                                    cell
-                                }
+                    row.push(match r.and_then(|r| Some((r, finite(r.diff_vs_first)?))) {
+                        Some((r, d)) => {
+                            let ci = pair(r.diff_ci_low, r.diff_ci_high);
+                            let cell = with_ci(m, d, ci);
+                            if ci.is_some_and(|(lo, hi)| lo > 0.0 || hi < 0.0) {
+                                format!("<b>{cell}</b>")
+                            } else {
+                                cell
                             }
-                            None => "—".into(),
-                        },
-                    );
+                        }
+                        None => "—".into(),
+                    });
                 }
             }
             row
@@ -232,4 +227,15 @@ pub(super) fn explain_page(dir: &Path, page: &mut Page) -> Result<()> {
         ],
     );
     Ok(())
+}
+
+/// A figure of `compare.csv` that the page shows as a number (`NaN` when no run measured
+/// it shows as a dash).
+fn finite(v: Option<f64>) -> Option<f64> {
+    v.filter(|v| v.is_finite())
+}
+
+/// An interval of `compare.csv`, when both its ends are numbers.
+fn pair(low: Option<f64>, high: Option<f64>) -> Option<(f64, f64)> {
+    Some((finite(low)?, finite(high)?))
 }

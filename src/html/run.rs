@@ -4,7 +4,9 @@ use super::values::{dotted, grouped, sig3};
 use super::{BOTTLENECKS, BUSIEST};
 use super::{Card, Page, cell_of, esc, fmt_value, humanise_path, num, scalar_text, text};
 use crate::error::Result;
-use crate::folder::{Csv, activity_rank, read_json};
+use crate::files::read_rows;
+use crate::folder::{activity_rank, read_json};
+use crate::format::run_files::{CostRow, LaneRow, NodeRow};
 use serde_json::Value;
 use std::path::Path;
 
@@ -177,25 +179,23 @@ pub(super) fn run_page(dir: &Path, page: &mut Page) -> Result<()> {
         "note",
         "Yuan per measured delivered parcel, in the order a parcel meets each activity.",
     );
-    let costs = Csv::read(&dir.join("cost_breakdown.csv"))?;
-    let mut rows: Vec<&Vec<String>> = costs.rows.iter().collect();
-    rows.sort_by_key(|r| match costs.get(r, "activity") {
+    let mut costs: Vec<CostRow> = read_rows(&dir.join("cost_breakdown.csv"))?;
+    costs.sort_by_key(|r| match r.activity.as_str() {
         "total" => usize::MAX,
         a => activity_rank(a),
     });
-    let rows: Vec<Vec<String>> = rows
+    let rows: Vec<Vec<String>> = costs
         .iter()
         .map(|r| {
-            let a = costs.get(r, "activity");
-            let per = costs.num(r, "yuan_per_parcel").unwrap_or(f64::NAN);
+            let (a, per) = (r.activity.as_str(), r.yuan_per_parcel);
             vec![
                 esc(&a.replace('_', " ")),
                 format!(
                     "<span data-key=\"cost.{}\" data-value=\"{per}\">{per:.4}</span>",
                     esc(a)
                 ),
-                fmt_value("share", costs.num(r, "share").unwrap_or(f64::NAN)),
-                grouped(costs.num(r, "total_yuan").unwrap_or(f64::NAN)),
+                fmt_value("share", r.share),
+                grouped(r.total_yuan),
             ]
         })
         .collect();
@@ -323,50 +323,54 @@ pub(super) fn party_tables(acc: &Value, page: &mut Page) {
 
 /// The busiest nodes and lanes and the bottlenecks, from nodes.csv and lanes.csv.
 pub(super) fn busiest_tables(dir: &Path, page: &mut Page) -> Result<()> {
-    let nodes = Csv::read(&dir.join("nodes.csv"))?;
-    let lanes = Csv::read(&dir.join("lanes.csv"))?;
+    let nodes: Vec<NodeRow> = read_rows(&dir.join("nodes.csv"))?;
+    let lanes: Vec<LaneRow> = read_rows(&dir.join("lanes.csv"))?;
     page.h2("Nodes and lanes");
-    let node_cols = [
-        ("node", "node"),
-        ("kind", "kind"),
-        ("parcels_handled", "parcels handled"),
-        ("utilisation", "utilisation"),
-        ("mean_queue", "mean queue (parcels)"),
-        ("max_queue", "longest queue (parcels)"),
-        ("mean_wait_hours", "mean wait"),
-        ("cost_per_parcel_yuan", "cost per parcel"),
+    let node_cols: [Column<NodeRow>; 8] = [
+        ("node", "node", |n| Cell::Text(&n.node)),
+        ("kind", "kind", |n| Cell::Text(n.kind)),
+        ("parcels_handled", "parcels handled", |n| {
+            Cell::Num(n.parcels_handled as f64)
+        }),
+        ("utilisation", "utilisation", |n| Cell::Num(n.utilisation)),
+        ("mean_queue", "mean queue (parcels)", |n| {
+            Cell::Num(n.mean_queue)
+        }),
+        ("max_queue", "longest queue (parcels)", |n| {
+            Cell::Num(n.max_queue as f64)
+        }),
+        ("mean_wait_hours", "mean wait", |n| {
+            Cell::Num(n.mean_wait_hours)
+        }),
+        ("cost_per_parcel_yuan", "cost per parcel", |n| {
+            Cell::Num(n.cost_per_parcel_yuan)
+        }),
     ];
-    let lane_cols = [
-        ("from", "from"),
-        ("to", "to"),
-        ("kind", "kind"),
-        ("distance_km", "km"),
-        ("vehicle", "vehicle"),
-        ("vehicles_sent", "vehicles sent"),
-        ("parcels", "parcels"),
-        ("fill_rate", "fill rate"),
-        ("cost_per_parcel_yuan", "cost per parcel"),
+    let lane_cols: [Column<LaneRow>; 9] = [
+        ("from", "from", |l| Cell::Text(&l.from)),
+        ("to", "to", |l| Cell::Text(&l.to)),
+        ("kind", "kind", |l| Cell::Text(l.kind)),
+        ("distance_km", "km", |l| Cell::Num(l.distance_km)),
+        ("vehicle", "vehicle", |l| Cell::Text(&l.vehicle)),
+        ("vehicles_sent", "vehicles sent", |l| {
+            Cell::Num(l.vehicles_sent as f64)
+        }),
+        ("parcels", "parcels", |l| Cell::Num(l.parcels as f64)),
+        ("fill_rate", "fill rate", |l| Cell::Num(l.fill_rate)),
+        ("cost_per_parcel_yuan", "cost per parcel", |l| {
+            Cell::Num(l.cost_per_parcel_yuan)
+        }),
     ];
-    let by = |t: &Csv, rows: &mut Vec<&Vec<String>>, col: &str| {
-        rows.sort_by(|a, b| {
-            let (x, y) = (t.num(a, col).unwrap_or(0.0), t.num(b, col).unwrap_or(0.0));
-            y.total_cmp(&x)
-        });
-    };
-    let mut n: Vec<&Vec<String>> = nodes.rows.iter().collect();
-    by(&nodes, &mut n, "parcels_handled");
+    let mut n: Vec<&NodeRow> = nodes.iter().collect();
+    by(&mut n, |n| n.parcels_handled as f64);
     page.h3(&format!(
         "The {} busiest of {} nodes (by parcels handled)",
         BUSIEST.min(n.len()),
         n.len()
     ));
     table_of(page, &nodes, &n[..BUSIEST.min(n.len())], &node_cols);
-    let mut waits: Vec<&Vec<String>> = nodes
-        .rows
-        .iter()
-        .filter(|r| nodes.num(r, "mean_wait_hours").unwrap_or(0.0) > 0.0)
-        .collect();
-    by(&nodes, &mut waits, "mean_wait_hours");
+    let mut waits: Vec<&NodeRow> = nodes.iter().filter(|n| n.mean_wait_hours > 0.0).collect();
+    by(&mut waits, |n| n.mean_wait_hours);
     page.h3("Bottleneck centres (longest mean wait at the sorter)");
     if waits.is_empty() {
         page.p("note", "No parcel waited for a sorter.");
@@ -378,12 +382,8 @@ pub(super) fn busiest_tables(dir: &Path, page: &mut Page) -> Result<()> {
             &node_cols,
         );
     }
-    let mut outlets: Vec<&Vec<String>> = nodes
-        .rows
-        .iter()
-        .filter(|r| nodes.get(r, "kind") == "outlet")
-        .collect();
-    by(&nodes, &mut outlets, "utilisation");
+    let mut outlets: Vec<&NodeRow> = nodes.iter().filter(|n| n.kind == "outlet").collect();
+    by(&mut outlets, |n| n.utilisation);
     if !outlets.is_empty() {
         page.h3("Busiest outlets (delivery attempts over courier capacity)");
         table_of(
@@ -394,20 +394,16 @@ pub(super) fn busiest_tables(dir: &Path, page: &mut Page) -> Result<()> {
         );
     }
 
-    let mut l: Vec<&Vec<String>> = lanes.rows.iter().collect();
-    by(&lanes, &mut l, "parcels");
+    let mut l: Vec<&LaneRow> = lanes.iter().collect();
+    by(&mut l, |l| l.parcels as f64);
     page.h3(&format!(
         "The {} busiest of {} lanes (by parcels carried)",
         BUSIEST.min(l.len()),
         l.len()
     ));
     table_of(page, &lanes, &l[..BUSIEST.min(l.len())], &lane_cols);
-    let mut full: Vec<&Vec<String>> = lanes
-        .rows
-        .iter()
-        .filter(|r| lanes.num(r, "parcels").unwrap_or(0.0) > 0.0)
-        .collect();
-    by(&lanes, &mut full, "fill_rate");
+    let mut full: Vec<&LaneRow> = lanes.iter().filter(|l| l.parcels > 0).collect();
+    by(&mut full, |l| l.fill_rate);
     if !full.is_empty() {
         page.h3("Fullest lanes (vehicles nearest capacity)");
         table_of(
@@ -424,24 +420,54 @@ pub(super) fn busiest_tables(dir: &Path, page: &mut Page) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn table_of(page: &mut Page, t: &Csv, rows: &[&Vec<String>], cols: &[(&str, &str)]) {
-    let present: Vec<&(&str, &str)> = cols.iter().filter(|c| t.col(c.0).is_some()).collect();
-    let head: Vec<&str> = present.iter().map(|c| c.1).collect();
-    let numeric: Vec<bool> = present
+/// A column of the node and lane tables: its key (which sets how its values print, see
+/// `fmt_value`), its heading, and its cell of a row.
+type Column<R> = (&'static str, &'static str, fn(&R) -> Cell<'_>);
+
+/// A cell of those tables.
+enum Cell<'a> {
+    Num(f64),
+    Text(&'a str),
+}
+
+impl Cell<'_> {
+    /// The cell as a finite number (a text that reads as one, such as a numeric node id,
+    /// included).
+    fn number(&self) -> Option<f64> {
+        match self {
+            Cell::Num(v) => Some(*v),
+            Cell::Text(t) => t.parse().ok(),
+        }
+        .filter(|v| v.is_finite())
+    }
+
+    /// The cell as the page shows it, numbers in the unit of the column `key`.
+    fn html(&self, key: &str) -> String {
+        match (self.number(), self) {
+            (Some(v), _) => fmt_value(key, v),
+            (None, Cell::Text(t)) => esc(t),
+            (None, Cell::Num(v)) => esc(&v.to_string()),
+        }
+    }
+}
+
+/// Sorts `rows` by `key`, largest first (a value that is not a finite number counts as 0).
+fn by<R>(rows: &mut [&R], key: impl Fn(&R) -> f64) {
+    let key = |r: &R| Cell::Num(key(r)).number().unwrap_or(0.0);
+    rows.sort_by(|a, b| key(b).total_cmp(&key(a)));
+}
+
+/// The `rows` of a table in the columns `cols`; a column is right-aligned as numbers when
+/// any row of `all` has a number there.
+fn table_of<R>(page: &mut Page, all: &[R], rows: &[&R], cols: &[Column<R>]) {
+    let head: Vec<&str> = cols.iter().map(|c| c.1).collect();
+    let numeric: Vec<bool> = cols
         .iter()
-        .map(|c| t.rows.iter().any(|r| t.num(r, c.0).is_some()))
+        .map(|c| all.iter().any(|r| c.2(r).number().is_some()))
         .collect();
     let body: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| {
-            present
-                .iter()
-                .map(|c| match t.num(r, c.0) {
-                    Some(v) => fmt_value(c.0, v),
-                    None => esc(t.get(r, c.0)),
-                })
-                .collect()
-        })
+        .map(|r| cols.iter().map(|c| c.2(r).html(c.0)).collect())
         .collect();
     page.table(&head, &body, &numeric);
 }

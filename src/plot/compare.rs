@@ -9,10 +9,11 @@ use plotters::prelude::*;
 use super::axes::Span;
 use super::category::{LABEL_SHARE, category_bar, centre, label_above};
 use super::panel::{Frame, legend_box, legend_dashes};
-use super::read::{input_error, read_rows};
+use super::read::input_error;
 use super::render::{Chart, DrawResult};
 use super::style::{colour, draw_legend, fmt_sig};
 use crate::error::Result;
+use crate::files::read_rows;
 use crate::format::compare::CompareRow;
 
 /// A mean and its 95 % CI (`None` with one replication).

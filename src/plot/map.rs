@@ -8,10 +8,10 @@
 //! No province outline is drawn: no outline data with a licence compatible with this
 //! project's is bundled.
 
-use super::read::read_rows;
 use super::render::{Chart, DrawResult, SIZE};
 use super::style::{TITLE_PX, fmt_num, fmt_sig, label_font, style_mesh, tick_font, title_font};
 use crate::error::Result;
+use crate::files::read_rows;
 use crate::format::run_files::{LaneRow, NodeRow};
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -36,19 +36,6 @@ pub(super) fn read_json<T: for<'de> Deserialize<'de>>(file: &Path) -> Result<T> 
     })
 }
 
-/// Reads a CSV file into rows of `T` (a type of `format`), reporting a missing column or a
-/// bad cell with its line.
-pub(super) fn read_rows<T: serde::de::DeserializeOwned>(file: &Path) -> Result<Vec<T>> {
-    let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
-    csv::Reader::from_reader(bytes.as_slice())
-        .deserialize()
-        .collect::<std::result::Result<Vec<T>, csv::Error>>()
-        .map_err(|e| {
-            let line = e.position().map(|p| p.line() as usize);
-            input_error(file, line, None, e.to_string())
-        })
-}
-
 /// A CSV file held in memory, with helpers that turn bad cells into errors naming the file,
 /// line and column.
 pub(super) struct Table {

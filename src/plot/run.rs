@@ -10,13 +10,14 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::Span;
 use super::panel::{Bars, Frame, Panel};
-use super::read::{read_json, read_rows};
+use super::read::read_json;
 use super::render::{Chart, DrawResult, SIZE};
 use super::style::{
     TITLE_PX, colour, fitting_title_px, fmt_num, fmt_sig, fmt_tick, style_mesh, tick_font,
     title_font,
 };
 use crate::error::Result;
+use crate::files::read_rows;
 use crate::format::run_files::{CostRow, HistRow};
 use crate::format::summary::Summary;
 

@@ -692,7 +692,7 @@ fn result_files_read_back_through_plot_as_the_writers_wrote_them() {
     assert!(back.shop.is_some_and(|s| s.counts.orders_placed > 0));
     super::run::RunData::load(&run_dir).expect("plot loads the run folder");
     // Its CSV tables that plot reads, through the same row types.
-    use super::read::read_rows;
+    use crate::files::read_rows;
     use crate::format::run_files::{CostRow, HistRow};
     let costs: Vec<CostRow> = read_rows(&run_dir.join("cost_breakdown.csv")).expect("costs");
     let (total, by_activity) = costs.split_last().expect("rows");
