@@ -666,6 +666,10 @@ fn points_csv_reads_back_through_plot_as_the_sweep_wrote_it() {
         .map(|a| a.name())
         .collect();
     assert_eq!(sweep.activities, activities);
+    // The charts find every metric they draw by name among the columns the sweep wrote.
+    let charts = super::svg_charts(&dir, 2.0).expect("the sweep's charts");
+    let names: Vec<&str> = charts.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(names, ["cost_curve", "cost_by_activity", "service"]);
 }
 
 /// The files plot reads are the writers' own types: a run folder, a sweep file and an
