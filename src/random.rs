@@ -38,6 +38,11 @@ pub enum Stream {
     /// Claims and complaints at the end of an outlet's deliveries (one stream per outlet,
     /// so that outlets can deliver in parallel).
     OutletIncidents = 8,
+    /// A centre's sorter service times (one stream per centre, so that centres sort in
+    /// parallel).
+    CentreService = 9,
+    /// Losses on the trips into a centre, damage and mis-sorts there (one per centre).
+    CentreIncidents = 10,
 }
 
 /// Seed of a stream of run `seed`, optionally specialised by a sub-index (e.g. an outlet).

@@ -56,9 +56,10 @@ fn run_writes_every_file_and_the_books_balance() {
     let s = json(&dir.join("summary.json"));
     let g = s["parcels_generated"].as_u64().unwrap();
     let d = s["parcels_delivered"].as_u64().unwrap();
+    let l = s["parcels_lost"].as_u64().unwrap();
     let f = s["parcels_in_flight"].as_u64().unwrap();
     assert!(g > 5_000, "{g}");
-    assert_eq!(g, d + f);
+    assert_eq!(g, d + l + f);
     assert!(s["measured_parcels_delivered"].as_u64().unwrap() > 1_000);
     let m = &s["money"];
     let parts = [

@@ -157,6 +157,8 @@ pub struct Scheduler<E> {
     next_seq: u64,
     queue: EventQueue<E>,
     processed: u64,
+    /// The bound of the current `run_until` (events after it wait for the next call).
+    until: SimTime,
 }
 
 impl<E> Default for Scheduler<E> {
@@ -173,6 +175,7 @@ impl<E> Scheduler<E> {
             next_seq: 0,
             queue: EventQueue::new(),
             processed: 0,
+            until: SimTime(u64::MAX),
         }
     }
 
@@ -209,6 +212,29 @@ impl<E> Scheduler<E> {
     /// Events handled so far.
     pub fn processed(&self) -> u64 {
         self.processed
+    }
+
+    /// Takes the next event if it is due before `before` (and within the bound of the
+    /// current [`Simulation::run_until`]) and `want` accepts it; the clock does not move.
+    ///
+    /// For a model that handles a batch of events together: those it can handle out of
+    /// event order because nothing they do reaches each other before `before`. An event
+    /// taken is counted as handled; one the model cannot handle in the batch goes back
+    /// with [`Scheduler::put_back`].
+    pub fn take_due(&mut self, before: SimTime, want: impl Fn(&E) -> bool) -> Option<(SimTime, E)> {
+        let (t, e) = self.queue.peek()?;
+        if t >= before.0 || t > self.until.0 || !want(e) {
+            return None;
+        }
+        self.processed += 1;
+        self.queue.pop().map(|(t, e)| (SimTime(t), e))
+    }
+
+    /// Returns an event taken by [`Scheduler::take_due`] to the list, due at `at` (it
+    /// now follows the events already scheduled at that time).
+    pub fn put_back(&mut self, at: SimTime, event: E) {
+        self.processed -= 1;
+        self.schedule_at(at, event);
     }
 
     /// Time of the next event, if any.
@@ -250,6 +276,7 @@ impl<M: Model> Simulation<M> {
 
     /// Handles every event due at or before `until`, then sets the clock to `until`.
     pub fn run_until(&mut self, until: SimTime) {
+        self.sched.until = until;
         while let Some(t) = self.sched.queue.peek_time() {
             if t > until.0 {
                 break;
@@ -310,6 +337,33 @@ mod tests {
         sim.run_until(SimTime(50));
         assert_eq!(sim.model.log, vec![(50, 5)]);
         assert_eq!(sim.sched.pending(), 1);
+    }
+
+    #[test]
+    fn a_batch_takes_only_what_is_due_before_its_end_and_within_run_until() {
+        let mut s: Scheduler<u32> = Scheduler::new();
+        for (t, e) in [(10, 1), (20, 2), (30, 3), (40, 4)] {
+            s.schedule_at(SimTime(t), e);
+        }
+        s.until = SimTime(30);
+        // Stops at an event it does not want, and at its end.
+        assert_eq!(s.take_due(SimTime(35), |&e| e != 3), Some((SimTime(10), 1)));
+        assert_eq!(s.take_due(SimTime(35), |&e| e != 3), Some((SimTime(20), 2)));
+        assert_eq!(s.take_due(SimTime(35), |&e| e != 3), None);
+        assert_eq!(
+            s.take_due(SimTime(30), |_| true),
+            None,
+            "due before 30 only"
+        );
+        s.until = SimTime(25);
+        assert_eq!(s.take_due(SimTime(35), |_| true), None, "past run_until");
+        assert_eq!(s.processed(), 2);
+        // An event put back follows those already due at its time, and is not counted.
+        s.schedule_at(SimTime(20), 5);
+        s.put_back(SimTime(20), 2);
+        assert_eq!(s.processed(), 1);
+        assert_eq!(s.queue.pop(), Some((20, 5)));
+        assert_eq!(s.queue.pop(), Some((20, 2)));
     }
 
     #[test]

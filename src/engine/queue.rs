@@ -69,6 +69,12 @@ impl<E> EventQueue<E> {
         self.keys.first().map(|k| (k >> 64) as u64)
     }
 
+    /// The earliest event and its time.
+    #[inline]
+    pub fn peek(&self) -> Option<(u64, &E)> {
+        Some(((*self.keys.first()? >> 64) as u64, &self.events[0]))
+    }
+
     /// Removes the earliest event, returning its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(u64, E)> {

@@ -30,6 +30,7 @@ pub mod sorter;
 pub mod sorting;
 pub mod tags;
 pub mod transport;
+mod window;
 
 use tags::Tagging;
 pub use tags::Trace;
@@ -40,7 +41,7 @@ use crate::demand::DemandModel;
 use crate::engine::{Model, Scheduler, SimTime};
 use crate::metrics::Histogram;
 use crate::network::{NONE, Network};
-use crate::random::{Rng, Stream, rng};
+use crate::random::{Stream, rng};
 use crate::scenario::{ModelKind, Scenario};
 use crate::staffing;
 use books::{Books, Tagged};
@@ -51,7 +52,7 @@ use quality::Incidents;
 use queue::Queue;
 use rand_distr::{Distribution, LogNormal};
 use sorter::{Calendar, ServiceTime, Sorter};
-use sorting::CentreState;
+use sorting::{Arrival, CentreState, Outbox};
 use transport::LaneState;
 
 /// The events of the model.
@@ -135,7 +136,13 @@ pub struct Carrier<'a> {
     /// Indexed like `net.centres`.
     pub centres: Vec<CentreState>,
     outlet_pos: Vec<u32>,
-    service_rng: Rng,
+    /// Each lane's chute at the centre it leaves from (`NONE` for a lane from an outlet).
+    chute_of: Vec<u32>,
+    /// How long a window of arrivals sorted together may be (see `window`).
+    window_len: SimTime,
+    /// Each centre's arrivals of the current window, and what its sorting leaves.
+    arrivals: Vec<Vec<Arrival>>,
+    outboxes: Vec<Outbox>,
     /// Loss, damage and mis-sorts in transport and sorting (drawn in event order); the
     /// counts of every incident, the outlets' merged in.
     pub incidents: Incidents,
@@ -223,8 +230,24 @@ impl<'a> Carrier<'a> {
         let demand = DemandModel::new(&sc.demand, &net.zones, &outlets_info, &cfg.pickup_waves);
         let open = staffing::open_hours(&o.sorting.shifts);
         let window = cfg.window();
+        // Each lane from a centre has a chute there, numbered in lane order.
+        let mut chutes = vec![0u32; net.centres.len()];
+        let chute_of: Vec<u32> = net
+            .lanes
+            .iter()
+            .map(|l| {
+                let n = &net.nodes[l.from as usize];
+                if n.kind == crate::scenario::NodeKind::Centre {
+                    let k = &mut chutes[n.centre_pos as usize];
+                    *k += 1;
+                    *k - 1
+                } else {
+                    NONE
+                }
+            })
+            .collect();
         let mut centres = Vec::with_capacity(net.centres.len());
-        for &cid in &net.centres {
+        for (pos, &cid) in net.centres.iter().enumerate() {
             let n = &net.nodes[cid as usize];
             let arrivals = staffing::arrival_profile(&net.lanes, cid);
             let planned = staffing::roster(
@@ -249,8 +272,9 @@ impl<'a> Carrier<'a> {
                 staffed,
                 core,
                 Sorter::new(core, service, window),
-                calendar.intervals.len(),
-                days,
+                (calendar.intervals.len(), days, chutes[pos] as usize),
+                rng(seed, Stream::CentreService, pos as u64),
+                Incidents::new(&sc.quality, rng(seed, Stream::CentreIncidents, pos as u64)),
             ));
         }
         let mut outlet_pos = vec![NONE; net.nodes.len()];
@@ -297,7 +321,10 @@ impl<'a> Carrier<'a> {
             outlets,
             centres,
             outlet_pos,
-            service_rng: rng(seed, Stream::Service, 0),
+            chute_of,
+            window_len: window::length(net, &cfg),
+            arrivals: (0..net.centres.len()).map(|_| Vec::new()).collect(),
+            outboxes: (0..net.centres.len()).map(|_| Outbox::default()).collect(),
             incidents: Incidents::new(&sc.quality, rng(seed, Stream::Incidents, 0)),
             trips: Vec::new(),
             free_trips: Vec::new(),
@@ -468,23 +495,31 @@ impl<'a> Carrier<'a> {
     /// Every parcel still held somewhere: waiting at a lane, on a trip, at an outlet, or at
     /// a centre after its last shift.
     pub fn live(&self) -> impl Iterator<Item = &Parcel> + '_ {
-        let lanes = self.lanes.iter().flat_map(|l| l.parcels());
+        let lanes = self.lanes.iter().flat_map(|l| l.ready.iter());
         let trips = self.trips.iter().flat_map(|t| t.1.iter());
         let outlets = self.outlets.iter().flat_map(|o| o.queue.iter());
-        let centres = self.centres.iter().flat_map(|c| c.stranded.iter());
+        let centres = self.centres.iter().flat_map(|c| {
+            c.stranded
+                .iter()
+                .chain(c.chutes.iter().flat_map(|k| k.parcels()))
+        });
         lanes.chain(trips).chain(outlets).chain(centres)
     }
 
     /// Bytes of memory the parcels' queues hold (lanes, trips, outlets, centres and their
     /// sorters' waiting lists).
     pub fn storage_bytes(&self) -> usize {
-        self.lanes.iter().map(|l| l.bytes()).sum::<usize>()
+        self.lanes.iter().map(|l| l.ready.bytes()).sum::<usize>()
             + self.trips.iter().map(|t| t.1.bytes()).sum::<usize>()
             + self.outlets.iter().map(|o| o.queue.bytes()).sum::<usize>()
             + self
                 .centres
                 .iter()
-                .map(|c| c.stranded.bytes() + c.sorter.bytes())
+                .map(|c| {
+                    c.stranded.bytes()
+                        + c.sorter.bytes()
+                        + c.chutes.iter().map(|k| k.bytes()).sum::<usize>()
+                })
                 .sum::<usize>()
     }
 

@@ -2,15 +2,26 @@
 //! damaged or mis-sorted, and are routed to the next lane; crews are rostered by hour,
 //! topped up by temporary workers (flexible staffing) or surge crews approved through the
 //! management layers; each shift's labour is split over the parcels it sorted.
+//!
+//! A centre sorts with its own random streams into its own chutes, so centres sort in
+//! parallel (see `window`): what their sorting does to the carrier's shared state (tagged
+//! parcels' steps, losses, daily counts, new events) waits in an [`Outbox`] that the
+//! carrier applies in centre order.
 
 use super::Carrier;
 use super::Event;
 use super::books::Chain;
-use super::parcel::Parcel;
+use super::model::Config;
+use super::parcel::{NO_TAG, Parcel};
+use super::quality::Incidents;
 use super::queue::Queue;
-use super::sorter::Sorter;
+use super::shop::Shops;
+use super::sorter::{Calendar, Sorter};
+use super::transport::{Chute, LaneState};
 use crate::cost::{self, Activity, Money};
-use crate::engine::{Scheduler, SimTime};
+use crate::engine::SimTime;
+use crate::network::Network;
+use crate::random::Rng;
 use crate::scenario::Staffing;
 use crate::staffing;
 
@@ -58,6 +69,71 @@ pub struct CentreState {
     pub paid_line_hours: f64,
     /// Parcels that arrived after the last shift of the run: still here, in flight.
     pub(super) stranded: Queue<Parcel>,
+    /// One chute per lane that leaves the centre (see `Carrier::chute_of`).
+    pub(super) chutes: Vec<Chute>,
+    /// The sorter's service times.
+    service_rng: Rng,
+    /// Losses on the trips in, damage and mis-sorts here.
+    incidents: Incidents,
+}
+
+/// A trip that reached a centre in the window: when, on which lane, with what.
+#[derive(Debug)]
+pub(super) struct Arrival {
+    pub(super) at: SimTime,
+    pub(super) lane: u32,
+    pub(super) load: Queue<Parcel>,
+}
+
+/// A step of a tagged parcel, recorded while its centre sorts in parallel.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum TagOp {
+    /// A step of its trace.
+    Step(u32, SimTime, &'static str, u32),
+    /// It joined this many cost periods.
+    Open(u32, u32),
+}
+
+/// What a centre's sorting leaves for the carrier to apply, in centre order.
+#[derive(Debug, Default)]
+pub(super) struct Outbox {
+    pub(super) tags: Vec<TagOp>,
+    /// Parcels lost on the trips in, with the time they arrived.
+    pub(super) lost: Vec<(Parcel, SimTime)>,
+    /// Parcels sorted, by the day their sort began.
+    pub(super) sorted: Vec<(usize, u64)>,
+    /// Events to schedule (full-load checks, call-ins, surge requests).
+    pub(super) events: Vec<(SimTime, Event)>,
+    touched: Vec<u32>,
+}
+
+impl Outbox {
+    #[inline]
+    fn step(&mut self, tag: u32, at: SimTime, what: &'static str, node: u32) {
+        if tag != NO_TAG {
+            self.tags.push(TagOp::Step(tag, at, what, node));
+        }
+    }
+
+    fn count_sorted(&mut self, day: usize) {
+        match self.sorted.last_mut() {
+            Some((d, n)) if *d == day => *n += 1,
+            _ => self.sorted.push((day, 1)),
+        }
+    }
+}
+
+/// What every centre reads while it sorts.
+pub(super) struct Shared<'a> {
+    pub(super) net: &'a Network,
+    pub(super) cfg: &'a Config,
+    pub(super) calendar: &'a Calendar,
+    /// The lanes' loading queues (a full load counts them).
+    pub(super) lanes: &'a [LaneState],
+    /// Each lane's chute at the centre it leaves from.
+    pub(super) chute_of: &'a [u32],
+    /// The shops, for their packaging's protection.
+    pub(super) shops: Option<&'a Shops>,
 }
 
 impl CentreState {
@@ -67,8 +143,9 @@ impl CentreState {
         staffed: [u32; 24],
         core: u32,
         sorter: Sorter,
-        intervals: usize,
-        days: usize,
+        (intervals, days, chutes): (usize, usize, usize),
+        service_rng: Rng,
+        incidents: Incidents,
     ) -> CentreState {
         CentreState {
             sorter,
@@ -86,77 +163,127 @@ impl CentreState {
             call_ins: 0,
             paid_line_hours: 0.0,
             stranded: Queue::default(),
+            chutes: (0..chutes).map(|_| Chute::default()).collect(),
+            service_rng,
+            incidents,
+        }
+    }
+
+    /// Sorts the trips that reached centre `pos` in a window, in their order: each parcel
+    /// is sorted and put in the chute of its next lane.
+    pub(super) fn sort_arrivals(
+        &mut self,
+        pos: usize,
+        arrivals: &mut Vec<Arrival>,
+        sh: &Shared,
+        out: &mut Outbox,
+    ) {
+        let (net, cfg) = (sh.net, sh.cfg);
+        for Arrival {
+            at: now,
+            lane,
+            load,
+        } in arrivals.drain(..)
+        {
+            let lane = &net.lanes[lane as usize];
+            let node = &net.nodes[lane.to as usize];
+            out.touched.clear();
+            let mut load = load;
+            for mut p in load.drain() {
+                out.step(p.tag(), now, "arrived", lane.to);
+                if self.incidents.lost_on_trip() {
+                    out.lost.push((p, now));
+                    continue;
+                }
+                let protection = sh.shops.map_or(1.0, |sh| sh.protection(p.packaging()));
+                if self
+                    .incidents
+                    .damaged_by_sort(node.tech.damage_per_sort * protection)
+                {
+                    p.set_damaged();
+                }
+                let Some(sorted) = self.sorter.sort(now, sh.calendar, &mut self.service_rng) else {
+                    // No shift left in the run: the parcel stays here, in flight.
+                    self.stranded.push_back(p);
+                    continue;
+                };
+                let day = sorted.start.day() as usize;
+                p.add_sort();
+                out.count_sorted(day);
+                let joined = u32::from(self.labour.join(sorted.interval, &p))
+                    + u32::from(self.days.join(day, &p));
+                if p.tag() != NO_TAG {
+                    out.tags.push(TagOp::Open(p.tag(), joined));
+                }
+                let mut ready = sorted.done;
+                let mis_sorted = self.incidents.mis_sorted(node.tech.mis_sort_rate);
+                if mis_sorted {
+                    // Sent to the wrong chute: found and sorted again later.
+                    ready = ready + cfg.mis_sort_delay;
+                    out.step(p.tag(), sorted.done, "mis_sorted", lane.to);
+                }
+                out.step(p.tag(), ready, "sorted", lane.to);
+                let next = net.lane_toward(lane.to, p.dest());
+                debug_assert_eq!(net.lanes[next as usize].from, lane.to, "a lane out of here");
+                let chute = &mut self.chutes[sh.chute_of[next as usize] as usize];
+                if mis_sorted {
+                    chute.push_late(ready, p);
+                } else {
+                    chute.push_later(ready, p);
+                }
+                if cfg.dispatch_when_full && out.touched.last() != Some(&next) {
+                    out.touched.push(next);
+                }
+            }
+            self.check_backlog(pos, now, sh, out);
+            // Full loads waiting on the lanes just fed: check them when they are ready.
+            for &next in &out.touched {
+                let chute = &self.chutes[sh.chute_of[next as usize] as usize];
+                let cap = cfg.vehicles[net.lanes[next as usize].vehicle].2 as usize;
+                if sh.lanes[next as usize].ready.len() + chute.len() >= cap {
+                    let latest = chute.last_ready().unwrap_or(now).max(now);
+                    out.events.push((latest, Event::FullCheck(next)));
+                }
+            }
+        }
+    }
+
+    /// Lines staffed at `t` by the roster (temporary and surge crews not counted).
+    fn staffed_at(&self, t: SimTime) -> u32 {
+        let h = ((t.0 / SimTime::MS_PER_HOUR) % 24) as usize;
+        self.staffed[h].max(1)
+    }
+
+    /// Asks for a surge crew when the backlog is too long (the approval takes a decision
+    /// delay per management layer), or calls temporary workers in (flexible staffing).
+    fn check_backlog(&mut self, pos: usize, now: SimTime, sh: &Shared, out: &mut Outbox) {
+        let cfg = sh.cfg;
+        let staffed = self.staffed_at(now);
+        let flexible = cfg.staffing == Staffing::Flexible;
+        let tech = &sh.net.nodes[sh.net.centres[pos] as usize].tech;
+        let per_hour = staffed as f64 * tech.throughput_per_line;
+        let backlog_h = self.sorter.queue_at(now) as f64 / per_hour;
+        if flexible
+            && !self.temp_pending
+            && now >= self.temp_until
+            && backlog_h > cfg.temp_trigger_hours
+        {
+            self.temp_pending = true;
+            out.events
+                .push((now + cfg.temp_call_in, Event::CallIn(pos as u32)));
+        }
+        if self.surge_pending || now < self.surge_until {
+            return;
+        }
+        if backlog_h > cfg.surge_trigger_hours {
+            self.surge_pending = true;
+            out.events
+                .push((now + cfg.surge_delay, Event::Surge(pos as u32)));
         }
     }
 }
 
 impl Carrier<'_> {
-    /// The parcels of a trip on lane `li` reach its centre: each is sorted and routed.
-    pub(super) fn arrive_at_centre(
-        &mut self,
-        li: u32,
-        mut load: Queue<Parcel>,
-        now: SimTime,
-        s: &mut Scheduler<Event>,
-    ) {
-        let net = self.net;
-        let lane = &net.lanes[li as usize];
-        let node = &net.nodes[lane.to as usize];
-        let pos = node.centre_pos as usize;
-        let mut touched: Vec<u32> = Vec::new();
-        for mut p in load.drain() {
-            self.step(p.tag(), now, "arrived", lane.to);
-            if self.incidents.lost_on_trip() {
-                self.lose(p, now);
-                continue;
-            }
-            let protection = self
-                .shops
-                .as_ref()
-                .map_or(1.0, |sh| sh.protection(p.packaging()));
-            if self
-                .incidents
-                .damaged_by_sort(node.tech.damage_per_sort * protection)
-            {
-                p.set_damaged();
-            }
-            let c = &mut self.centres[pos];
-            let Some(sorted) = c.sorter.sort(now, &self.calendar, &mut self.service_rng) else {
-                // No shift left in the run: the parcel stays here, in flight.
-                c.stranded.push_back(p);
-                continue;
-            };
-            let day = sorted.start.day() as usize;
-            p.add_sort();
-            if let Some(n) = self.sorted_by_day.get_mut(day) {
-                *n += 1;
-            }
-            let joined =
-                u32::from(c.labour.join(sorted.interval, &p)) + u32::from(c.days.join(day, &p));
-            self.tag_open(p.tag(), joined);
-            let mut ready = sorted.done;
-            let mis_sorted = self.incidents.mis_sorted(node.tech.mis_sort_rate);
-            if mis_sorted {
-                // Sent to the wrong chute: found and sorted again later.
-                ready = ready + self.cfg.mis_sort_delay;
-                self.step(p.tag(), sorted.done, "mis_sorted", lane.to);
-            }
-            self.step(p.tag(), ready, "sorted", lane.to);
-            let next = net.lane_toward(lane.to, p.dest());
-            let st = &mut self.lanes[next as usize];
-            if mis_sorted {
-                st.push_late(ready, p);
-            } else {
-                st.push_later(ready, p);
-            }
-            if self.cfg.dispatch_when_full && touched.last() != Some(&next) {
-                touched.push(next);
-            }
-        }
-        self.check_backlog(pos, now, s);
-        self.check_full(&touched, now, s);
-    }
-
     /// Puts the roster's lines above each centre's core on duty for day `day`.
     pub(super) fn roster_day(&mut self, day: u64) {
         if day >= self.cfg.days as u64 {
@@ -169,44 +296,12 @@ impl Carrier<'_> {
         }
     }
 
-    /// Lines staffed at `t` by the roster (temporary and surge crews not counted).
-    fn staffed_at(&self, pos: usize, t: SimTime) -> u32 {
-        let h = ((t.0 / SimTime::MS_PER_HOUR) % 24) as usize;
-        self.centres[pos].staffed[h].max(1)
-    }
-
-    /// Asks for a surge crew at centre `pos` when its backlog is too long; the approval
-    /// takes a decision delay per management layer.
-    fn check_backlog(&mut self, pos: usize, now: SimTime, s: &mut Scheduler<Event>) {
-        let staffed = self.staffed_at(pos, now);
-        let flexible = self.cfg.staffing == Staffing::Flexible;
-        let c = &mut self.centres[pos];
-        let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
-        let per_hour = staffed as f64 * tech.throughput_per_line;
-        let backlog_h = c.sorter.queue_at(now) as f64 / per_hour;
-        if flexible
-            && !c.temp_pending
-            && now >= c.temp_until
-            && backlog_h > self.cfg.temp_trigger_hours
-        {
-            c.temp_pending = true;
-            s.schedule_in(self.cfg.temp_call_in, Event::CallIn(pos as u32));
-        }
-        if c.surge_pending || now < c.surge_until {
-            return;
-        }
-        if backlog_h > self.cfg.surge_trigger_hours {
-            c.surge_pending = true;
-            s.schedule_in(self.cfg.surge_delay, Event::Surge(pos as u32));
-        }
-    }
-
     /// Temporary workers arrive at centre `pos`: enough crews to clear its queue within
     /// their block, on lines the roster leaves idle, paid the block at the wage plus the
     /// agency's premium.
     pub(super) fn call_in(&mut self, pos: usize, now: SimTime) {
-        let staffed = self.staffed_at(pos, now);
         let c = &mut self.centres[pos];
+        let staffed = c.staffed_at(now);
         c.temp_pending = false;
         let tech = &self.net.nodes[self.net.centres[pos] as usize].tech;
         let block = self.cfg.temp_block;
@@ -326,10 +421,28 @@ impl Carrier<'_> {
 
 #[cfg(test)]
 mod tests {
+    use crate::engine::{Scheduler, SimTime};
     use crate::network::{Lane, LaneKind, Network};
-    use crate::ops::fixture;
+    use crate::ops::parcel::Parcel;
     use crate::ops::queue::Queue;
+    use crate::ops::{Carrier, Event, fixture};
     use crate::scenario::NodeKind;
+
+    /// A trip on lane `li` with `parcels` reaches its end at `now`.
+    fn arrive(
+        m: &mut Carrier,
+        li: u32,
+        parcels: Vec<Parcel>,
+        now: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
+        let mut load = Queue::default();
+        for p in parcels {
+            load.push_back(p);
+        }
+        m.trips.push((li, load));
+        m.arrive((m.trips.len() - 1) as u32, now, s);
+    }
 
     /// A feeder lane into a centre, and its index.
     fn feeder_to_centre(net: &Network) -> (u32, &Lane) {
@@ -359,17 +472,15 @@ mod tests {
         let next = net.lane_toward(lane.to, dest) as usize;
         let (start, _) = sim.model.calendar.intervals[0];
         let m = &mut sim.model;
-        let mut load = Queue::default();
-        for p in fixture::parcels(m, 50, (lane.from, dest), start, 2) {
-            load.push_back(p);
-        }
-        m.arrive_at_centre(li, load, start, &mut sim.sched);
+        let parcels = fixture::parcels(m, 50, (lane.from, dest), start, 2);
+        arrive(m, li, parcels, start, &mut sim.sched);
         let m = &sim.model;
-        let waiting: Vec<_> = m.lanes[next].parcels().collect();
-        assert_eq!(waiting.len(), 50, "every parcel routed to the next lane");
-        assert!(waiting.iter().all(|p| p.sorts() == 1 && p.dest() == dest));
         let pos = net.nodes[lane.to as usize].centre_pos as usize;
         let c = &m.centres[pos];
+        let waiting: Vec<_> = c.chutes[m.chute_of[next] as usize].parcels().collect();
+        assert_eq!(waiting.len(), 50, "every parcel in the next lane's chute");
+        assert!(waiting.iter().all(|p| p.sorts() == 1 && p.dest() == dest));
+        assert_eq!(m.waiting(next), 50);
         assert_eq!(c.labour.members(0), 50, "all sorted in the first shift");
         assert_eq!(c.days.members(start.day() as usize), 50);
         assert!(c.stranded.is_empty());
@@ -383,11 +494,8 @@ mod tests {
         let (li, lane) = feeder_to_centre(net);
         let (_, last_end) = *sim.model.calendar.intervals.last().expect("shifts");
         let m = &mut sim.model;
-        let mut load = Queue::default();
-        for p in fixture::parcels(m, 5, (lane.from, lane.from), last_end, 1) {
-            load.push_back(p);
-        }
-        m.arrive_at_centre(li, load, last_end, &mut sim.sched);
+        let parcels = fixture::parcels(m, 5, (lane.from, lane.from), last_end, 1);
+        arrive(m, li, parcels, last_end, &mut sim.sched);
         let pos = net.nodes[lane.to as usize].centre_pos as usize;
         assert_eq!(sim.model.centres[pos].stranded.len(), 5);
         assert_eq!(sim.model.live().count(), 5, "still counted as in flight");

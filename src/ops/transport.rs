@@ -10,7 +10,7 @@ use super::queue::Queue;
 use crate::cost::{self, Activity, Money};
 use crate::emissions;
 use crate::engine::{Scheduler, SimTime};
-use crate::network::LaneKind;
+use crate::network::{LaneKind, NONE};
 use crate::scenario::NodeKind;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -42,14 +42,20 @@ impl Ord for Late {
     }
 }
 
-/// Per-lane state and statistics.
+/// A centre's chute for one outbound lane: the parcels sorted for it, by the second they
+/// will be ready to load. Those that come in order (nearly all) queue in `later`, the
+/// rest in `late`. The centre owns its chutes, so that centres sort in parallel; a
+/// departure moves what is ready into the lane's loading queue.
 #[derive(Debug, Default)]
-pub struct LaneState {
-    /// Parcels still being sorted, by the second they will be ready: those that come in
-    /// order (nearly all) queue in `later`, the rest in `late`.
+pub struct Chute {
     later: Queue<(u32, Parcel)>,
     late: BinaryHeap<Reverse<Late>>,
     seq: u32,
+}
+
+/// Per-lane state and statistics.
+#[derive(Debug, Default)]
+pub struct LaneState {
     /// Parcels ready to load, first come first served.
     pub(super) ready: Queue<Parcel>,
     /// Departures in the window that carried parcels.
@@ -69,7 +75,7 @@ fn ceil_s(t: SimTime) -> u32 {
     u32::try_from(t.0.div_ceil(1000)).unwrap_or(u32::MAX)
 }
 
-impl LaneState {
+impl Chute {
     /// Parcel `p` will be ready to load at `t`.
     #[inline]
     pub(super) fn push_later(&mut self, t: SimTime, p: Parcel) {
@@ -92,35 +98,39 @@ impl LaneState {
         }));
     }
 
-    /// Parcels waiting for this lane (being sorted for it, or ready to load).
-    pub fn waiting(&self) -> usize {
-        self.ready.len() + self.later.len() + self.late.len()
+    /// Parcels in the chute.
+    pub fn len(&self) -> usize {
+        self.later.len() + self.late.len()
     }
 
-    /// Bytes the lane's queues hold.
+    /// Whether the chute is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes the chute holds.
     pub fn bytes(&self) -> usize {
-        self.ready.bytes()
-            + self.later.bytes()
-            + self.late.capacity() * std::mem::size_of::<Reverse<Late>>()
+        self.later.bytes() + self.late.capacity() * std::mem::size_of::<Reverse<Late>>()
     }
 
-    /// Every parcel waiting for this lane.
+    /// Every parcel in the chute.
     pub fn parcels(&self) -> impl Iterator<Item = &Parcel> + '_ {
-        self.ready
+        self.later
             .iter()
-            .chain(self.later.iter().map(|x| &x.1))
+            .map(|x| &x.1)
             .chain(self.late.iter().map(|l| &l.0.parcel))
     }
 
-    /// Latest time at which a waiting parcel becomes ready.
-    fn last_ready(&self) -> Option<SimTime> {
+    /// Latest time at which a parcel in the chute becomes ready.
+    pub(super) fn last_ready(&self) -> Option<SimTime> {
         let a = self.later.back().map(|x| x.0);
         let b = self.late.iter().map(|r| r.0.ready_s).max();
         a.max(b).map(|s| SimTime(s as u64 * 1000))
     }
 
-    /// Moves everything ready by `now` into the loading queue, in ready-time order.
-    fn promote(&mut self, now: SimTime) {
+    /// Moves everything ready by `now` into `ready` (a lane's loading queue), in
+    /// ready-time order.
+    pub(super) fn promote(&mut self, now: SimTime, ready: &mut Queue<Parcel>) {
         let now_s = (now.0 / 1000) as u32;
         loop {
             // A whole chunk that is ready, and not passed by any late parcel, moves at once.
@@ -133,7 +143,7 @@ impl LaneState {
                 // (Not `collect`: it would keep the larger buffer of the ready times.)
                 let mut parcels = Vec::with_capacity(chunk.len());
                 parcels.extend(chunk.iter().map(|x| x.1));
-                self.ready.push_chunk(parcels);
+                ready.push_chunk(parcels);
                 continue;
             }
             let a = self.later.front().map(|x| x.0).filter(|&t| t <= now_s);
@@ -145,15 +155,15 @@ impl LaneState {
             match (a, b) {
                 (Some(ta), Some(tb)) if tb < ta => {
                     let Reverse(l) = self.late.pop().expect("peeked");
-                    self.ready.push_back(l.parcel);
+                    ready.push_back(l.parcel);
                 }
                 (Some(_), _) => {
                     let (_, p) = self.later.pop_front().expect("peeked");
-                    self.ready.push_back(p);
+                    ready.push_back(p);
                 }
                 (None, Some(_)) => {
                     let Reverse(l) = self.late.pop().expect("peeked");
-                    self.ready.push_back(l.parcel);
+                    ready.push_back(l.parcel);
                 }
                 (None, None) => break,
             }
@@ -180,7 +190,11 @@ impl Carrier<'_> {
         let (fixed, per_km, cap) = self.cfg.vehicles[lane.vehicle];
         let cap = cap as u64;
         let st = &mut self.lanes[li as usize];
-        st.promote(now);
+        let k = self.chute_of[li as usize];
+        if k != NONE {
+            let pos = net.nodes[lane.from as usize].centre_pos as usize;
+            self.centres[pos].chutes[k as usize].promote(now, &mut st.ready);
+        }
         let waiting = st.ready.len() as u64;
         let vehicles = if full_only {
             (waiting / cap).min(lane.max_vehicles as u64)
@@ -267,13 +281,13 @@ impl Carrier<'_> {
     /// they wait for delivery.
     pub(super) fn arrive(&mut self, trip: u32, now: SimTime, s: &mut Scheduler<Event>) {
         let net = self.net;
-        let (li, load) = std::mem::take(&mut self.trips[trip as usize]);
-        self.free_trips.push(trip);
-        let lane = &net.lanes[li as usize];
+        let lane = &net.lanes[self.trips[trip as usize].0 as usize];
         let node = &net.nodes[lane.to as usize];
         match node.kind {
-            NodeKind::Centre => self.arrive_at_centre(li, load, now, s),
+            NodeKind::Centre => self.sort_window(trip, now, s),
             NodeKind::Outlet => {
+                let (_, load) = std::mem::take(&mut self.trips[trip as usize]);
+                self.free_trips.push(trip);
                 let k = self.outlet_pos[lane.to as usize] as usize;
                 let day = now.day() as usize;
                 let mut load = load;
@@ -293,16 +307,17 @@ impl Carrier<'_> {
         }
     }
 
-    /// Schedules a check for full loads on the lanes `touched` that have one waiting.
-    pub(super) fn check_full(&self, touched: &[u32], now: SimTime, s: &mut Scheduler<Event>) {
-        for &next in touched {
-            let st = &self.lanes[next as usize];
-            let cap = self.cfg.vehicles[self.net.lanes[next as usize].vehicle].2 as u64;
-            if st.waiting() as u64 >= cap {
-                let latest = st.last_ready().unwrap_or(now).max(now);
-                s.schedule_at(latest, Event::FullCheck(next));
-            }
-        }
+    /// Parcels waiting for lane `li`: in its chute at the centre it leaves from, or ready
+    /// to load.
+    pub fn waiting(&self, li: usize) -> usize {
+        let k = self.chute_of[li];
+        let chute = if k == NONE {
+            0
+        } else {
+            let pos = self.net.nodes[self.net.lanes[li].from as usize].centre_pos as usize;
+            self.centres[pos].chutes[k as usize].len()
+        };
+        self.lanes[li].ready.len() + chute
     }
 }
 
@@ -319,15 +334,16 @@ mod tests {
 
     #[test]
     fn parcels_become_ready_in_ready_order_late_ones_included() {
-        let mut st = LaneState::default();
+        let mut chute = Chute::default();
         for i in 0..300 {
-            st.push_later(SimTime((10 + i) * 1000), named(i as u32));
+            chute.push_later(SimTime((10 + i) * 1000), named(i as u32));
         }
-        st.push_late(SimTime(5_500), named(1000)); // ready at 6 s, before all
-        st.push_late(SimTime(150_000), named(1001)); // ties with parcel 140
-        assert_eq!(st.waiting(), 302);
-        st.promote(SimTime(200_000));
-        let order: Vec<u32> = st.ready.iter().map(|p| p.dest()).collect();
+        chute.push_late(SimTime(5_500), named(1000)); // ready at 6 s, before all
+        chute.push_late(SimTime(150_000), named(1001)); // ties with parcel 140
+        assert_eq!(chute.len(), 302);
+        let mut ready = Queue::default();
+        chute.promote(SimTime(200_000), &mut ready);
+        let order: Vec<u32> = ready.iter().map(|p| p.dest()).collect();
         // Ready by 200 s: parcels 0..=190 and both late ones.
         assert_eq!(order.len(), 193);
         assert_eq!(order[0], 1000);
@@ -339,8 +355,8 @@ mod tests {
         );
         let rest: Vec<u32> = order.iter().copied().filter(|&d| d < 1000).collect();
         assert_eq!(rest, (0..=190).collect::<Vec<u32>>());
-        assert_eq!(st.waiting(), 302);
-        assert_eq!(st.last_ready(), Some(SimTime(309_000)));
+        assert_eq!(chute.len() + ready.len(), 302);
+        assert_eq!(chute.last_ready(), Some(SimTime(309_000)));
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub(super) fn overload(
         ));
     }
     for (li, l) in net.lanes.iter().enumerate() {
-        let n = m.lanes[li].waiting();
+        let n = m.waiting(li);
         places.push((
             n,
             format!(
