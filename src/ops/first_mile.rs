@@ -82,7 +82,7 @@ impl Carrier<'_> {
                 self.step(tag, now, "picked_up", outlet);
             }
             let lane = self.net.nodes[outlet as usize].lane_out;
-            self.lanes[lane as usize].ready.append(outbox);
+            self.lane_mut(lane as usize).ready.append(outbox);
         }
     }
 }
@@ -248,7 +248,7 @@ mod tests {
         let mut on_feeders = 0;
         for (k, &outlet) in net.outlets.iter().enumerate() {
             let lane = net.nodes[outlet as usize].lane_out as usize;
-            let ready: Vec<_> = m.lanes[lane].ready.iter().collect();
+            let ready: Vec<_> = m.lane(lane).ready.iter().collect();
             assert!(ready.iter().all(|p| p.origin() == outlet
                 && p.picked() == now
                 && p.class() == Class::Measured

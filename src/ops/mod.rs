@@ -52,8 +52,7 @@ use quality::Incidents;
 use queue::Queue;
 use rand_distr::{Distribution, LogNormal};
 use sorter::{Calendar, ServiceTime, Sorter};
-use sorting::{Arrival, CentreState, Outbox};
-use transport::LaneState;
+use sorting::{CentreState, Outbox, Work};
 
 /// The events of the model.
 #[derive(Debug, Clone, Copy)]
@@ -129,19 +128,18 @@ pub struct Carrier<'a> {
     pub cfg: Config,
     demand: DemandModel,
     calendar: Calendar,
-    /// Each lane's queues and vehicles in transit, indexed like `net.lanes`.
-    pub lanes: Vec<LaneState>,
     /// Each outlet's state, in outlet order.
     pub outlets: Vec<OutletState>,
     /// Indexed like `net.centres`.
     pub centres: Vec<CentreState>,
     outlet_pos: Vec<u32>,
-    /// Each lane's chute at the centre it leaves from (`NONE` for a lane from an outlet).
-    chute_of: Vec<u32>,
-    /// How long a window of arrivals sorted together may be (see `window`).
+    /// Each lane's owner, the centre that loads it: (centre, index among its lanes). A lane
+    /// belongs to the centre it leaves from, or, from an outlet, to the centre it feeds.
+    lane_at: Vec<(u32, u32)>,
+    /// How long a window of centres' work done together may be (see `window`).
     window_len: SimTime,
-    /// Each centre's arrivals of the current window, and what its sorting leaves.
-    arrivals: Vec<Vec<Arrival>>,
+    /// Each centre's work in the current window, and what it leaves.
+    jobs: Vec<Vec<(SimTime, Work)>>,
     outboxes: Vec<Outbox>,
     /// Loss, damage and mis-sorts in transport and sorting (drawn in event order); the
     /// counts of every incident, the outlets' merged in.
@@ -230,20 +228,22 @@ impl<'a> Carrier<'a> {
         let demand = DemandModel::new(&sc.demand, &net.zones, &outlets_info, &cfg.pickup_waves);
         let open = staffing::open_hours(&o.sorting.shifts);
         let window = cfg.window();
-        // Each lane from a centre has a chute there, numbered in lane order.
-        let mut chutes = vec![0u32; net.centres.len()];
-        let chute_of: Vec<u32> = net
+        // Each lane belongs to the centre it leaves, or that a lane from an outlet feeds;
+        // a centre numbers its lanes in lane order.
+        let mut owned = vec![0u32; net.centres.len()];
+        let lane_at: Vec<(u32, u32)> = net
             .lanes
             .iter()
             .map(|l| {
-                let n = &net.nodes[l.from as usize];
-                if n.kind == crate::scenario::NodeKind::Centre {
-                    let k = &mut chutes[n.centre_pos as usize];
-                    *k += 1;
-                    *k - 1
+                let from = &net.nodes[l.from as usize];
+                let pos = if from.kind == crate::scenario::NodeKind::Centre {
+                    from.centre_pos
                 } else {
-                    NONE
-                }
+                    net.nodes[l.to as usize].centre_pos
+                };
+                let k = &mut owned[pos as usize];
+                *k += 1;
+                (pos, *k - 1)
             })
             .collect();
         let mut centres = Vec::with_capacity(net.centres.len());
@@ -272,7 +272,7 @@ impl<'a> Carrier<'a> {
                 staffed,
                 core,
                 Sorter::new(core, service, window),
-                (calendar.intervals.len(), days, chutes[pos] as usize),
+                (calendar.intervals.len(), days, owned[pos] as usize),
                 rng(seed, Stream::CentreService, pos as u64),
                 Incidents::new(&sc.quality, rng(seed, Stream::CentreIncidents, pos as u64)),
             ));
@@ -317,13 +317,12 @@ impl<'a> Carrier<'a> {
             net,
             demand,
             calendar,
-            lanes: net.lanes.iter().map(|_| LaneState::default()).collect(),
             outlets,
             centres,
             outlet_pos,
-            chute_of,
+            lane_at,
             window_len: window::length(net, &cfg),
-            arrivals: (0..net.centres.len()).map(|_| Vec::new()).collect(),
+            jobs: (0..net.centres.len()).map(|_| Vec::new()).collect(),
             outboxes: (0..net.centres.len()).map(|_| Outbox::default()).collect(),
             incidents: Incidents::new(&sc.quality, rng(seed, Stream::Incidents, 0)),
             trips: Vec::new(),
@@ -495,22 +494,20 @@ impl<'a> Carrier<'a> {
     /// Every parcel still held somewhere: waiting at a lane, on a trip, at an outlet, or at
     /// a centre after its last shift.
     pub fn live(&self) -> impl Iterator<Item = &Parcel> + '_ {
-        let lanes = self.lanes.iter().flat_map(|l| l.ready.iter());
         let trips = self.trips.iter().flat_map(|t| t.1.iter());
         let outlets = self.outlets.iter().flat_map(|o| o.queue.iter());
         let centres = self.centres.iter().flat_map(|c| {
             c.stranded
                 .iter()
-                .chain(c.chutes.iter().flat_map(|k| k.parcels()))
+                .chain(c.lanes.iter().flat_map(|l| l.parcels()))
         });
-        lanes.chain(trips).chain(outlets).chain(centres)
+        trips.chain(outlets).chain(centres)
     }
 
     /// Bytes of memory the parcels' queues hold (lanes, trips, outlets, centres and their
     /// sorters' waiting lists).
     pub fn storage_bytes(&self) -> usize {
-        self.lanes.iter().map(|l| l.ready.bytes()).sum::<usize>()
-            + self.trips.iter().map(|t| t.1.bytes()).sum::<usize>()
+        self.trips.iter().map(|t| t.1.bytes()).sum::<usize>()
             + self.outlets.iter().map(|o| o.queue.bytes()).sum::<usize>()
             + self
                 .centres
@@ -518,7 +515,7 @@ impl<'a> Carrier<'a> {
                 .map(|c| {
                     c.stranded.bytes()
                         + c.sorter.bytes()
-                        + c.chutes.iter().map(|k| k.bytes()).sum::<usize>()
+                        + c.lanes.iter().map(|l| l.bytes()).sum::<usize>()
                 })
                 .sum::<usize>()
     }
@@ -546,14 +543,7 @@ impl Model for Carrier<'_> {
         let now = s.now();
         match ev {
             Event::Pickup(w) => self.pickup(w as usize, now),
-            Event::Depart(li) => {
-                self.depart(li, now, false, s);
-                let next = now + SimTime::from_days(1);
-                if next < self.cfg.horizon {
-                    s.schedule_at(next, Event::Depart(li));
-                }
-            }
-            Event::FullCheck(li) => self.depart(li, now, true, s),
+            Event::Depart(_) | Event::FullCheck(_) => self.run_window(ev, now, s),
             Event::Arrive(t) => self.arrive(t, now, s),
             Event::Delivery(_) => self.delivery(now),
             Event::ShiftEnd(i) => {

@@ -221,7 +221,7 @@ mod tests {
             // Deliver what was picked up as if it had arrived: the outlets' own streams.
             for k in 0..m.outlets.len() {
                 let lane = l.network.nodes[l.network.outlets[k] as usize].lane_out as usize;
-                let load = m.lanes[lane].ready.take_front(usize::MAX);
+                let load = m.lane_mut(lane).ready.take_front(usize::MAX);
                 m.outlets[k].queue.append(load);
             }
             m.delivery(t + SimTime::from_hours(12.0));

@@ -3,22 +3,23 @@
 //! topped up by temporary workers (flexible staffing) or surge crews approved through the
 //! management layers; each shift's labour is split over the parcels it sorted.
 //!
-//! A centre sorts with its own random streams into its own chutes, so centres sort in
-//! parallel (see `window`): what their sorting does to the carrier's shared state (tagged
-//! parcels' steps, losses, daily counts, new events) waits in an [`Outbox`] that the
-//! carrier applies in centre order.
+//! A centre sorts with its own random streams onto the lanes it owns, and loads and sends
+//! their trips, so centres work in parallel (see `window`): what their work does to the
+//! carrier's shared state (books, tagged parcels' steps, losses, daily counts, trips and
+//! new events) waits in an [`Outbox`] that the carrier applies in centre order.
 
 use super::Carrier;
 use super::Event;
-use super::books::Chain;
+use super::books::{Books, Chain};
 use super::model::Config;
 use super::parcel::{NO_TAG, Parcel};
 use super::quality::Incidents;
 use super::queue::Queue;
 use super::shop::Shops;
 use super::sorter::{Calendar, Sorter};
-use super::transport::{Chute, LaneState};
+use super::transport::LaneState;
 use crate::cost::{self, Activity, Money};
+use crate::emissions::Emitted;
 use crate::engine::SimTime;
 use crate::network::Network;
 use crate::random::Rng;
@@ -69,20 +70,24 @@ pub struct CentreState {
     pub paid_line_hours: f64,
     /// Parcels that arrived after the last shift of the run: still here, in flight.
     pub(super) stranded: Queue<Parcel>,
-    /// One chute per lane that leaves the centre (see `Carrier::chute_of`).
-    pub(super) chutes: Vec<Chute>,
+    /// The lanes this centre owns: those that leave it, and those from outlets into it
+    /// (see `Carrier::lane_at`).
+    pub(super) lanes: Vec<LaneState>,
     /// The sorter's service times.
     service_rng: Rng,
     /// Losses on the trips in, damage and mis-sorts here.
     incidents: Incidents,
 }
 
-/// A trip that reached a centre in the window: when, on which lane, with what.
+/// What a centre does in a window, in event order.
 #[derive(Debug)]
-pub(super) struct Arrival {
-    pub(super) at: SimTime,
-    pub(super) lane: u32,
-    pub(super) load: Queue<Parcel>,
+pub(super) enum Work {
+    /// A trip on lane `.0` reaches the centre with its load.
+    Arrive(u32, Queue<Parcel>),
+    /// A timetabled departure on lane `.0`.
+    Depart(u32),
+    /// A check for full loads on lane `.0`.
+    FullCheck(u32),
 }
 
 /// A step of a tagged parcel, recorded while its centre sorts in parallel.
@@ -92,6 +97,10 @@ pub(super) enum TagOp {
     Step(u32, SimTime, &'static str, u32),
     /// It joined this many cost periods.
     Open(u32, u32),
+    /// It left on a trip on lane `.2`.
+    Departed(u32, SimTime, u32),
+    /// It gets its share of a trip's cost.
+    Cost(u32, Activity, Money),
 }
 
 /// What a centre's sorting leaves for the carrier to apply, in centre order.
@@ -102,9 +111,18 @@ pub(super) struct Outbox {
     pub(super) lost: Vec<(Parcel, SimTime)>,
     /// Parcels sorted, by the day their sort began.
     pub(super) sorted: Vec<(usize, u64)>,
-    /// Events to schedule (full-load checks, call-ins, surge requests).
+    /// Events to schedule (full-load checks, departures, call-ins, surge requests).
     pub(super) events: Vec<(SimTime, Event)>,
+    /// Trips sent: when they arrive, on which lane, with what.
+    pub(super) trips: Vec<(SimTime, u32, Queue<Parcel>)>,
+    /// Money spent on trips and attributed to their parcels.
+    pub(super) books: Books,
+    /// What the trips emitted.
+    pub(super) co2: Emitted,
     touched: Vec<u32>,
+    checks_made: u64,
+    /// Full-load checks due within the window, by (time, order).
+    checks: std::collections::BinaryHeap<std::cmp::Reverse<(SimTime, u64, u32)>>,
 }
 
 impl Outbox {
@@ -123,17 +141,17 @@ impl Outbox {
     }
 }
 
-/// What every centre reads while it sorts.
+/// What every centre reads while it works.
 pub(super) struct Shared<'a> {
     pub(super) net: &'a Network,
     pub(super) cfg: &'a Config,
     pub(super) calendar: &'a Calendar,
-    /// The lanes' loading queues (a full load counts them).
-    pub(super) lanes: &'a [LaneState],
-    /// Each lane's chute at the centre it leaves from.
-    pub(super) chute_of: &'a [u32],
+    /// Each lane's owner: (centre, index among its lanes).
+    pub(super) lane_at: &'a [(u32, u32)],
     /// The shops, for their packaging's protection.
     pub(super) shops: Option<&'a Shops>,
+    /// The window ends here: a full-load check due before it is this centre's to make.
+    pub(super) end: SimTime,
 }
 
 impl CentreState {
@@ -143,7 +161,7 @@ impl CentreState {
         staffed: [u32; 24],
         core: u32,
         sorter: Sorter,
-        (intervals, days, chutes): (usize, usize, usize),
+        (intervals, days, lanes): (usize, usize, usize),
         service_rng: Rng,
         incidents: Incidents,
     ) -> CentreState {
@@ -163,85 +181,129 @@ impl CentreState {
             call_ins: 0,
             paid_line_hours: 0.0,
             stranded: Queue::default(),
-            chutes: (0..chutes).map(|_| Chute::default()).collect(),
+            lanes: (0..lanes).map(|_| LaneState::default()).collect(),
             service_rng,
             incidents,
         }
     }
 
-    /// Sorts the trips that reached centre `pos` in a window, in their order: each parcel
-    /// is sorted and put in the chute of its next lane.
-    pub(super) fn sort_arrivals(
+    /// Does centre `pos`'s work of a window in event order: sorts the trips that reach
+    /// it, and loads and sends the trips of its lanes (full-load checks it finds due
+    /// within the window included).
+    pub(super) fn work(
         &mut self,
         pos: usize,
-        arrivals: &mut Vec<Arrival>,
+        jobs: &mut Vec<(SimTime, Work)>,
+        sh: &Shared,
+        out: &mut Outbox,
+    ) {
+        let day = SimTime::from_days(1);
+        let mut jobs = jobs.drain(..).peekable();
+        loop {
+            // A check found due goes before later jobs; jobs at its time go first.
+            let check_first = match (jobs.peek(), out.checks.peek()) {
+                (Some((t, _)), Some(c)) => c.0.0 < *t,
+                (None, Some(_)) => true,
+                (_, None) => false,
+            };
+            if check_first {
+                let std::cmp::Reverse((t, _, li)) = out.checks.pop().expect("peeked");
+                self.depart(self.own(pos, li, sh), t, true, sh, out);
+                continue;
+            }
+            let Some((t, work)) = jobs.next() else { break };
+            match work {
+                Work::Arrive(li, load) => self.sort_trip(pos, (li, load), t, sh, out),
+                Work::Depart(li) => {
+                    self.depart(self.own(pos, li, sh), t, false, sh, out);
+                    if t + day < sh.cfg.horizon {
+                        out.events.push((t + day, Event::Depart(li)));
+                    }
+                }
+                Work::FullCheck(li) => self.depart(self.own(pos, li, sh), t, true, sh, out),
+            }
+        }
+    }
+
+    /// Lane `li` with its index among this centre's lanes (it must be one of them).
+    fn own(&self, pos: usize, li: u32, sh: &Shared) -> (u32, usize) {
+        let (owner, k) = sh.lane_at[li as usize];
+        assert_eq!(owner as usize, pos, "lane {li} belongs to another centre");
+        (li, k as usize)
+    }
+
+    /// A trip on lane `li` reaches the centre at `now`: each parcel is sorted and put on
+    /// its next lane.
+    fn sort_trip(
+        &mut self,
+        pos: usize,
+        (li, mut load): (u32, Queue<Parcel>),
+        now: SimTime,
         sh: &Shared,
         out: &mut Outbox,
     ) {
         let (net, cfg) = (sh.net, sh.cfg);
-        for Arrival {
-            at: now,
-            lane,
-            load,
-        } in arrivals.drain(..)
-        {
-            let lane = &net.lanes[lane as usize];
-            let node = &net.nodes[lane.to as usize];
-            out.touched.clear();
-            let mut load = load;
-            for mut p in load.drain() {
-                out.step(p.tag(), now, "arrived", lane.to);
-                if self.incidents.lost_on_trip() {
-                    out.lost.push((p, now));
-                    continue;
-                }
-                let protection = sh.shops.map_or(1.0, |sh| sh.protection(p.packaging()));
-                if self
-                    .incidents
-                    .damaged_by_sort(node.tech.damage_per_sort * protection)
-                {
-                    p.set_damaged();
-                }
-                let Some(sorted) = self.sorter.sort(now, sh.calendar, &mut self.service_rng) else {
-                    // No shift left in the run: the parcel stays here, in flight.
-                    self.stranded.push_back(p);
-                    continue;
-                };
-                let day = sorted.start.day() as usize;
-                p.add_sort();
-                out.count_sorted(day);
-                let joined = u32::from(self.labour.join(sorted.interval, &p))
-                    + u32::from(self.days.join(day, &p));
-                if p.tag() != NO_TAG {
-                    out.tags.push(TagOp::Open(p.tag(), joined));
-                }
-                let mut ready = sorted.done;
-                let mis_sorted = self.incidents.mis_sorted(node.tech.mis_sort_rate);
-                if mis_sorted {
-                    // Sent to the wrong chute: found and sorted again later.
-                    ready = ready + cfg.mis_sort_delay;
-                    out.step(p.tag(), sorted.done, "mis_sorted", lane.to);
-                }
-                out.step(p.tag(), ready, "sorted", lane.to);
-                let next = net.lane_toward(lane.to, p.dest());
-                debug_assert_eq!(net.lanes[next as usize].from, lane.to, "a lane out of here");
-                let chute = &mut self.chutes[sh.chute_of[next as usize] as usize];
-                if mis_sorted {
-                    chute.push_late(ready, p);
-                } else {
-                    chute.push_later(ready, p);
-                }
-                if cfg.dispatch_when_full && out.touched.last() != Some(&next) {
-                    out.touched.push(next);
-                }
+        let lane = &net.lanes[li as usize];
+        let node = &net.nodes[lane.to as usize];
+        out.touched.clear();
+        for mut p in load.drain() {
+            out.step(p.tag(), now, "arrived", lane.to);
+            if self.incidents.lost_on_trip() {
+                out.lost.push((p, now));
+                continue;
             }
-            self.check_backlog(pos, now, sh, out);
-            // Full loads waiting on the lanes just fed: check them when they are ready.
-            for &next in &out.touched {
-                let chute = &self.chutes[sh.chute_of[next as usize] as usize];
-                let cap = cfg.vehicles[net.lanes[next as usize].vehicle].2 as usize;
-                if sh.lanes[next as usize].ready.len() + chute.len() >= cap {
-                    let latest = chute.last_ready().unwrap_or(now).max(now);
+            let protection = sh.shops.map_or(1.0, |sh| sh.protection(p.packaging()));
+            if self
+                .incidents
+                .damaged_by_sort(node.tech.damage_per_sort * protection)
+            {
+                p.set_damaged();
+            }
+            let Some(sorted) = self.sorter.sort(now, sh.calendar, &mut self.service_rng) else {
+                // No shift left in the run: the parcel stays here, in flight.
+                self.stranded.push_back(p);
+                continue;
+            };
+            let day = sorted.start.day() as usize;
+            p.add_sort();
+            out.count_sorted(day);
+            let joined = u32::from(self.labour.join(sorted.interval, &p))
+                + u32::from(self.days.join(day, &p));
+            if p.tag() != NO_TAG {
+                out.tags.push(TagOp::Open(p.tag(), joined));
+            }
+            let mut ready = sorted.done;
+            let mis_sorted = self.incidents.mis_sorted(node.tech.mis_sort_rate);
+            if mis_sorted {
+                // Sent to the wrong chute: found and sorted again later.
+                ready = ready + cfg.mis_sort_delay;
+                out.step(p.tag(), sorted.done, "mis_sorted", lane.to);
+            }
+            out.step(p.tag(), ready, "sorted", lane.to);
+            let next = net.lane_toward(lane.to, p.dest());
+            let (_, k) = self.own(pos, next, sh);
+            if mis_sorted {
+                self.lanes[k].push_late(ready, p);
+            } else {
+                self.lanes[k].push_later(ready, p);
+            }
+            if cfg.dispatch_when_full && out.touched.last() != Some(&next) {
+                out.touched.push(next);
+            }
+        }
+        self.check_backlog(pos, now, sh, out);
+        // Full loads waiting on the lanes just fed: check them when they are ready.
+        for i in 0..out.touched.len() {
+            let next = out.touched[i];
+            let st = &self.lanes[sh.lane_at[next as usize].1 as usize];
+            let cap = cfg.vehicles[net.lanes[next as usize].vehicle].2 as usize;
+            if st.waiting() >= cap {
+                let latest = st.last_ready().unwrap_or(now).max(now);
+                if latest < sh.end {
+                    out.checks_made += 1;
+                    out.checks
+                        .push(std::cmp::Reverse((latest, out.checks_made, next)));
+                } else {
                     out.events.push((latest, Event::FullCheck(next)));
                 }
             }
@@ -477,10 +539,9 @@ mod tests {
         let m = &sim.model;
         let pos = net.nodes[lane.to as usize].centre_pos as usize;
         let c = &m.centres[pos];
-        let waiting: Vec<_> = c.chutes[m.chute_of[next] as usize].parcels().collect();
-        assert_eq!(waiting.len(), 50, "every parcel in the next lane's chute");
+        let waiting: Vec<_> = m.lane(next).parcels().collect();
+        assert_eq!(waiting.len(), 50, "every parcel routed to the next lane");
         assert!(waiting.iter().all(|p| p.sorts() == 1 && p.dest() == dest));
-        assert_eq!(m.waiting(next), 50);
         assert_eq!(c.labour.members(0), 50, "all sorted in the first shift");
         assert_eq!(c.days.members(start.day() as usize), 50);
         assert!(c.stranded.is_empty());

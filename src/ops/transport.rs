@@ -1,16 +1,22 @@
 //! Transport: lanes with daily timetables (and dispatch when a load is full), loading what
 //! is ready first come first served, trips that share their cost over the parcels on
 //! board, and arrival at a centre (see `sorting`) or at the destination outlet.
+//!
+//! A lane's state belongs to one centre: the one it leaves from, or for a lane from an
+//! outlet the centre it feeds. That centre loads and sends its trips, so that centres
+//! depart in parallel (see `window`); the trip's books, tags and arrival wait in the
+//! centre's `Outbox`.
 
 use super::Carrier;
 use super::Event;
 use super::books::attribute;
 use super::parcel::{NO_TAG, Parcel};
 use super::queue::Queue;
+use super::sorting::{CentreState, Outbox, Shared, TagOp};
 use crate::cost::{self, Activity, Money};
 use crate::emissions;
 use crate::engine::{Scheduler, SimTime};
-use crate::network::{LaneKind, NONE};
+use crate::network::LaneKind;
 use crate::scenario::NodeKind;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -42,20 +48,14 @@ impl Ord for Late {
     }
 }
 
-/// A centre's chute for one outbound lane: the parcels sorted for it, by the second they
-/// will be ready to load. Those that come in order (nearly all) queue in `later`, the
-/// rest in `late`. The centre owns its chutes, so that centres sort in parallel; a
-/// departure moves what is ready into the lane's loading queue.
+/// Per-lane state and statistics, held by the centre that owns the lane.
 #[derive(Debug, Default)]
-pub struct Chute {
+pub struct LaneState {
+    /// Parcels still being sorted, by the second they will be ready: those that come in
+    /// order (nearly all) queue in `later`, the rest in `late`.
     later: Queue<(u32, Parcel)>,
     late: BinaryHeap<Reverse<Late>>,
     seq: u32,
-}
-
-/// Per-lane state and statistics.
-#[derive(Debug, Default)]
-pub struct LaneState {
     /// Parcels ready to load, first come first served.
     pub(super) ready: Queue<Parcel>,
     /// Departures in the window that carried parcels.
@@ -75,7 +75,7 @@ fn ceil_s(t: SimTime) -> u32 {
     u32::try_from(t.0.div_ceil(1000)).unwrap_or(u32::MAX)
 }
 
-impl Chute {
+impl LaneState {
     /// Parcel `p` will be ready to load at `t`.
     #[inline]
     pub(super) fn push_later(&mut self, t: SimTime, p: Parcel) {
@@ -98,39 +98,35 @@ impl Chute {
         }));
     }
 
-    /// Parcels in the chute.
-    pub fn len(&self) -> usize {
-        self.later.len() + self.late.len()
+    /// Parcels waiting for this lane (being sorted for it, or ready to load).
+    pub fn waiting(&self) -> usize {
+        self.ready.len() + self.later.len() + self.late.len()
     }
 
-    /// Whether the chute is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Bytes the chute holds.
+    /// Bytes the lane's queues hold.
     pub fn bytes(&self) -> usize {
-        self.later.bytes() + self.late.capacity() * std::mem::size_of::<Reverse<Late>>()
+        self.ready.bytes()
+            + self.later.bytes()
+            + self.late.capacity() * std::mem::size_of::<Reverse<Late>>()
     }
 
-    /// Every parcel in the chute.
+    /// Every parcel waiting for this lane.
     pub fn parcels(&self) -> impl Iterator<Item = &Parcel> + '_ {
-        self.later
+        self.ready
             .iter()
-            .map(|x| &x.1)
+            .chain(self.later.iter().map(|x| &x.1))
             .chain(self.late.iter().map(|l| &l.0.parcel))
     }
 
-    /// Latest time at which a parcel in the chute becomes ready.
+    /// Latest time at which a waiting parcel becomes ready.
     pub(super) fn last_ready(&self) -> Option<SimTime> {
         let a = self.later.back().map(|x| x.0);
         let b = self.late.iter().map(|r| r.0.ready_s).max();
         a.max(b).map(|s| SimTime(s as u64 * 1000))
     }
 
-    /// Moves everything ready by `now` into `ready` (a lane's loading queue), in
-    /// ready-time order.
-    pub(super) fn promote(&mut self, now: SimTime, ready: &mut Queue<Parcel>) {
+    /// Moves everything ready by `now` into the loading queue, in ready-time order.
+    pub(super) fn promote(&mut self, now: SimTime) {
         let now_s = (now.0 / 1000) as u32;
         loop {
             // A whole chunk that is ready, and not passed by any late parcel, moves at once.
@@ -143,7 +139,7 @@ impl Chute {
                 // (Not `collect`: it would keep the larger buffer of the ready times.)
                 let mut parcels = Vec::with_capacity(chunk.len());
                 parcels.extend(chunk.iter().map(|x| x.1));
-                ready.push_chunk(parcels);
+                self.ready.push_chunk(parcels);
                 continue;
             }
             let a = self.later.front().map(|x| x.0).filter(|&t| t <= now_s);
@@ -155,15 +151,15 @@ impl Chute {
             match (a, b) {
                 (Some(ta), Some(tb)) if tb < ta => {
                     let Reverse(l) = self.late.pop().expect("peeked");
-                    ready.push_back(l.parcel);
+                    self.ready.push_back(l.parcel);
                 }
                 (Some(_), _) => {
                     let (_, p) = self.later.pop_front().expect("peeked");
-                    ready.push_back(p);
+                    self.ready.push_back(p);
                 }
                 (None, Some(_)) => {
                     let Reverse(l) = self.late.pop().expect("peeked");
-                    ready.push_back(l.parcel);
+                    self.ready.push_back(l.parcel);
                 }
                 (None, None) => break,
             }
@@ -175,26 +171,23 @@ impl Chute {
     }
 }
 
-impl Carrier<'_> {
-    /// Loads what is ready on lane `li` (at most its vehicles' worth; with `full_only`,
-    /// only whole vehicle loads) and sends it off.
+impl CentreState {
+    /// Loads what is ready on lane `li` (this centre's `k`-th: at most its vehicles'
+    /// worth; with `full_only`, only whole vehicle loads) and sends it off.
     pub(super) fn depart(
         &mut self,
-        li: u32,
+        (li, k): (u32, usize),
         now: SimTime,
         full_only: bool,
-        s: &mut Scheduler<Event>,
+        sh: &Shared,
+        out: &mut Outbox,
     ) {
-        let net = self.net;
+        let (net, cfg) = (sh.net, sh.cfg);
         let lane = &net.lanes[li as usize];
-        let (fixed, per_km, cap) = self.cfg.vehicles[lane.vehicle];
+        let (fixed, per_km, cap) = cfg.vehicles[lane.vehicle];
         let cap = cap as u64;
-        let st = &mut self.lanes[li as usize];
-        let k = self.chute_of[li as usize];
-        if k != NONE {
-            let pos = net.nodes[lane.from as usize].centre_pos as usize;
-            self.centres[pos].chutes[k as usize].promote(now, &mut st.ready);
-        }
+        let st = &mut self.lanes[k];
+        st.promote(now);
         let waiting = st.ready.len() as u64;
         let vehicles = if full_only {
             (waiting / cap).min(lane.max_vehicles as u64)
@@ -211,28 +204,29 @@ impl Carrier<'_> {
             LaneKind::Feeder => Activity::Feeder,
             LaneKind::Linehaul => Activity::Linehaul,
         };
-        if self.cfg.in_window(now) {
+        let window = cfg.window();
+        if cfg.in_window(now) {
             st.departures += 1;
             st.vehicles += vehicles;
             st.parcels += n as u64;
             st.capacity += vehicles * cap;
             st.spent_window += cost;
         }
-        self.books.spend(now, self.cfg.window(), activity, cost);
+        out.books.spend(now, window, activity, cost);
         let mut counts = [0u64; 3];
-        let mut tagged = Vec::new();
+        let first_tag = out.tags.len();
         for p in load.iter_mut() {
             counts[p.class() as usize] += 1;
             if lane.direct {
                 p.set_on_direct();
             }
             if p.tag() != NO_TAG {
-                tagged.push(p.tag());
+                out.tags.push(TagOp::Departed(p.tag(), now, li));
             }
         }
-        let share = attribute(&mut self.books.attributed, activity, cost, &counts);
+        let share = attribute(&mut out.books.attributed, activity, cost, &counts);
         // What the trip burns, and the carbon price on it: booked like its cost.
-        let f = &self.cfg.emissions;
+        let f = &cfg.emissions;
         let kg = emissions::trip_kg(
             lane.distance_km,
             vehicles,
@@ -241,11 +235,10 @@ impl Carrier<'_> {
             f.vehicle_kg_per_km[lane.vehicle],
         );
         let co2 = emissions::mg(kg);
-        let window = self.cfg.window();
-        self.co2.emit(now, window, activity, co2, &counts);
+        out.co2.emit(now, window, activity, co2, &counts);
         let carbon = emissions::book_carbon(
-            &mut self.books,
-            &self.cfg.prices,
+            &mut out.books,
+            &cfg.prices,
             f.price,
             now,
             window,
@@ -254,29 +247,20 @@ impl Carrier<'_> {
             &counts,
         );
         if carbon.in_window {
-            self.lanes[li as usize].spent_window += carbon.cost;
+            self.lanes[k].spent_window += carbon.cost;
         }
-        for tag in tagged {
-            self.tag_cost(tag, activity, share);
-            self.tag_cost(tag, carbon.activity, carbon.share);
-            self.step_text(tag, now, "departed", || {
-                format!(
-                    "{}>{}",
-                    net.nodes[lane.from as usize].id, net.nodes[lane.to as usize].id
-                )
-            });
-        }
-        let trip = match self.free_trips.pop() {
-            Some(t) => t,
-            None => {
-                self.trips.push((li, Queue::default()));
-                (self.trips.len() - 1) as u32
+        for i in first_tag..out.tags.len() {
+            if let TagOp::Departed(tag, ..) = out.tags[i] {
+                out.tags.push(TagOp::Cost(tag, activity, share));
+                out.tags
+                    .push(TagOp::Cost(tag, carbon.activity, carbon.share));
             }
-        };
-        self.trips[trip as usize] = (li, load);
-        s.schedule_in(lane.travel, Event::Arrive(trip));
+        }
+        out.trips.push((now + lane.travel, li, load));
     }
+}
 
+impl Carrier<'_> {
     /// Vehicles of trip `trip` arrive: at a centre the parcels are sorted, at an outlet
     /// they wait for delivery.
     pub(super) fn arrive(&mut self, trip: u32, now: SimTime, s: &mut Scheduler<Event>) {
@@ -284,7 +268,7 @@ impl Carrier<'_> {
         let lane = &net.lanes[self.trips[trip as usize].0 as usize];
         let node = &net.nodes[lane.to as usize];
         match node.kind {
-            NodeKind::Centre => self.sort_window(trip, now, s),
+            NodeKind::Centre => self.run_window(Event::Arrive(trip), now, s),
             NodeKind::Outlet => {
                 let (_, load) = std::mem::take(&mut self.trips[trip as usize]);
                 self.free_trips.push(trip);
@@ -307,17 +291,16 @@ impl Carrier<'_> {
         }
     }
 
-    /// Parcels waiting for lane `li`: in its chute at the centre it leaves from, or ready
-    /// to load.
-    pub fn waiting(&self, li: usize) -> usize {
-        let k = self.chute_of[li];
-        let chute = if k == NONE {
-            0
-        } else {
-            let pos = self.net.nodes[self.net.lanes[li].from as usize].centre_pos as usize;
-            self.centres[pos].chutes[k as usize].len()
-        };
-        self.lanes[li].ready.len() + chute
+    /// The state of lane `li`, at the centre that owns it.
+    pub fn lane(&self, li: usize) -> &LaneState {
+        let (pos, k) = self.lane_at[li];
+        &self.centres[pos as usize].lanes[k as usize]
+    }
+
+    /// The state of lane `li`, to change.
+    pub(super) fn lane_mut(&mut self, li: usize) -> &mut LaneState {
+        let (pos, k) = self.lane_at[li];
+        &mut self.centres[pos as usize].lanes[k as usize]
     }
 }
 
@@ -334,16 +317,15 @@ mod tests {
 
     #[test]
     fn parcels_become_ready_in_ready_order_late_ones_included() {
-        let mut chute = Chute::default();
+        let mut st = LaneState::default();
         for i in 0..300 {
-            chute.push_later(SimTime((10 + i) * 1000), named(i as u32));
+            st.push_later(SimTime((10 + i) * 1000), named(i as u32));
         }
-        chute.push_late(SimTime(5_500), named(1000)); // ready at 6 s, before all
-        chute.push_late(SimTime(150_000), named(1001)); // ties with parcel 140
-        assert_eq!(chute.len(), 302);
-        let mut ready = Queue::default();
-        chute.promote(SimTime(200_000), &mut ready);
-        let order: Vec<u32> = ready.iter().map(|p| p.dest()).collect();
+        st.push_late(SimTime(5_500), named(1000)); // ready at 6 s, before all
+        st.push_late(SimTime(150_000), named(1001)); // ties with parcel 140
+        assert_eq!(st.waiting(), 302);
+        st.promote(SimTime(200_000));
+        let order: Vec<u32> = st.ready.iter().map(|p| p.dest()).collect();
         // Ready by 200 s: parcels 0..=190 and both late ones.
         assert_eq!(order.len(), 193);
         assert_eq!(order[0], 1000);
@@ -355,8 +337,8 @@ mod tests {
         );
         let rest: Vec<u32> = order.iter().copied().filter(|&d| d < 1000).collect();
         assert_eq!(rest, (0..=190).collect::<Vec<u32>>());
-        assert_eq!(chute.len() + ready.len(), 302);
-        assert_eq!(chute.last_ready(), Some(SimTime(309_000)));
+        assert_eq!(st.waiting(), 302);
+        assert_eq!(st.last_ready(), Some(SimTime(309_000)));
     }
 
     #[test]
@@ -377,12 +359,12 @@ mod tests {
         let now = m.cfg.window().0 + SimTime::from_hours(1.0);
         let load = fixture::parcels(m, full + 7, (lane.from, lane.to), now, 3);
         for p in load {
-            m.lanes[li as usize].ready.push_back(p);
+            m.lane_mut(li as usize).ready.push_back(p);
         }
         let before = m.books.spent.get(Activity::Linehaul);
-        m.depart(li, now, false, &mut sim.sched);
+        m.run_window(Event::Depart(li), now, &mut sim.sched);
         let m = &mut sim.model;
-        assert_eq!(m.lanes[li as usize].ready.len(), 7, "the rest waits");
+        assert_eq!(m.lane(li as usize).ready.len(), 7, "the rest waits");
         let (trip_lane, on_board) = m.trips.last().expect("a trip");
         assert_eq!((*trip_lane, on_board.len()), (li, full));
         let cost = cost::trip_cost(fixed, per_km, lane.distance_km, lane.max_vehicles);
@@ -394,9 +376,9 @@ mod tests {
             .get(Activity::Linehaul)
             .0;
         assert!((got - cost.0 * measured / full as i64).abs() <= 1, "{got}");
-        assert_eq!(m.lanes[li as usize].departures, 1);
+        assert_eq!(m.lane(li as usize).departures, 1);
         // A load short of a vehicle does not leave when only full ones may.
-        m.depart(li, now, true, &mut sim.sched);
-        assert_eq!(sim.model.lanes[li as usize].ready.len(), 7);
+        m.run_window(Event::FullCheck(li), now, &mut sim.sched);
+        assert_eq!(sim.model.lane(li as usize).ready.len(), 7);
     }
 }

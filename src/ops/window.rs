@@ -1,26 +1,25 @@
-//! Centres sort in parallel: trips that reach centres within one window are sorted
-//! centre by centre on rayon, then what their sorting did to the carrier's shared state is
-//! applied in centre order.
+//! Centres work in parallel: the trips that reach centres within one window are sorted,
+//! and the trips of their lanes loaded and sent, centre by centre on rayon; then what
+//! their work did to the carrier's shared state is applied in centre order.
 //!
 //! The window is a conservative lookahead. It is no longer than any trip into a centre
 //! and any delay before a crew a centre calls arrives, so nothing a centre does in the
-//! window (a departure it feeds, a trip it sends, a crew it calls) reaches another centre,
-//! or itself, before the window ends. It also ends at the next shift end, day end, surge
-//! crew or call-in, which change every centre's crews and cost periods. The other events
-//! inside it (departures, pickups, deliveries, arrivals at outlets) go back to the event
-//! list and run after the sorting, in their order: they do not depend on it, because a
-//! parcel sorted at `t` is ready strictly after `t`. Each centre has its own random
-//! streams, and the merge is in centre order, so a run is the same for any number of
-//! threads.
+//! window (a trip it sends, a crew it calls) reaches another centre, or itself, before the
+//! window ends. It also ends at the next pickup or delivery wave (they fill the lanes from
+//! outlets and empty the outlets), shift end, day end, surge crew or call-in (they change
+//! every centre's crews and cost periods). The other events inside it, arrivals at
+//! outlets, go back to the event list and run after the centres' work, in their order:
+//! nothing before the next delivery wave reads what they do. Each centre has its own random
+//! streams and lanes, and the merge is in centre order, so a run is the same for any
+//! number of threads.
 
-use super::sorting::{Arrival, Shared, TagOp};
+use super::model::Config;
+use super::sorting::{Shared, TagOp, Work};
 use super::{Carrier, Event};
 use crate::engine::{Scheduler, SimTime};
 use crate::network::Network;
 use crate::scenario::{NodeKind, Staffing};
 use rayon::prelude::*;
-
-use super::model::Config;
 
 /// The window's length: the shortest trip into a centre, and the shortest delay of a
 /// surge crew or of temporary workers (at least a millisecond: events at the same time
@@ -40,48 +39,82 @@ pub(super) fn length(net: &Network, cfg: &Config) -> SimTime {
     w.max(SimTime(1))
 }
 
-/// Events after which centres' crews or cost periods differ: a window stops before them.
+/// A centre's work in a window, in parcels to sort and lanes to load.
+fn size(jobs: &[(SimTime, Work)]) -> usize {
+    jobs.iter()
+        .map(|(_, w)| match w {
+            Work::Arrive(_, load) => load.len(),
+            Work::Depart(_) | Work::FullCheck(_) => 1,
+        })
+        .sum()
+}
+
+/// Events a window stops before: they touch outlets or every centre.
 fn ends_window(e: &Event) -> bool {
     matches!(
         e,
-        Event::ShiftEnd(_) | Event::DayEnd(_) | Event::Surge(_) | Event::CallIn(_)
+        Event::Pickup(_)
+            | Event::Delivery(_)
+            | Event::ShiftEnd(_)
+            | Event::DayEnd(_)
+            | Event::Surge(_)
+            | Event::CallIn(_)
     )
 }
 
 impl Carrier<'_> {
-    /// Trip `first` reaches a centre at `now`: it and every trip that reaches a centre
-    /// within the window are sorted, centre by centre in parallel.
-    pub(super) fn sort_window(&mut self, first: u32, now: SimTime, s: &mut Scheduler<Event>) {
+    /// Event `first`, due at `now`, is a centre's work: it and all centres' work due
+    /// within the window is done, centre by centre in parallel.
+    pub(super) fn run_window(&mut self, first: Event, now: SimTime, s: &mut Scheduler<Event>) {
         let end = SimTime(now.0.saturating_add(self.window_len.0));
-        self.take_arrival(first, now);
         let mut others = Vec::new();
+        let first = self.assign(first, now);
+        debug_assert!(first.is_none(), "the first event is a centre's");
         while let Some((t, ev)) = s.take_due(end, |e| !ends_window(e)) {
-            match ev {
-                Event::Arrive(trip) if self.to_centre(trip) => self.take_arrival(trip, t),
-                ev => others.push((t, ev)),
+            if let Some(ev) = self.assign(ev, t) {
+                others.push((t, ev));
             }
         }
         let shared = Shared {
             net: self.net,
             cfg: &self.cfg,
             calendar: &self.calendar,
-            lanes: &self.lanes,
-            chute_of: &self.chute_of,
+            lane_at: &self.lane_at,
             shops: self.shops.as_ref(),
+            end,
         };
-        self.centres
-            .par_iter_mut()
-            .zip(self.arrivals.par_iter_mut())
-            .zip(self.outboxes.par_iter_mut())
+        // The busiest centres first, one per task: a hub can hold much of a window's
+        // work, and the others fill the threads around it.
+        let mut busy: Vec<_> = self
+            .centres
+            .iter_mut()
+            .zip(self.jobs.iter_mut())
+            .zip(self.outboxes.iter_mut())
             .enumerate()
-            .filter(|(_, ((_, a), _))| !a.is_empty())
-            .for_each(|(pos, ((c, a), out))| c.sort_arrivals(pos, a, &shared, out));
+            .filter(|(_, ((_, jobs), _))| !jobs.is_empty())
+            .map(|(pos, ((c, jobs), out))| (size(jobs), pos, c, jobs, out))
+            .collect();
+        busy.sort_by_key(|b| std::cmp::Reverse((b.0, usize::MAX - b.1)));
+        busy.into_par_iter()
+            .with_max_len(1)
+            .for_each(|(_, pos, c, jobs, out)| c.work(pos, jobs, &shared, out));
         for pos in 0..self.outboxes.len() {
             let mut out = std::mem::take(&mut self.outboxes[pos]);
             for op in out.tags.drain(..) {
                 match op {
                     TagOp::Step(tag, at, what, node) => self.step(tag, at, what, node),
                     TagOp::Open(tag, n) => self.tag_open(tag, n),
+                    TagOp::Departed(tag, at, li) => {
+                        let net = self.net;
+                        let lane = &net.lanes[li as usize];
+                        self.step_text(tag, at, "departed", || {
+                            format!(
+                                "{}>{}",
+                                net.nodes[lane.from as usize].id, net.nodes[lane.to as usize].id
+                            )
+                        });
+                    }
+                    TagOp::Cost(tag, a, m) => self.tag_cost(tag, a, m),
                 }
             }
             for (day, n) in out.sorted.drain(..) {
@@ -91,6 +124,21 @@ impl Carrier<'_> {
             }
             for (p, at) in out.lost.drain(..) {
                 self.lose(p, at);
+            }
+            self.books.merge(&out.books);
+            self.co2.merge(&out.co2);
+            out.books = Default::default();
+            out.co2 = Default::default();
+            for (at, li, load) in out.trips.drain(..) {
+                let trip = match self.free_trips.pop() {
+                    Some(t) => t,
+                    None => {
+                        self.trips.push((li, Default::default()));
+                        (self.trips.len() - 1) as u32
+                    }
+                };
+                self.trips[trip as usize] = (li, load);
+                s.schedule_at(at, Event::Arrive(trip));
             }
             for (at, ev) in out.events.drain(..) {
                 s.schedule_at(at, ev);
@@ -102,19 +150,27 @@ impl Carrier<'_> {
         }
     }
 
-    /// Whether trip `trip` goes to a centre.
-    fn to_centre(&self, trip: u32) -> bool {
-        let lane = &self.net.lanes[self.trips[trip as usize].0 as usize];
-        self.net.nodes[lane.to as usize].kind == NodeKind::Centre
-    }
-
-    /// Takes trip `trip`'s load off the road, into its centre's arrivals of the window.
-    fn take_arrival(&mut self, trip: u32, at: SimTime) {
-        let (lane, load) = std::mem::take(&mut self.trips[trip as usize]);
-        self.free_trips.push(trip);
-        let to = self.net.lanes[lane as usize].to;
-        let pos = self.net.nodes[to as usize].centre_pos as usize;
-        self.arrivals[pos].push(Arrival { at, lane, load });
+    /// Hands event `ev`, due at `at`, to the centre whose work it is; an event that is
+    /// not a centre's comes back.
+    fn assign(&mut self, ev: Event, at: SimTime) -> Option<Event> {
+        let net = self.net;
+        let (pos, work) = match ev {
+            Event::Arrive(trip) => {
+                let li = self.trips[trip as usize].0;
+                let to = &net.nodes[net.lanes[li as usize].to as usize];
+                if to.kind != NodeKind::Centre {
+                    return Some(ev);
+                }
+                let (_, load) = std::mem::take(&mut self.trips[trip as usize]);
+                self.free_trips.push(trip);
+                (to.centre_pos, Work::Arrive(li, load))
+            }
+            Event::Depart(li) => (self.lane_at[li as usize].0, Work::Depart(li)),
+            Event::FullCheck(li) => (self.lane_at[li as usize].0, Work::FullCheck(li)),
+            ev => return Some(ev),
+        };
+        self.jobs[pos as usize].push((at, work));
+        None
     }
 }
 

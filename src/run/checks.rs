@@ -67,7 +67,7 @@ pub(super) fn overload(
         ));
     }
     for (li, l) in net.lanes.iter().enumerate() {
-        let n = m.waiting(li);
+        let n = m.lane(li).waiting();
         places.push((
             n,
             format!(

@@ -197,7 +197,8 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     let delivered = o.delivered as f64;
     let lh = |kind: LaneKind| {
         let (mut p, mut c) = (0u64, 0u64);
-        for (li, st) in m.lanes.iter().enumerate() {
+        for li in 0..net.lanes.len() {
+            let st = m.lane(li);
             if net.lanes[li].kind == kind {
                 p += st.parcels;
                 c += st.capacity;
@@ -446,7 +447,8 @@ pub fn run(sc: &Scenario, net: &Network, sha256: &str, opts: &RunOptions) -> Res
     let lanes = net
         .lanes
         .iter()
-        .zip(&m.lanes)
+        .enumerate()
+        .map(|(li, l)| (l, m.lane(li)))
         .map(|(l, st)| LaneRow {
             from: net.nodes[l.from as usize].id.clone(),
             to: net.nodes[l.to as usize].id.clone(),
