@@ -11,8 +11,9 @@
 //!
 //! Parcels are compact records held by value in chunked queues ([`parcel`]); a pickup or
 //! delivery wave runs outlet by outlet in parallel (each outlet has its own random
-//! streams and writes only its own state), and the results are merged in outlet order,
-//! so a run is byte-identical whatever the number of threads.
+//! streams and writes only its own state), and centres sort and send their trips in
+//! parallel over a conservative window (`window`); the results are merged in outlet or
+//! centre order, so a run is byte-identical whatever the number of threads.
 
 pub mod books;
 pub mod first_mile;
