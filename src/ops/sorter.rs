@@ -3,12 +3,12 @@
 //! frees up first (the Kiefer–Wolfowitz recursion), so waits are those of a FIFO c-server
 //! queue without an event per parcel.
 
-use super::queue::Queue;
 use crate::engine::SimTime;
 use crate::random::Rng;
 use crate::scenario::Service;
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal};
+use std::collections::VecDeque;
 
 /// Working intervals (shift instances) over the whole run, sorted and disjoint.
 #[derive(Debug, Clone)]
@@ -124,8 +124,10 @@ pub struct Sorter {
     permanent: u32,
     service: ServiceTime,
     /// Start times of parcels that have arrived but not started (non-decreasing; whole
-    /// seconds, rounded up: four bytes per waiting parcel, in chunks freed as they drain).
-    waiting: Queue<u32>,
+    /// seconds, rounded up: four bytes per waiting parcel). A ring buffer, so that a steady
+    /// flow through it allocates nothing; it grows and shrinks by an eighth at a time, so
+    /// that its room stays close to what it holds.
+    waiting: VecDeque<u32>,
     /// Statistics of parcels arriving in [from, until).
     pub window: (SimTime, SimTime),
     /// Parcels sorted that arrived in the window.
@@ -147,7 +149,7 @@ impl Sorter {
             free: (0..lines.max(1)).map(|_| (0, u64::MAX)).collect(),
             permanent: lines.max(1),
             service,
-            waiting: Queue::default(),
+            waiting: VecDeque::new(),
             window,
             handled: 0,
             wait_ms: 0,
@@ -171,7 +173,7 @@ impl Sorter {
 
     /// Bytes the list of waiting parcels holds.
     pub fn bytes(&self) -> usize {
-        self.waiting.bytes()
+        self.waiting.capacity() * std::mem::size_of::<u32>()
     }
 
     /// Parcels that have arrived but not started sorting by `t` (nothing is dropped).
@@ -191,7 +193,11 @@ impl Sorter {
         {
             self.waiting.pop_front();
         }
-        self.waiting.len()
+        let (len, room) = (self.waiting.len(), self.waiting.capacity());
+        if room > 4096 && len < room / 2 {
+            self.waiting.shrink_to(len + len / 8);
+        }
+        len
     }
 
     /// Sorts a parcel arriving at `arrival` (arrivals must come in time order). `None`
@@ -227,8 +233,11 @@ impl Sorter {
         let done = start + SimTime(d);
         self.free.push((done.0, leaves));
         if start > arrival {
-            self.waiting
-                .push_back(u32::try_from(start.0.div_ceil(1000)).unwrap_or(u32::MAX));
+            let w = &mut self.waiting;
+            if w.len() == w.capacity() {
+                w.reserve_exact((w.len() / 8).max(1024));
+            }
+            w.push_back(u32::try_from(start.0.div_ceil(1000)).unwrap_or(u32::MAX));
         }
         if arrival >= self.window.0 && arrival < self.window.1 {
             self.handled += 1;

@@ -80,6 +80,7 @@ impl Carrier<'_> {
             cfg: &self.cfg,
             calendar: &self.calendar,
             lane_at: &self.lane_at,
+            homes: &self.homes,
             shops: self.shops.as_ref(),
             end,
         };
