@@ -103,9 +103,10 @@ pub(super) enum TagOp {
     Cost(u32, Activity, Money),
 }
 
-/// What a centre's sorting leaves for the carrier to apply, in centre order.
+/// What a centre's work in a window leaves for the carrier to apply, in centre order.
 #[derive(Debug, Default)]
 pub(super) struct Outbox {
+    /// Tagged parcels' steps, periods and trip costs, in the order they happened.
     pub(super) tags: Vec<TagOp>,
     /// Parcels lost on the trips in, with the time they arrived.
     pub(super) lost: Vec<(Parcel, SimTime)>,
@@ -119,7 +120,9 @@ pub(super) struct Outbox {
     pub(super) books: Books,
     /// What the trips emitted.
     pub(super) co2: Emitted,
+    /// Scratch: the lanes a trip's parcels were sorted onto.
     touched: Vec<u32>,
+    /// Full-load checks made so far (their order among checks due at the same time).
     checks_made: u64,
     /// Full-load checks due within the window, by (time, order).
     checks: std::collections::BinaryHeap<std::cmp::Reverse<(SimTime, u64, u32)>>,
@@ -157,7 +160,9 @@ pub(super) struct Shared<'a> {
 }
 
 impl CentreState {
-    /// A centre of `lines` lines, staffed hour by hour as `staffed` says.
+    /// A centre of `lines` lines, staffed hour by hour as `staffed` says, with cost
+    /// periods for `intervals` shifts and `days` days, `lanes` lanes of its own and its
+    /// own random streams.
     pub fn new(
         lines: u32,
         staffed: [u32; 24],
