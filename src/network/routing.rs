@@ -210,12 +210,20 @@ pub(super) fn finish(
         }
         n.capacity = outlet_all[o as usize] * (1.0 + slack);
     }
+    let homes = nodes
+        .iter()
+        .map(|n| match nodes.get(n.home as usize) {
+            Some(h) => (h.centre_pos, n.lane_in),
+            None => (NONE, NONE),
+        })
+        .collect();
     Ok(Network {
         nodes,
         lanes,
         centres,
         outlets,
         next_lane,
+        homes,
         zones,
         centre_flows: cc.iter().flatten().map(|share| share * daily).collect(),
     })

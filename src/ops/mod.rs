@@ -137,10 +137,6 @@ pub struct Carrier<'a> {
     /// Each lane's owner, the centre that loads it: (centre, index among its lanes). A lane
     /// belongs to the centre it leaves from, or, from an outlet, to the centre it feeds.
     lane_at: Vec<(u32, u32)>,
-    /// Each node's home centre (its position) and the lane into it: the columns of the
-    /// routing table a sort reads, packed so that it touches 8 bytes of the destination
-    /// rather than its whole node.
-    homes: Vec<(u32, u32)>,
     /// How long a window of centres' work done together may be (see `window`).
     window_len: SimTime,
     /// Each centre's work in the current window, and what it leaves.
@@ -326,14 +322,6 @@ impl<'a> Carrier<'a> {
             centres,
             outlet_pos,
             lane_at,
-            homes: net
-                .nodes
-                .iter()
-                .map(|n| match net.nodes.get(n.home as usize) {
-                    Some(h) => (h.centre_pos, n.lane_in),
-                    None => (NONE, NONE),
-                })
-                .collect(),
             window_len: window::length(net, &cfg),
             jobs: (0..net.centres.len()).map(|_| Vec::new()).collect(),
             outboxes: (0..net.centres.len()).map(|_| Outbox::default()).collect(),

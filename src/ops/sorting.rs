@@ -151,8 +151,6 @@ pub(super) struct Shared<'a> {
     pub(super) calendar: &'a Calendar,
     /// Each lane's owner: (centre, index among its lanes).
     pub(super) lane_at: &'a [(u32, u32)],
-    /// Each node's home centre (position) and the lane into it.
-    pub(super) homes: &'a [(u32, u32)],
     /// The shops, for their packaging's protection.
     pub(super) shops: Option<&'a Shops>,
     /// The window ends here: a full-load check due before it is this centre's to make.
@@ -287,14 +285,7 @@ impl CentreState {
                 out.step(p.tag(), sorted.done, "mis_sorted", lane.to);
             }
             out.step(p.tag(), ready, "sorted", lane.to);
-            // The routing table's next hop (`Network::lane_toward`), from packed columns.
-            let (home, lane_in) = sh.homes[p.dest() as usize];
-            let next = if home as usize == pos {
-                lane_in
-            } else {
-                net.next_lane[pos * net.centres.len() + home as usize]
-            };
-            debug_assert_eq!(next, net.lane_toward(lane.to, p.dest()));
+            let next = net.lane_from(pos, p.dest());
             let (_, k) = self.own(pos, next, sh);
             if mis_sorted {
                 self.lanes[k].push_late(ready, p);

@@ -214,14 +214,14 @@ impl CentreState {
         }
         out.books.spend(now, window, activity, cost);
         let mut counts = [0u64; 3];
-        let first_tag = out.tags.len();
+        let mut tagged = Vec::new();
         for p in load.iter_mut() {
             counts[p.class() as usize] += 1;
             if lane.direct {
                 p.set_on_direct();
             }
             if p.tag() != NO_TAG {
-                out.tags.push(TagOp::Departed(p.tag(), now, li));
+                tagged.push(p.tag());
             }
         }
         let share = attribute(&mut out.books.attributed, activity, cost, &counts);
@@ -249,12 +249,11 @@ impl CentreState {
         if carbon.in_window {
             self.lanes[k].spent_window += carbon.cost;
         }
-        for i in first_tag..out.tags.len() {
-            if let TagOp::Departed(tag, ..) = out.tags[i] {
-                out.tags.push(TagOp::Cost(tag, activity, share));
-                out.tags
-                    .push(TagOp::Cost(tag, carbon.activity, carbon.share));
-            }
+        for tag in tagged {
+            out.tags.push(TagOp::Departed(tag, now, li));
+            out.tags.push(TagOp::Cost(tag, activity, share));
+            out.tags
+                .push(TagOp::Cost(tag, carbon.activity, carbon.share));
         }
         out.trips.push((now + lane.travel, li, load));
     }

@@ -80,7 +80,6 @@ impl Carrier<'_> {
             cfg: &self.cfg,
             calendar: &self.calendar,
             lane_at: &self.lane_at,
-            homes: &self.homes,
             shops: self.shops.as_ref(),
             end,
         };
@@ -95,11 +94,13 @@ impl Carrier<'_> {
             .filter(|(_, ((_, jobs), _))| !jobs.is_empty())
             .map(|(pos, ((c, jobs), out))| (size(jobs), pos, c, jobs, out))
             .collect();
+        let mut worked: Vec<usize> = busy.iter().map(|b| b.1).collect();
+        worked.sort_unstable();
         busy.sort_by_key(|b| std::cmp::Reverse((b.0, usize::MAX - b.1)));
         busy.into_par_iter()
             .with_max_len(1)
             .for_each(|(_, pos, c, jobs, out)| c.work(pos, jobs, &shared, out));
-        for pos in 0..self.outboxes.len() {
+        for pos in worked {
             let mut out = std::mem::take(&mut self.outboxes[pos]);
             for op in out.tags.drain(..) {
                 match op {
