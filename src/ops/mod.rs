@@ -516,6 +516,7 @@ impl<'a> Carrier<'a> {
                 .map(|c| {
                     c.stranded.bytes()
                         + c.sorter.bytes()
+                        + c.spares.bytes()
                         + c.lanes.iter().map(|l| l.bytes()).sum::<usize>()
                 })
                 .sum::<usize>()

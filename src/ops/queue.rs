@@ -1,17 +1,81 @@
-//! The chunked FIFO queue that holds parcels (and a sorter's waiting list) between stages:
-//! whole chunks move between queues, so a truck's load moves as a few pointer moves and
-//! memory follows what is held rather than each queue's peak.
+//! The chunked FIFO queue that holds parcels between stages: whole chunks move between
+//! queues, so a truck's load moves as a few pointer moves and memory follows what is held
+//! rather than each queue's peak; and the spare chunks a centre keeps to fill again.
 
 use std::collections::VecDeque;
 
-/// Items per chunk of a [`Queue`]: small enough that tens of thousands of mostly empty
-/// queues cost little, large enough that moving a truck's load is a few pointer moves.
+/// Items a queue kept in order by [`Queue::insert_near_back`] puts in a chunk before it
+/// starts the next: small enough that tens of thousands of mostly empty queues cost
+/// little, large enough that moving a truck's load is a few pointer moves.
 pub const CHUNK: usize = 128;
 
 /// Extra room in the chunks of a queue kept in order by [`Queue::insert_near_back`].
 pub const SLACK: usize = 8;
 
-/// A FIFO queue stored in chunks of [`CHUNK`] items; whole chunks move between queues.
+/// Bytes of a chunk: [`CHUNK`] + [`SLACK`] parcels with their ready second (20 bytes
+/// each), or 170 parcels (16 bytes each).
+pub const CHUNK_BYTES: usize = (CHUNK + SLACK) * 20;
+
+/// The memory of a spare chunk, whatever it held: 4-byte words, five at a time.
+type Words = [u32; 5];
+
+/// Emptied chunks one owner (a centre) keeps to fill again, as memory of one size that
+/// serves queues of parcels and of parcels with their ready second alike: the chunks of a
+/// trip, emptied as the centre sorts its parcels, take the sorted parcels; the chunks of
+/// parcels being sorted, emptied as they become ready, take the parcels ready to load.
+/// Reuse keeps chunks out of the allocator, which is slow for blocks this size and slower
+/// still when one thread frees what another allocated, as centres working in parallel do.
+#[derive(Debug, Default)]
+pub struct Spares {
+    chunks: Vec<Vec<Words>>,
+}
+
+impl Spares {
+    /// Most chunks kept (a trip's worth of parcels can be set free at once).
+    const KEEP: usize = 32;
+
+    /// An empty chunk of [`CHUNK_BYTES`] bytes for items of type `T`.
+    #[inline]
+    pub fn take<T: Copy>(&mut self) -> Vec<T> {
+        let words = self
+            .chunks
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(CHUNK_BYTES / size_of::<Words>()));
+        recast(words)
+    }
+
+    /// Keeps `c` (emptied) if it is a chunk of [`CHUNK_BYTES`] bytes and fewer than the
+    /// most are kept; otherwise frees it.
+    #[inline]
+    pub fn put<T: Copy>(&mut self, mut c: Vec<T>) {
+        if self.chunks.len() < Self::KEEP && c.capacity() * size_of::<T>() == CHUNK_BYTES {
+            c.clear();
+            self.chunks.push(recast(c));
+        }
+    }
+
+    /// Bytes the kept chunks hold.
+    pub fn bytes(&self) -> usize {
+        self.chunks.len() * CHUNK_BYTES
+    }
+}
+
+/// The empty chunk `v` of [`CHUNK_BYTES`] bytes, as a chunk for items of type `U`.
+fn recast<T: Copy, U: Copy>(v: Vec<T>) -> Vec<U> {
+    const {
+        assert!(align_of::<T>() == align_of::<Words>() && align_of::<U>() == align_of::<Words>());
+        assert!(CHUNK_BYTES.is_multiple_of(size_of::<U>()));
+    };
+    assert!(v.is_empty() && v.capacity() * size_of::<T>() == CHUNK_BYTES);
+    let mut v = std::mem::ManuallyDrop::new(v);
+    // SAFETY: the memory was allocated for `CHUNK_BYTES` bytes at the alignment of `T`,
+    // which is `U`'s; `U`'s capacity covers exactly those bytes; the new vector is empty,
+    // so no item of type `U` is read from memory written as `T`; and `v` is not dropped.
+    unsafe { Vec::from_raw_parts(v.as_mut_ptr().cast::<U>(), 0, CHUNK_BYTES / size_of::<U>()) }
+}
+
+/// A FIFO queue stored in chunks of [`CHUNK_BYTES`] bytes; whole chunks move between
+/// queues.
 #[derive(Debug, Clone)]
 pub struct Queue<T> {
     /// Each chunk holds its items from `head` on.
@@ -42,10 +106,22 @@ impl<T: Copy> Queue<T> {
     /// Appends an item at the back.
     #[inline]
     pub fn push_back(&mut self, x: T) {
+        // A new chunk is of a spare's size, so that the centre it reaches can reuse it.
+        self.push_back_or(x, || Vec::with_capacity(CHUNK_BYTES / size_of::<T>()));
+    }
+
+    /// Appends an item at the back; a new chunk comes from `spares`.
+    #[inline]
+    pub fn push_back_from(&mut self, x: T, spares: &mut Spares) {
+        self.push_back_or(x, || spares.take());
+    }
+
+    #[inline]
+    fn push_back_or(&mut self, x: T, new_chunk: impl FnOnce() -> Vec<T>) {
         match self.chunks.back_mut() {
             Some((c, _)) if c.len() < c.capacity() => c.push(x),
             _ => {
-                let mut c = Vec::with_capacity(CHUNK);
+                let mut c = new_chunk();
                 c.push(x);
                 self.chunks.push_back((c, 0));
             }
@@ -112,12 +188,18 @@ impl<T: Copy> Queue<T> {
     /// are kept non-decreasing in `key` by callers that only push this way); otherwise
     /// gives it back. Chunks of such a queue have room for [`SLACK`] items beyond
     /// [`CHUNK`], so that a few late items fit without splitting them.
+    /// New chunks come from `spares`.
     #[inline]
-    pub fn insert_near_back<K: Ord>(&mut self, x: T, key: impl Fn(&T) -> K) -> Result<(), T> {
+    pub fn insert_near_back<K: Ord>(
+        &mut self,
+        x: T,
+        key: impl Fn(&T) -> K,
+        spares: &mut Spares,
+    ) -> Result<(), T> {
         let kx = key(&x);
         let n = self.chunks.len();
         let Some((c, h)) = self.chunks.back_mut() else {
-            self.push_sorted_chunk(x);
+            self.push_sorted_chunk(x, spares);
             return Ok(());
         };
         if c.last().is_none_or(|b| key(b) <= kx) {
@@ -125,7 +207,7 @@ impl<T: Copy> Queue<T> {
                 c.push(x);
                 self.len += 1;
             } else {
-                self.push_sorted_chunk(x);
+                self.push_sorted_chunk(x, spares);
             }
             return Ok(());
         }
@@ -139,7 +221,7 @@ impl<T: Copy> Queue<T> {
                 c.insert(i, x);
             } else {
                 // A chunk without room is cut where `x` goes; the tail becomes the last chunk.
-                let mut tail = Vec::with_capacity(CHUNK + SLACK);
+                let mut tail = spares.take();
                 tail.extend(c.drain(i..));
                 c.push(x);
                 self.chunks.push_back((tail, 0));
@@ -160,8 +242,8 @@ impl<T: Copy> Queue<T> {
     }
 
     /// Starts a new chunk, with room for late items, holding `x`.
-    fn push_sorted_chunk(&mut self, x: T) {
-        let mut c = Vec::with_capacity(CHUNK + SLACK);
+    fn push_sorted_chunk(&mut self, x: T, spares: &mut Spares) {
+        let mut c = spares.take();
         c.push(x);
         self.chunks.push_back((c, 0));
         self.len += 1;
@@ -191,14 +273,6 @@ impl<T: Copy> Queue<T> {
         Some(c)
     }
 
-    /// Appends `items` as a chunk of their own (nothing if empty).
-    pub fn push_chunk(&mut self, items: Vec<T>) {
-        if !items.is_empty() {
-            self.len += items.len();
-            self.chunks.push_back((items, 0));
-        }
-    }
-
     /// The item `i` places from the front.
     pub fn get_mut(&mut self, mut i: usize) -> Option<&mut T> {
         for (c, h) in self.chunks.iter_mut() {
@@ -219,6 +293,11 @@ impl<T: Copy> Queue<T> {
     /// Every item, front to back, mutably.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
         self.chunks.iter_mut().flat_map(|(c, h)| c[*h..].iter_mut())
+    }
+
+    /// Empties the queue, chunk by chunk: each chunk with the index of its first item.
+    pub fn into_chunks(self) -> impl Iterator<Item = (Vec<T>, usize)> {
+        self.chunks.into_iter()
     }
 
     /// Empties the queue, items front to back.
@@ -261,10 +340,33 @@ mod tests {
     }
 
     #[test]
+    fn a_spare_chunk_is_the_same_memory_for_parcels_and_for_parcels_with_their_ready_second() {
+        type Ready = (u32, [u32; 4]);
+        let mut spares = Spares::default();
+        let mut sorting: Vec<Ready> = spares.take();
+        assert_eq!(sorting.capacity(), CHUNK + SLACK);
+        sorting.extend((0..3).map(|i| (i, [i; 4])));
+        let at = sorting.as_ptr() as usize;
+        spares.put(sorting);
+        assert_eq!(spares.bytes(), CHUNK_BYTES);
+        let parcels: Vec<[u32; 4]> = spares.take();
+        assert_eq!(parcels.as_ptr() as usize, at, "the same memory, reused");
+        assert_eq!((parcels.len(), parcels.capacity()), (0, 170));
+        // Chunks of another size are freed, and only so many are kept.
+        spares.put(Vec::<[u32; 4]>::with_capacity(CHUNK));
+        assert_eq!(spares.bytes(), 0);
+        for _ in 0..100 {
+            spares.put(Vec::<[u32; 4]>::with_capacity(170));
+        }
+        assert_eq!(spares.bytes(), Spares::KEEP * CHUNK_BYTES);
+    }
+
+    #[test]
     fn near_back_insertion_keeps_keys_sorted_or_refuses() {
         let mut q: Queue<(u32, u32)> = Queue::default();
+        let mut spares = Spares::default();
         for (i, t) in [10, 20, 15, 30, 25, 25, 5].into_iter().enumerate() {
-            let r = q.insert_near_back((t, i as u32), |x| x.0);
+            let r = q.insert_near_back((t, i as u32), |x| x.0, &mut spares);
             if t == 5 {
                 assert!(r.is_err(), "would go before the chunk's first item");
             } else {
@@ -280,16 +382,22 @@ mod tests {
 
     #[test]
     fn local_inversions_across_chunk_boundaries_stay_in_the_queue() {
-        let mut q: Queue<u32> = Queue::default();
+        // Items the size of a parcel with its ready second.
+        let mut q: Queue<(u32, [u32; 4])> = Queue::default();
         // Increasing keys after the first, each pair swapped: every other item is late.
         let mut keys = vec![0u32];
+        let mut spares = Spares::default();
         keys.extend((0..500u32).flat_map(|j| [2 * j + 2, 2 * j + 1]));
         for &k in &keys {
-            assert!(q.insert_near_back(k, |x| *x).is_ok(), "{k}");
+            assert!(
+                q.insert_near_back((k, [k; 4]), |x| x.0, &mut spares)
+                    .is_ok(),
+                "{k}"
+            );
         }
-        let got: Vec<u32> = q.iter().copied().collect();
+        let got: Vec<u32> = q.iter().map(|x| x.0).collect();
         assert_eq!(got, (0..=1000).collect::<Vec<u32>>());
         // Chunks stay about full: their memory is close to the items'.
-        assert!(q.bytes() < 1001 * 4 * 5 / 4 + 512, "{}", q.bytes());
+        assert!(q.bytes() < 1001 * 20 * 5 / 4 + 512, "{}", q.bytes());
     }
 }

@@ -14,14 +14,14 @@ use super::books::{Books, Chain};
 use super::model::Config;
 use super::parcel::{NO_TAG, Parcel};
 use super::quality::Incidents;
-use super::queue::Queue;
+use super::queue::{Queue, Spares};
 use super::shop::Shops;
 use super::sorter::{Calendar, Sorter};
 use super::transport::LaneState;
 use crate::cost::{self, Activity, Money};
 use crate::emissions::Emitted;
 use crate::engine::SimTime;
-use crate::network::Network;
+use crate::network::{Network, Node};
 use crate::random::Rng;
 use crate::scenario::Staffing;
 use crate::staffing;
@@ -73,6 +73,8 @@ pub struct CentreState {
     /// The lanes this centre owns: those that leave it, and those from outlets into it
     /// (see `Carrier::lane_at`).
     pub(super) lanes: Vec<LaneState>,
+    /// Emptied chunks, for its lanes' queues.
+    pub(super) spares: Spares,
     /// The sorter's service times.
     service_rng: Rng,
     /// Losses on the trips in, damage and mis-sorts here.
@@ -187,6 +189,7 @@ impl CentreState {
             paid_line_hours: 0.0,
             stranded: Queue::default(),
             lanes: (0..lanes).map(|_| LaneState::default()).collect(),
+            spares: Spares::default(),
             service_rng,
             incidents,
         }
@@ -242,7 +245,7 @@ impl CentreState {
     fn sort_trip(
         &mut self,
         pos: usize,
-        (li, mut load): (u32, Queue<Parcel>),
+        (li, load): (u32, Queue<Parcel>),
         now: SimTime,
         sh: &Shared,
         out: &mut Outbox,
@@ -251,50 +254,11 @@ impl CentreState {
         let lane = &net.lanes[li as usize];
         let node = &net.nodes[lane.to as usize];
         out.touched.clear();
-        for mut p in load.drain() {
-            out.step(p.tag(), now, "arrived", lane.to);
-            if self.incidents.lost_on_trip() {
-                out.lost.push((p, now));
-                continue;
+        for (chunk, head) in load.into_chunks() {
+            for &p in &chunk[head..] {
+                self.sort_parcel(pos, p, (lane.to, node), now, sh, out);
             }
-            let protection = sh.shops.map_or(1.0, |sh| sh.protection(p.packaging()));
-            if self
-                .incidents
-                .damaged_by_sort(node.tech.damage_per_sort * protection)
-            {
-                p.set_damaged();
-            }
-            let Some(sorted) = self.sorter.sort(now, sh.calendar, &mut self.service_rng) else {
-                // No shift left in the run: the parcel stays here, in flight.
-                self.stranded.push_back(p);
-                continue;
-            };
-            let day = sorted.start.day() as usize;
-            p.add_sort();
-            out.count_sorted(day);
-            let joined = u32::from(self.labour.join(sorted.interval, &p))
-                + u32::from(self.days.join(day, &p));
-            if p.tag() != NO_TAG {
-                out.tags.push(TagOp::Open(p.tag(), joined));
-            }
-            let mut ready = sorted.done;
-            let mis_sorted = self.incidents.mis_sorted(node.tech.mis_sort_rate);
-            if mis_sorted {
-                // Sent to the wrong chute: found and sorted again later.
-                ready = ready + cfg.mis_sort_delay;
-                out.step(p.tag(), sorted.done, "mis_sorted", lane.to);
-            }
-            out.step(p.tag(), ready, "sorted", lane.to);
-            let next = net.lane_from(pos, p.dest());
-            let (_, k) = self.own(pos, next, sh);
-            if mis_sorted {
-                self.lanes[k].push_late(ready, p);
-            } else {
-                self.lanes[k].push_later(ready, p);
-            }
-            if cfg.dispatch_when_full && out.touched.last() != Some(&next) {
-                out.touched.push(next);
-            }
+            self.spares.put(chunk);
         }
         self.check_backlog(pos, now, sh, out);
         // Full loads waiting on the lanes just fed: check them when they are ready.
@@ -312,6 +276,63 @@ impl CentreState {
                     out.events.push((latest, Event::FullCheck(next)));
                 }
             }
+        }
+    }
+
+    /// Sorts parcel `p`, off a trip into this centre (`node`, node id `at`), onto its next
+    /// lane.
+    fn sort_parcel(
+        &mut self,
+        pos: usize,
+        mut p: Parcel,
+        (at, node): (u32, &Node),
+        now: SimTime,
+        sh: &Shared,
+        out: &mut Outbox,
+    ) {
+        let (net, cfg) = (sh.net, sh.cfg);
+        out.step(p.tag(), now, "arrived", at);
+        if self.incidents.lost_on_trip() {
+            out.lost.push((p, now));
+            return;
+        }
+        let protection = sh.shops.map_or(1.0, |sh| sh.protection(p.packaging()));
+        if self
+            .incidents
+            .damaged_by_sort(node.tech.damage_per_sort * protection)
+        {
+            p.set_damaged();
+        }
+        let Some(sorted) = self.sorter.sort(now, sh.calendar, &mut self.service_rng) else {
+            // No shift left in the run: the parcel stays here, in flight.
+            self.stranded.push_back(p);
+            return;
+        };
+        let day = sorted.start.day() as usize;
+        p.add_sort();
+        out.count_sorted(day);
+        let joined =
+            u32::from(self.labour.join(sorted.interval, &p)) + u32::from(self.days.join(day, &p));
+        if p.tag() != NO_TAG {
+            out.tags.push(TagOp::Open(p.tag(), joined));
+        }
+        let mut ready = sorted.done;
+        let mis_sorted = self.incidents.mis_sorted(node.tech.mis_sort_rate);
+        if mis_sorted {
+            // Sent to the wrong chute: found and sorted again later.
+            ready = ready + cfg.mis_sort_delay;
+            out.step(p.tag(), sorted.done, "mis_sorted", at);
+        }
+        out.step(p.tag(), ready, "sorted", at);
+        let next = net.lane_from(pos, p.dest());
+        let (_, k) = self.own(pos, next, sh);
+        if mis_sorted {
+            self.lanes[k].push_late(ready, p);
+        } else {
+            self.lanes[k].push_later(ready, p, &mut self.spares);
+        }
+        if cfg.dispatch_when_full && out.touched.last() != Some(&next) {
+            out.touched.push(next);
         }
     }
 

@@ -223,7 +223,7 @@ fn live_and_storage_see_parcels_in_every_kind_of_place() {
                 .for_each(|p| m.lane_mut(lane).ready.push_back(p)),
             1 => ps
                 .into_iter()
-                .for_each(|p| m.lane_mut(lane).push_later(at, p)),
+                .for_each(|p| m.lane_mut(lane).push_later(at, p, &mut Default::default())),
             2 => ps
                 .into_iter()
                 .for_each(|p| m.lane_mut(lane).push_late(at, p)),

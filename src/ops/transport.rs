@@ -11,7 +11,7 @@ use super::Carrier;
 use super::Event;
 use super::books::attribute;
 use super::parcel::{NO_TAG, Parcel};
-use super::queue::Queue;
+use super::queue::{Queue, Spares};
 use super::sorting::{CentreState, Outbox, Shared, TagOp};
 use crate::cost::{self, Activity, Money};
 use crate::emissions;
@@ -78,8 +78,8 @@ fn ceil_s(t: SimTime) -> u32 {
 impl LaneState {
     /// Parcel `p` will be ready to load at `t`.
     #[inline]
-    pub(super) fn push_later(&mut self, t: SimTime, p: Parcel) {
-        if let Err((r, p)) = self.later.insert_near_back((ceil_s(t), p), |x| x.0) {
+    pub(super) fn push_later(&mut self, t: SimTime, p: Parcel, spares: &mut Spares) {
+        if let Err((r, p)) = self.later.insert_near_back((ceil_s(t), p), |x| x.0, spares) {
             self.late_at(r, p);
         }
     }
@@ -126,7 +126,7 @@ impl LaneState {
     }
 
     /// Moves everything ready by `now` into the loading queue, in ready-time order.
-    pub(super) fn promote(&mut self, now: SimTime) {
+    pub(super) fn promote(&mut self, now: SimTime, spares: &mut Spares) {
         let now_s = (now.0 / 1000) as u32;
         loop {
             // A whole chunk that is ready, and not passed by any late parcel, moves at once.
@@ -136,10 +136,10 @@ impl LaneState {
                 && late_min.is_none_or(|m| m > last)
             {
                 let chunk = self.later.pop_front_chunk().expect("a front chunk");
-                // (Not `collect`: it would keep the larger buffer of the ready times.)
-                let mut parcels = Vec::with_capacity(chunk.len());
-                parcels.extend(chunk.iter().map(|x| x.1));
-                self.ready.push_chunk(parcels);
+                for &(_, p) in &chunk {
+                    self.ready.push_back_from(p, spares);
+                }
+                spares.put(chunk);
                 continue;
             }
             let a = self.later.front().map(|x| x.0).filter(|&t| t <= now_s);
@@ -151,15 +151,15 @@ impl LaneState {
             match (a, b) {
                 (Some(ta), Some(tb)) if tb < ta => {
                     let Reverse(l) = self.late.pop().expect("peeked");
-                    self.ready.push_back(l.parcel);
+                    self.ready.push_back_from(l.parcel, spares);
                 }
                 (Some(_), _) => {
                     let (_, p) = self.later.pop_front().expect("peeked");
-                    self.ready.push_back(p);
+                    self.ready.push_back_from(p, spares);
                 }
                 (None, Some(_)) => {
                     let Reverse(l) = self.late.pop().expect("peeked");
-                    self.ready.push_back(l.parcel);
+                    self.ready.push_back_from(l.parcel, spares);
                 }
                 (None, None) => break,
             }
@@ -187,7 +187,7 @@ impl CentreState {
         let (fixed, per_km, cap) = cfg.vehicles[lane.vehicle];
         let cap = cap as u64;
         let st = &mut self.lanes[k];
-        st.promote(now);
+        st.promote(now, &mut self.spares);
         let waiting = st.ready.len() as u64;
         let vehicles = if full_only {
             (waiting / cap).min(lane.max_vehicles as u64)
@@ -316,14 +316,14 @@ mod tests {
 
     #[test]
     fn parcels_become_ready_in_ready_order_late_ones_included() {
-        let mut st = LaneState::default();
+        let (mut st, mut spares) = (LaneState::default(), Spares::default());
         for i in 0..300 {
-            st.push_later(SimTime((10 + i) * 1000), named(i as u32));
+            st.push_later(SimTime((10 + i) * 1000), named(i as u32), &mut spares);
         }
         st.push_late(SimTime(5_500), named(1000)); // ready at 6 s, before all
         st.push_late(SimTime(150_000), named(1001)); // ties with parcel 140
         assert_eq!(st.waiting(), 302);
-        st.promote(SimTime(200_000));
+        st.promote(SimTime(200_000), &mut spares);
         let order: Vec<u32> = st.ready.iter().map(|p| p.dest()).collect();
         // Ready by 200 s: parcels 0..=190 and both late ones.
         assert_eq!(order.len(), 193);
