@@ -129,7 +129,8 @@ impl LaneState {
     pub(super) fn promote(&mut self, now: SimTime, spares: &mut Spares) {
         let now_s = (now.0 / 1000) as u32;
         loop {
-            // A whole chunk that is ready, and not passed by any late parcel, moves at once.
+            // A whole chunk that is ready, and not passed by any late parcel, goes at once:
+            // its parcels to the loading queue, its memory to the spares.
             let late_min = self.late.peek().map(|r| r.0.ready_s);
             if let Some(last) = self.later.front_chunk().and_then(|c| c.last()).map(|x| x.0)
                 && last <= now_s
