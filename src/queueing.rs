@@ -66,6 +66,21 @@ pub struct HoldResult {
     pub ns_per_event: f64,
 }
 
+impl HoldResult {
+    /// `events` handled in `wall_s` seconds, ending at simulated time `end`.
+    fn timed(n: u32, events: u64, end: SimTime, setup_s: f64, wall_s: f64) -> HoldResult {
+        HoldResult {
+            n,
+            events,
+            sim_time: end.hours(),
+            setup_s,
+            wall_s,
+            events_per_s: events as f64 / wall_s,
+            ns_per_event: wall_s * 1e9 / events as f64,
+        }
+    }
+}
+
 struct Hold {
     rng: Xoshiro256PlusPlus,
 }
@@ -96,15 +111,7 @@ pub fn hold(n: u32, events: u64, seed: u64) -> HoldResult {
         sim.step();
     }
     let wall_s = t1.elapsed().as_secs_f64();
-    HoldResult {
-        n,
-        events: sim.sched.processed(),
-        sim_time: sim.sched.now().hours(),
-        setup_s,
-        wall_s,
-        events_per_s: events as f64 / wall_s,
-        ns_per_event: wall_s * 1e9 / events as f64,
-    }
+    HoldResult::timed(n, sim.sched.processed(), sim.sched.now(), setup_s, wall_s)
 }
 
 /// The same hold model on a plain `BinaryHeap` loop (no engine: times in ms, ties by
@@ -133,15 +140,7 @@ pub fn hold_plain(n: u32, events: u64, seed: u64) -> HoldResult {
         seq += 1;
     }
     let wall_s = t1.elapsed().as_secs_f64();
-    HoldResult {
-        n,
-        events,
-        sim_time: now.hours(),
-        setup_s,
-        wall_s,
-        events_per_s: events as f64 / wall_s,
-        ns_per_event: wall_s * 1e9 / events as f64,
-    }
+    HoldResult::timed(n, events, now, setup_s, wall_s)
 }
 
 // ---------------------------------------------------------------- stations

@@ -191,13 +191,9 @@ impl Network {
         if flow > 0.0 { sorts / flow } else { 0.0 }
     }
 
-    /// The lane a parcel at `centre` takes toward outlet `dest_outlet`: the feeder in when
-    /// the outlet is the centre's own, else the routing table's next hop.
-    pub fn lane_toward(&self, centre: u32, dest_outlet: u32) -> u32 {
-        self.lane_from(self.nodes[centre as usize].centre_pos as usize, dest_outlet)
-    }
-
-    /// [`Network::lane_toward`] from the centre at position `pos` in `centres`.
+    /// The lane a parcel at the centre at position `pos` in `centres` takes toward outlet
+    /// `dest_outlet`: the feeder in when the outlet is the centre's own, else the routing
+    /// table's next hop.
     #[inline]
     pub fn lane_from(&self, pos: usize, dest_outlet: u32) -> u32 {
         let (home, lane_in) = self.homes[dest_outlet as usize];

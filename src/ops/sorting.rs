@@ -84,8 +84,8 @@ pub struct CentreState {
 /// What a centre does in a window, in event order.
 #[derive(Debug)]
 pub(super) enum Work {
-    /// A trip on lane `.0` reaches the centre with its load.
-    Arrive(u32, Queue<Parcel>),
+    /// A trip reaches the centre with its load.
+    Arrive(Queue<Parcel>),
     /// A timetabled departure on lane `.0`.
     Depart(u32),
     /// A check for full loads on lane `.0`.
@@ -221,7 +221,7 @@ impl CentreState {
             }
             let Some((t, work)) = jobs.next() else { break };
             match work {
-                Work::Arrive(li, load) => self.sort_trip(pos, (li, load), t, sh, out),
+                Work::Arrive(load) => self.sort_trip(pos, load, t, sh, out),
                 Work::Depart(li) => {
                     self.depart(self.own(pos, li, sh), t, false, sh, out);
                     if t + day < sh.cfg.horizon {
@@ -233,30 +233,30 @@ impl CentreState {
         }
     }
 
-    /// Lane `li` with its index among this centre's lanes (it must be one of them).
+    /// Lane `li` with its index among this centre's lanes (the work of a lane goes to the
+    /// centre that owns it, so it is one of them).
     fn own(&self, pos: usize, li: u32, sh: &Shared) -> (u32, usize) {
         let (owner, k) = sh.lane_at[li as usize];
-        assert_eq!(owner as usize, pos, "lane {li} belongs to another centre");
+        debug_assert_eq!(owner as usize, pos, "lane {li} belongs to another centre");
         (li, k as usize)
     }
 
-    /// A trip on lane `li` reaches the centre at `now`: each parcel is sorted and put on
-    /// its next lane.
+    /// A trip reaches the centre at `now`: each parcel is sorted and put on its next lane.
     fn sort_trip(
         &mut self,
         pos: usize,
-        (li, load): (u32, Queue<Parcel>),
+        load: Queue<Parcel>,
         now: SimTime,
         sh: &Shared,
         out: &mut Outbox,
     ) {
         let (net, cfg) = (sh.net, sh.cfg);
-        let lane = &net.lanes[li as usize];
-        let node = &net.nodes[lane.to as usize];
+        let at = net.centres[pos];
+        let node = &net.nodes[at as usize];
         out.touched.clear();
         for (chunk, head) in load.into_chunks() {
             for &p in &chunk[head..] {
-                self.sort_parcel(pos, p, (lane.to, node), now, sh, out);
+                self.sort_parcel(pos, p, (at, node), now, sh, out);
             }
             self.spares.put(chunk);
         }
@@ -557,7 +557,7 @@ mod tests {
             .iter()
             .find(|&&o| net.nodes[o as usize].home != lane.to)
             .expect("an outlet elsewhere");
-        let next = net.lane_toward(lane.to, dest) as usize;
+        let next = net.lane_from(net.nodes[lane.to as usize].centre_pos as usize, dest) as usize;
         let (start, _) = sim.model.calendar.intervals[0];
         let m = &mut sim.model;
         let parcels = fixture::parcels(m, 50, (lane.from, dest), start, 2);

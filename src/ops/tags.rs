@@ -262,6 +262,14 @@ mod tests {
         sim
     }
 
+    /// Two parcels picked up when the window opens, tagged: (that time, their tags).
+    fn two_tagged(m: &mut Carrier<'_>) -> (SimTime, u32, u32) {
+        let now = m.cfg.window().0;
+        let mut q = wave(m, 2, now);
+        let tags = m.tag_new(0, &mut q, now);
+        (now, tags[0], tags[1])
+    }
+
     /// A wave's queue of `n` parcels picked up at `picked`, ordered two hours before.
     fn wave(m: &mut Carrier<'_>, n: usize, picked: SimTime) -> Queue<Parcel> {
         let (origin, dest) = (m.net.outlets[0], m.net.outlets[1]);
@@ -325,10 +333,7 @@ mod tests {
         let l = fixture::small();
         let mut sim = tagging_every_parcel(&l, 1);
         let m = &mut sim.model;
-        let now = m.cfg.window().0;
-        let mut q = wave(m, 2, now);
-        let tags = m.tag_new(0, &mut q, now);
-        let (traced, untraced) = (tags[0], tags[1]);
+        let (now, traced, untraced) = two_tagged(m);
         assert_eq!(m.tags[untraced as usize].trace, NONE);
         let centre = m.net.centres[0];
         let later = |h: f64| now + SimTime::from_hours(h);
@@ -361,10 +366,7 @@ mod tests {
         let l = fixture::small();
         let mut sim = tagging_every_parcel(&l, 1);
         let m = &mut sim.model;
-        let now = m.cfg.window().0;
-        let mut q = wave(m, 2, now);
-        let tags = m.tag_new(0, &mut q, now);
-        let (a, b) = (tags[0], tags[1]);
+        let (_, a, b) = two_tagged(m);
         let yuan = |y: i64| Money(y * 1_000_000);
         // `a` (traced) joins two periods and pays a waybill; it finishes first.
         m.tag_open(a, 2);

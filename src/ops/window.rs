@@ -43,7 +43,7 @@ pub(super) fn length(net: &Network, cfg: &Config) -> SimTime {
 fn size(jobs: &[(SimTime, Work)]) -> usize {
     jobs.iter()
         .map(|(_, w)| match w {
-            Work::Arrive(_, load) => load.len(),
+            Work::Arrive(load) => load.len(),
             Work::Depart(_) | Work::FullCheck(_) => 1,
         })
         .sum()
@@ -165,7 +165,7 @@ impl Carrier<'_> {
                 }
                 let (_, load) = std::mem::take(&mut self.trips[trip as usize]);
                 self.free_trips.push(trip);
-                (to.centre_pos, Work::Arrive(li, load))
+                (to.centre_pos, Work::Arrive(load))
             }
             Event::Depart(li) => (self.lane_at[li as usize].0, Work::Depart(li)),
             Event::FullCheck(li) => (self.lane_at[li as usize].0, Work::FullCheck(li)),
