@@ -312,6 +312,7 @@ impl<'a> Carrier<'a> {
                 window,
             )
         });
+        let shops = shops.transpose()?;
         let expected = (sc.demand.daily_parcels * sc.days as f64).max(1.0);
         let chance = |n: usize| (n as f64 / expected).min(1.0);
         let mut carrier = Carrier {

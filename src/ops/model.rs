@@ -221,7 +221,8 @@ impl Config {
     }
 }
 
-fn time(s: &str, field: &str) -> Result<SimTime, String> {
+/// Time of day `s` of scenario field `field`.
+pub(super) fn time(s: &str, field: &str) -> Result<SimTime, String> {
     parse_time_of_day(s).ok_or_else(|| format!("{field}: \"{s}\" is not a time of day HH:MM"))
 }
 

@@ -85,6 +85,9 @@ pub struct Shops {
     network_price: f64,
     calendar: Calendar,
     packaging: WeightedIndex<f64>,
+    /// The network's and the other carriers' shares of the orders, under the `shares`
+    /// policy.
+    carrier_shares: Option<WeightedIndex<f64>>,
     rng: Rng,
     /// One shop per outlet, in outlet order.
     pub floors: Vec<ShopFloor>,
@@ -100,23 +103,29 @@ impl Shops {
         days: u64,
         rng: Rng,
         window: (SimTime, SimTime),
-    ) -> Shops {
-        let shifts: Vec<(SimTime, SimTime)> = cfg
+    ) -> Result<Shops, String> {
+        let shifts = cfg
             .pack_shifts
             .iter()
             .map(|s| {
-                (
-                    crate::scenario::parse_time_of_day(&s.start).expect("validated"),
-                    SimTime::from_hours(s.hours),
-                )
+                let start = super::model::time(&s.start, "shop.pack_shifts.start")?;
+                Ok((start, SimTime::from_hours(s.hours)))
             })
-            .collect();
+            .collect::<Result<Vec<_>, String>>()?;
+        let carrier_shares = (cfg.carrier_policy == crate::scenario::CarrierPolicy::Shares)
+            .then(|| {
+                let shares =
+                    std::iter::once(cfg.network_share).chain(cfg.carriers.iter().map(|o| o.share));
+                WeightedIndex::new(shares).map_err(|e| format!("shop.carriers.share: {e}"))
+            })
+            .transpose()?;
         let mean_ms = cfg.pack_minutes * 60_000.0;
-        Shops {
+        Ok(Shops {
             network_price,
             calendar: Calendar::daily(&shifts, days),
             packaging: WeightedIndex::new(cfg.packaging.iter().map(|p| p.share))
-                .expect("validated shares"),
+                .map_err(|e| format!("shop.packaging.share: {e}"))?,
+            carrier_shares,
             rng,
             floors: active
                 .iter()
@@ -132,7 +141,7 @@ impl Shops {
                 .collect(),
             cfg: cfg.clone(),
             window,
-        }
+        })
     }
 
     fn measured(&self, t: SimTime) -> bool {
@@ -234,14 +243,10 @@ impl Shops {
             CarrierPolicy::Fastest => (0..n)
                 .min_by(|&a, &b| hours_of(a).total_cmp(&hours_of(b)))
                 .expect("the network"),
-            CarrierPolicy::Shares => {
-                let w: Vec<f64> = std::iter::once(c.network_share)
-                    .chain(c.carriers.iter().map(|o| o.share))
-                    .collect();
-                WeightedIndex::new(&w)
-                    .expect("validated shares")
-                    .sample(&mut self.rng)
-            }
+            CarrierPolicy::Shares => self
+                .carrier_shares
+                .as_ref()
+                .map_or(0, |w| w.sample(&mut self.rng)),
         };
         (i as u8, price_of(i))
     }

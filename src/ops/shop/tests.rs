@@ -29,7 +29,7 @@ fn shift(start: &str, hours: f64) -> Shift {
 /// One active shop over `days` days, all of them measured.
 fn shops(cfg: &Shop, days: u64) -> Shops {
     let window = (SimTime::ZERO, SimTime::from_days(days));
-    Shops::new(cfg, 1.5, &[true], days, rng(5, Stream::Shop, 0), window)
+    Shops::new(cfg, 1.5, &[true], days, rng(5, Stream::Shop, 0), window).expect("a valid shop")
 }
 
 /// Day `d`, `h` hours.
@@ -384,7 +384,8 @@ fn only_orders_placed_in_the_window_count_and_the_shops_costs_add_up() {
     };
     let window = (SimTime::from_days(1), SimTime::from_days(2));
     let active = [true, false, true];
-    let mut s = Shops::new(&cfg, 1.5, &active, 3, rng(5, Stream::Shop, 0), window);
+    let mut s =
+        Shops::new(&cfg, 1.5, &active, 3, rng(5, Stream::Shop, 0), window).expect("a valid shop");
     assert!(s.active(0) && !s.active(1) && s.active(2));
     assert_eq!(s.labour_per_shop_day(), 3.0 * 8.0 * 20.0);
     assert_eq!(
