@@ -153,29 +153,79 @@ impl<T: Copy> Queue<T> {
     }
 
     /// Takes the first `n` items (all, if fewer) as a queue of their own: whole chunks
-    /// move, only a chunk cut in two is copied.
+    /// move, only a chunk cut in two is copied (into a new chunk of a spare's size).
     pub fn take_front(&mut self, n: usize) -> Queue<T> {
-        let mut out = Queue::default();
+        self.take_front_or(n, || Vec::with_capacity(CHUNK_BYTES / size_of::<T>()))
+    }
+
+    /// [`Queue::take_front`], the chunk cut in two copied into one of `spares`.
+    pub fn take_front_from(&mut self, n: usize, spares: &mut Spares) -> Queue<T> {
+        self.take_front_or(n, || spares.take())
+    }
+
+    fn take_front_or(&mut self, n: usize, new_chunk: impl FnOnce() -> Vec<T>) -> Queue<T> {
+        let mut out = Queue {
+            chunks: VecDeque::with_capacity(self.chunks.len().min(n / CHUNK + 2)),
+            len: 0,
+        };
         while out.len < n {
             let Some((c, h)) = self.chunks.front_mut() else {
                 break;
             };
             let avail = c.len() - *h;
             let want = n - out.len;
-            if avail <= want {
-                let chunk = self.chunks.pop_front().expect("front");
-                out.len += avail;
-                self.len -= avail;
-                out.chunks.push_back(chunk);
-            } else {
-                let part: Vec<T> = c[*h..*h + want].to_vec();
+            if avail > want {
+                // The last chunk taken is cut in two.
+                let mut part = new_chunk();
+                part.extend_from_slice(&c[*h..*h + want]);
                 *h += want;
                 out.len += want;
                 self.len -= want;
                 out.chunks.push_back((part, 0));
+                break;
             }
+            let chunk = self.chunks.pop_front().expect("front");
+            out.len += avail;
+            self.len -= avail;
+            out.chunks.push_back(chunk);
         }
         out
+    }
+
+    /// Appends the items of `src`, each as `f` makes it, filling the back chunk and then
+    /// new ones from `spares` (the chunks [`Queue::push_back_from`] would make).
+    #[inline]
+    pub fn extend_from<U>(&mut self, mut src: &[U], f: impl Fn(&U) -> T, spares: &mut Spares) {
+        while !src.is_empty() {
+            if self
+                .chunks
+                .back()
+                .is_none_or(|(c, _)| c.len() == c.capacity())
+            {
+                self.chunks.push_back((spares.take(), 0));
+            }
+            let (c, _) = self.chunks.back_mut().expect("a back chunk");
+            let k = (c.capacity() - c.len()).min(src.len());
+            c.extend(src[..k].iter().map(&f));
+            self.len += k;
+            src = &src[k..];
+        }
+    }
+
+    /// Keeps only the items `keep` accepts, visiting them front to back, in place; a chunk
+    /// left empty is dropped.
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        let mut len = 0;
+        self.chunks.retain_mut(|(c, h)| {
+            if *h > 0 {
+                c.drain(..*h);
+                *h = 0;
+            }
+            c.retain(&mut keep);
+            len += c.len();
+            !c.is_empty()
+        });
+        self.len = len;
     }
 
     /// Moves every item of `other` to the back of this queue (chunks move as they are).
@@ -249,13 +299,14 @@ impl<T: Copy> Queue<T> {
         self.len += 1;
     }
 
-    /// Bytes its chunks hold (capacity, not only the items in use).
+    /// Bytes its chunks hold (capacity, not only the items in use). Every chunk is made
+    /// with room for the items of [`CHUNK_BYTES`], so counting chunks is enough (the sum
+    /// is taken hourly over every queue of the run).
     pub fn bytes(&self) -> usize {
-        self.chunks
-            .iter()
-            .map(|(c, _)| c.capacity() * std::mem::size_of::<T>())
-            .sum::<usize>()
-            + self.chunks.capacity() * std::mem::size_of::<(Vec<T>, usize)>()
+        let chunk = CHUNK_BYTES / size_of::<T>();
+        debug_assert!(self.chunks.iter().all(|(c, _)| c.capacity() == chunk));
+        self.chunks.len() * chunk * size_of::<T>()
+            + self.chunks.capacity() * size_of::<(Vec<T>, usize)>()
     }
 
     /// The items of the front chunk.
@@ -359,6 +410,44 @@ mod tests {
             spares.put(Vec::<[u32; 4]>::with_capacity(170));
         }
         assert_eq!(spares.bytes(), Spares::KEEP * CHUNK_BYTES);
+    }
+
+    #[test]
+    fn bulk_appends_fill_chunks_as_pushes_would_and_retain_keeps_order() {
+        let mut spares = Spares::default();
+        let src: Vec<(u32, [u32; 4])> = (0..400).map(|i| (i, [i; 4])).collect();
+        let mut bulk: Queue<[u32; 4]> = Queue::default();
+        bulk.push_back([7; 4]);
+        bulk.extend_from(&src, |x| x.1, &mut spares);
+        let mut one_by_one: Queue<[u32; 4]> = Queue::default();
+        one_by_one.push_back([7; 4]);
+        for x in &src {
+            one_by_one.push_back_from(x.1, &mut spares);
+        }
+        assert_eq!(bulk.len(), 401);
+        assert!(bulk.iter().eq(one_by_one.iter()));
+        assert_eq!(bulk.bytes(), one_by_one.bytes(), "the same chunks");
+        // A cut chunk's part is a spare's memory, so the centre it reaches can reuse it.
+        let spare: Vec<[u32; 4]> = spares.take();
+        let at = spare.as_ptr() as usize;
+        spares.put(spare);
+        let load = bulk.take_front_from(200, &mut spares);
+        assert_eq!((load.len(), bulk.len()), (200, 201));
+        let (cut, _) = load.into_chunks().last().expect("a chunk");
+        assert_eq!(cut.as_ptr() as usize, at);
+        // Retain visits items front to back, keeps their order, and drops emptied chunks.
+        let mut seen = Vec::new();
+        bulk.retain(|x| {
+            seen.push(x[0]);
+            x[0] % 3 == 0 || x[0] >= 390
+        });
+        assert_eq!(seen, (199..400).collect::<Vec<u32>>());
+        let kept: Vec<u32> = bulk.iter().map(|x| x[0]).collect();
+        let want: Vec<u32> = (199..400).filter(|i| i % 3 == 0 || *i >= 390).collect();
+        assert_eq!(kept, want);
+        assert_eq!(bulk.len(), want.len());
+        bulk.retain(|_| false);
+        assert!(bulk.is_empty() && bulk.bytes() <= 8 * size_of::<(Vec<[u32; 4]>, usize)>());
     }
 
     #[test]

@@ -137,9 +137,7 @@ impl LaneState {
                 && late_min.is_none_or(|m| m > last)
             {
                 let chunk = self.later.pop_front_chunk().expect("a front chunk");
-                for &(_, p) in &chunk {
-                    self.ready.push_back_from(p, spares);
-                }
+                self.ready.extend_from(&chunk, |x| x.1, spares);
                 spares.put(chunk);
                 continue;
             }
@@ -199,7 +197,7 @@ impl CentreState {
             return;
         }
         let n = waiting.min(vehicles * cap) as usize;
-        let mut load = st.ready.take_front(n);
+        let mut load = st.ready.take_front_from(n, &mut self.spares);
         let cost = cost::trip_cost(fixed, per_km, lane.distance_km, vehicles as u32);
         let activity = match lane.kind {
             LaneKind::Feeder => Activity::Feeder,
@@ -274,19 +272,21 @@ impl Carrier<'_> {
                 self.free_trips.push(trip);
                 let k = self.outlet_pos[lane.to as usize] as usize;
                 let day = now.day() as usize;
+                // The trip's chunks join the outlet's queue as they are, less what was lost.
                 let mut load = load;
-                for p in load.drain() {
+                load.retain(|p| {
                     debug_assert_eq!(p.dest(), lane.to);
                     self.step(p.tag(), now, "at_delivery_outlet", lane.to);
                     if self.incidents.lost_on_trip() {
-                        self.lose(p, now);
-                        continue;
+                        self.lose(*p, now);
+                        return false;
                     }
-                    if self.outlets[k].day_cost.join(day, &p) {
+                    if self.outlets[k].day_cost.join(day, p) {
                         self.tag_open(p.tag(), 1);
                     }
-                    self.outlets[k].queue.push_back(p);
-                }
+                    true
+                });
+                self.outlets[k].queue.append(load);
             }
         }
     }
