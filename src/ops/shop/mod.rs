@@ -4,12 +4,15 @@
 //! a station with workers on shifts, and handed to the carrier at the first pickup wave
 //! after it is packed. The shop's costs are kept apart from the carrier's.
 
+mod model;
+
 use super::sorter::{Calendar, ServiceTime, Sorter};
 use crate::demand::Order;
 use crate::engine::SimTime;
 pub use crate::format::summary::ShopCounts;
 use crate::random::Rng;
-use crate::scenario::Shop;
+use crate::scenario::{CarrierPolicy, Shop};
+use model::Model;
 use rand::RngExt;
 use rand_distr::Distribution;
 use rand_distr::weighted::WeightedIndex;
@@ -80,9 +83,8 @@ pub struct ShopFloor {
 
 /// The shops of all outlets.
 pub struct Shops {
-    cfg: Shop,
-    /// The simulated network's price to the shop (yuan per parcel).
-    network_price: f64,
+    /// The shop's settings, typed when the shops were built.
+    m: Model,
     calendar: Calendar,
     packaging: WeightedIndex<f64>,
     /// The network's and the other carriers' shares of the orders, under the `shares`
@@ -95,7 +97,9 @@ pub struct Shops {
 }
 
 impl Shops {
-    /// `active[k]`: whether orders originate at outlet `k`.
+    /// The shops of a checked `shop` section; the simulated network charges them
+    /// `network_price` (yuan per parcel). `active[k]`: whether orders originate at outlet
+    /// `k`. A setting the run cannot read is an error naming its field.
     pub fn new(
         cfg: &Shop,
         network_price: f64,
@@ -104,25 +108,16 @@ impl Shops {
         rng: Rng,
         window: (SimTime, SimTime),
     ) -> Result<Shops, String> {
-        let shifts = cfg
-            .pack_shifts
-            .iter()
-            .map(|s| {
-                let start = super::model::time(&s.start, "shop.pack_shifts.start")?;
-                Ok((start, SimTime::from_hours(s.hours)))
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        let carrier_shares = (cfg.carrier_policy == crate::scenario::CarrierPolicy::Shares)
+        let m = Model::new(cfg, network_price)?;
+        let carrier_shares = (m.carrier_policy == CarrierPolicy::Shares)
             .then(|| {
                 let shares =
                     std::iter::once(cfg.network_share).chain(cfg.carriers.iter().map(|o| o.share));
                 WeightedIndex::new(shares).map_err(|e| format!("shop.carriers.share: {e}"))
             })
             .transpose()?;
-        let mean_ms = cfg.pack_minutes * 60_000.0;
         Ok(Shops {
-            network_price,
-            calendar: Calendar::daily(&shifts, days),
+            calendar: Calendar::daily(&m.shifts, days),
             packaging: WeightedIndex::new(cfg.packaging.iter().map(|p| p.share))
                 .map_err(|e| format!("shop.packaging.share: {e}"))?,
             carrier_shares,
@@ -131,15 +126,15 @@ impl Shops {
                 .iter()
                 .map(|&active| ShopFloor {
                     counts: ShopCounts::default(),
-                    stock: vec![cfg.initial_stock; cfg.products as usize],
-                    on_order: vec![None; cfg.products as usize],
+                    stock: vec![m.initial_stock; m.products],
+                    on_order: vec![None; m.products],
                     active,
-                    station: Sorter::new(cfg.packers, ServiceTime::Deterministic(mean_ms), window),
+                    station: Sorter::new(m.packers, ServiceTime::Deterministic(m.pack_ms), window),
                     held: Vec::new(),
                     packed: Vec::new(),
                 })
                 .collect(),
-            cfg: cfg.clone(),
+            m,
             window,
         })
     }
@@ -158,7 +153,7 @@ impl Shops {
         damaged: bool,
         measured: bool,
     ) -> AfterDelivery {
-        let c = &self.cfg;
+        let c = &self.m;
         let (u_ret, u_ex, u_c): (f64, f64, f64) =
             (self.rng.random(), self.rng.random(), self.rng.random());
         let p = c.packaging[packaging as usize].return_rate
@@ -206,35 +201,25 @@ impl Shops {
 
     /// Time a customer takes to hand a return over.
     pub fn return_delay(&self) -> SimTime {
-        SimTime::from_hours(self.cfg.return_delay_hours)
+        self.m.return_delay
     }
 
     /// Weight a packaging type adds (kg).
     pub fn packaging_kg(&self, packaging: u8) -> f64 {
-        self.cfg.packaging[packaging as usize].weight_kg
+        self.m.packaging[packaging as usize].weight_kg
     }
 
     /// Protection factor of a packaging type (multiplies the damage probability).
     pub fn protection(&self, packaging: u8) -> f64 {
-        self.cfg.packaging[packaging as usize].protection
+        self.m.packaging[packaging as usize].protection
     }
 
     /// The carrier for an order going `km` away, by the scenario's policy: (index, price).
     fn choose_carrier(&mut self, km: f64) -> (u8, f64) {
-        use crate::scenario::CarrierPolicy;
-        let c = &self.cfg;
-        let price_of = |i: usize| match i {
-            0 => self.network_price,
-            i => {
-                let o = &c.carriers[i - 1];
-                o.price + o.price_per_1000km * km / 1000.0
-            }
-        };
-        let hours_of = |i: usize| match i {
-            0 => c.network_expected_hours,
-            i => c.carriers[i - 1].expected_hours,
-        };
-        let n = c.carriers.len() + 1;
+        let c = &self.m;
+        let price_of = |i: usize| c.price(i, km);
+        let hours_of = |i: usize| c.carrier(i).hours;
+        let n = c.others.len() + 1;
         let i = match c.carrier_policy {
             CarrierPolicy::Network => 0,
             CarrierPolicy::Cheapest => (0..n)
@@ -254,7 +239,6 @@ impl Shops {
     /// Confirmation, stock and payment of one new order: the order with the time it can
     /// be packed, or why it was cancelled.
     fn admit(&mut self, k: usize, order: Order, km: f64) -> Result<ShopOrder, Cancel> {
-        let c = &self.cfg;
         let measured = self.measured(order.placed);
         let (u_err, u_fix, u_what, u_pay): (f64, f64, f64, f64) = (
             self.rng.random(),
@@ -262,10 +246,10 @@ impl Shops {
             self.rng.random(),
             self.rng.random(),
         );
-        let product = self.rng.random_range(0..c.products as usize);
+        let product = self.rng.random_range(0..self.m.products);
         let packaging = self.packaging.sample(&mut self.rng) as u8;
         let (carrier, price) = self.choose_carrier(km);
-        let c = &self.cfg;
+        let c = &self.m;
         let mut release = order.placed;
         let floor = &mut self.floors[k];
         let count = &mut floor.counts;
@@ -276,7 +260,7 @@ impl Shops {
             if u_fix < c.error_cancel_share {
                 return Err(Cancel::Address);
             }
-            release = release + SimTime::from_hours(c.correction_hours);
+            release = release + c.correction;
             count.corrected += u64::from(measured);
         }
         // Inventory: a replenishment that has arrived is put on the shelf first.
@@ -286,7 +270,7 @@ impl Shops {
             floor.stock[product] += qty;
             floor.on_order[product] = None;
         }
-        let lead = SimTime::from_hours(c.lead_time_hours);
+        let lead = c.lead_time;
         if floor.stock[product] > 0 {
             floor.stock[product] -= 1;
         } else if u_what < c.stockout_cancel_share {
@@ -376,8 +360,7 @@ impl Shops {
 
     /// Packing labour of one staffed shop per day (yuan).
     pub fn labour_per_shop_day(&self) -> f64 {
-        let hours: f64 = self.cfg.pack_shifts.iter().map(|s| s.hours).sum();
-        self.cfg.packers as f64 * hours * self.cfg.wage_per_hour
+        self.m.labour_per_shop_day
     }
 
     /// A pickup wave at outlet `k` at `now`: the new `orders` go through the shop, and
@@ -417,10 +400,10 @@ impl Shops {
                 continue;
             };
             floor.packed.push((packed.done, so));
-            if self.rng.random::<f64>() < self.cfg.defect_rate && self.measured(so.order.placed) {
+            if self.rng.random::<f64>() < self.m.defect_rate && self.measured(so.order.placed) {
                 let c = &mut self.floors[k].counts;
                 c.defects_replaced += 1;
-                c.defects_yuan += self.cfg.defect_cost;
+                c.defects_yuan += self.m.defect_cost;
             }
         }
         let window = self.window;
@@ -431,7 +414,7 @@ impl Shops {
             if so.order.placed >= window.0 && so.order.placed < window.1 {
                 let c = &mut floor.counts;
                 c.shipped += 1;
-                c.packaging_yuan += self.cfg.packaging[so.packaging as usize].cost;
+                c.packaging_yuan += self.m.packaging[so.packaging as usize].cost;
                 c.placed_to_packed_hours += (done - so.order.placed).hours();
                 c.shipping_yuan += so.price;
                 c.shipped_other_carriers += u64::from(so.carrier != 0);
