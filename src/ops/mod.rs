@@ -275,7 +275,10 @@ impl<'a> Carrier<'a> {
                 Sorter::new(core, service, window),
                 (calendar.intervals.len(), days, owned[pos] as usize),
                 rng(seed, Stream::CentreService, pos as u64),
-                Incidents::new(&sc.quality, rng(seed, Stream::CentreIncidents, pos as u64)),
+                Incidents::new(
+                    cfg.incidents,
+                    rng(seed, Stream::CentreIncidents, pos as u64),
+                ),
             ));
         }
         let mut outlet_pos = vec![NONE; net.nodes.len()];
@@ -297,7 +300,7 @@ impl<'a> Carrier<'a> {
         let outlets = (0..net.outlets.len())
             .map(|k| {
                 let rate = (cfg.failure_rate * dist.map_or(1.0, |d| d.sample(&mut r))).min(0.95);
-                OutletState::new(k as u64, seed, days, rate, extra, &sc.quality)
+                OutletState::new(k as u64, seed, days, rate, extra, cfg.incidents)
             })
             .collect();
         // Shops are staffed where orders originate.
@@ -326,7 +329,7 @@ impl<'a> Carrier<'a> {
             window_len: window::length(net, &cfg),
             jobs: (0..net.centres.len()).map(|_| Vec::new()).collect(),
             outboxes: (0..net.centres.len()).map(|_| Outbox::default()).collect(),
-            incidents: Incidents::new(&sc.quality, rng(seed, Stream::Incidents, 0)),
+            incidents: Incidents::new(cfg.incidents, rng(seed, Stream::Incidents, 0)),
             trips: Vec::new(),
             free_trips: Vec::new(),
             tags: Vec::new(),

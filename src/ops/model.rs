@@ -102,6 +102,8 @@ pub struct Config {
     pub vehicles: Vec<(f64, f64, u32)>,
     /// Emission factors and the carbon price.
     pub emissions: crate::emissions::Factors,
+    /// Loss and complaint rates, claims and complaint handling (`quality`).
+    pub incidents: super::quality::Rates,
 }
 
 impl Config {
@@ -217,6 +219,7 @@ impl Config {
                 .map(|v| (v.fixed_cost, v.cost_per_km, v.capacity))
                 .collect(),
             emissions: crate::emissions::Factors::new(sc),
+            incidents: super::quality::Rates::new(&sc.quality),
         })
     }
 }

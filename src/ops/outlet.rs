@@ -3,7 +3,7 @@
 
 use super::books::{Books, Chain};
 use super::parcel::Parcel;
-use super::quality::Incidents;
+use super::quality::{Incidents, Rates};
 use super::queue::Queue;
 use super::shop::{Kind, ShopOrder};
 use crate::accounts::Ledger;
@@ -11,7 +11,6 @@ use crate::cost::{Activity, Money};
 use crate::demand::Order;
 use crate::engine::SimTime;
 use crate::random::{Rng, Stream, rng};
-use crate::scenario::Quality;
 
 /// What one outlet's part of a wave produced, for the sequential merge.
 #[derive(Debug, Default)]
@@ -108,7 +107,7 @@ impl OutletState {
         days: usize,
         failure_rate: f64,
         extra_demand: f64,
-        quality: &Quality,
+        incidents: Rates,
     ) -> OutletState {
         OutletState {
             queue: Queue::default(),
@@ -119,7 +118,7 @@ impl OutletState {
             demand_rng: rng(seed, Stream::Demand, k),
             extra: (extra_demand > 0.0).then(|| (extra_demand, rng(seed, Stream::ExtraDemand, k))),
             fail_rng: rng(seed, Stream::Failures, k),
-            incidents: Incidents::new(quality, rng(seed, Stream::OutletIncidents, k)),
+            incidents: Incidents::new(incidents, rng(seed, Stream::OutletIncidents, k)),
             orders: Vec::new(),
             handover: Vec::new(),
             wave: Wave::default(),

@@ -8,14 +8,46 @@ use crate::random::Rng;
 use crate::scenario::Quality;
 use rand::RngExt;
 
+/// What incidents the run draws and what they cost, typed once from the scenario's
+/// `quality` section: probabilities as f64, money in micro-yuan. (The damage and mis-sort
+/// rates are each centre's, passed in per sort.)
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    /// Probability that a parcel is lost on one trip (-).
+    pub loss_per_trip: f64,
+    /// Probability that a late parcel brings a complaint (-).
+    pub complaint_if_late: f64,
+    /// Probability that a damaged parcel brings a complaint (-).
+    pub complaint_if_damaged: f64,
+    /// Probability that a lost parcel brings a complaint (-).
+    pub complaint_if_lost: f64,
+    /// Compensation for a damaged or lost parcel: the lesser of the goods' value and the
+    /// cap on the postage.
+    pub claim: Money,
+    /// Staff time to handle one complaint.
+    pub complaint: Money,
+}
+
+impl Rates {
+    /// The rates of a checked `quality` section.
+    pub fn new(q: &Quality) -> Rates {
+        Rates {
+            loss_per_trip: q.loss_per_trip,
+            complaint_if_late: q.complaint_if_late,
+            complaint_if_damaged: q.complaint_if_damaged,
+            complaint_if_lost: q.complaint_if_lost,
+            claim: claim(q.goods_value, q.postage, q.claim_cap_multiple),
+            complaint: Money::from_yuan(q.complaint_cost),
+        }
+    }
+}
+
 /// Draws incidents from their own random stream, so that changing a quality setting leaves
 /// every other draw of the run alone.
 #[derive(Debug)]
 pub struct Incidents {
-    q: Quality,
+    r: Rates,
     rng: Rng,
-    claim: Money,
-    complaint: Money,
     /// Incidents so far and their money.
     pub counts: QualityCounts,
 }
@@ -44,12 +76,10 @@ impl QualityCounts {
 }
 
 impl Incidents {
-    /// Incidents of quality settings `q`, drawn from `rng`.
-    pub fn new(q: &Quality, rng: Rng) -> Incidents {
+    /// Incidents at rates `r`, drawn from `rng`.
+    pub fn new(r: Rates, rng: Rng) -> Incidents {
         Incidents {
-            claim: claim(q.goods_value, q.postage, q.claim_cap_multiple),
-            complaint: Money::from_yuan(q.complaint_cost),
-            q: q.clone(),
+            r,
             rng,
             counts: QualityCounts::default(),
         }
@@ -70,7 +100,7 @@ impl Incidents {
     /// Whether the parcel is lost on one trip.
     #[inline]
     pub fn lost_on_trip(&mut self) -> bool {
-        self.rng.random::<f64>() < self.q.loss_per_trip
+        self.rng.random::<f64>() < self.r.loss_per_trip
     }
 
     /// A parcel's journey ends (signed, or lost): the claim owed and whether a complaint
@@ -78,17 +108,17 @@ impl Incidents {
     pub fn end(&mut self, late: bool, damaged: bool, lost: bool, measured: bool) -> Outcome {
         let u: f64 = self.rng.random();
         let claim = if damaged || lost {
-            self.claim
+            self.r.claim
         } else {
             Money::ZERO
         };
         // The worst cause decides the complaint.
         let (p, cause) = if lost {
-            (self.q.complaint_if_lost, 2)
+            (self.r.complaint_if_lost, 2)
         } else if damaged {
-            (self.q.complaint_if_damaged, 1)
+            (self.r.complaint_if_damaged, 1)
         } else if late {
-            (self.q.complaint_if_late, 0)
+            (self.r.complaint_if_late, 0)
         } else {
             (0.0, 0)
         };
@@ -111,7 +141,7 @@ impl Incidents {
             claim,
             complained: complains,
             complaint: if complains {
-                self.complaint
+                self.r.complaint
             } else {
                 Money::ZERO
             },
@@ -126,12 +156,40 @@ mod tests {
     use crate::random::{Stream, rng};
 
     #[test]
+    fn the_rates_keep_the_probabilities_and_type_the_claim_and_complaint_in_micro_yuan() {
+        let mut q = fixture::small().scenario.quality.clone();
+        (q.goods_value, q.postage, q.claim_cap_multiple) = (137.0, 8.0, 3.0);
+        q.complaint_cost = 12.5;
+        q.loss_per_trip = 5e-5;
+        let r = Rates::new(&q);
+        // The claim is the lesser of the goods' value and 3 × the postage: 24 yuan.
+        assert_eq!(r.claim, Money(24_000_000));
+        assert_eq!(r.complaint, Money(12_500_000));
+        assert_eq!(r.loss_per_trip, 5e-5);
+        assert_eq!(
+            (
+                r.complaint_if_late,
+                r.complaint_if_damaged,
+                r.complaint_if_lost
+            ),
+            (
+                q.complaint_if_late,
+                q.complaint_if_damaged,
+                q.complaint_if_lost
+            )
+        );
+        // Cheap goods are paid at their value.
+        q.goods_value = 10.0;
+        assert_eq!(Rates::new(&q).claim, Money(10_000_000));
+    }
+
+    #[test]
     fn incidents_happen_at_their_rates_and_only_measured_ends_are_counted() {
         let l = fixture::small();
         let mut q = l.scenario.quality.clone();
         q.complaint_if_lost = 1.0;
         q.complaint_if_late = 0.0;
-        let mut inc = Incidents::new(&q, rng(3, Stream::Incidents, 0));
+        let mut inc = Incidents::new(Rates::new(&q), rng(3, Stream::Incidents, 0));
         let n = 200_000;
         let damaged = (0..n).filter(|_| inc.damaged_by_sort(0.01)).count();
         assert!(
