@@ -102,13 +102,20 @@ pub struct DemandModel {
 }
 
 impl DemandModel {
-    /// `outlets`: node ids of outlets with their zone and weight.
+    /// `outlets`: node ids of outlets with their zone and weight. A parcel weight spread
+    /// the log-normal cannot take is an error naming `demand.weight_sigma`.
     pub fn new(
         d: &Demand,
         zones: &Zones,
         outlets: &[(u32, usize, f64)],
         cutoffs: &[SimTime],
-    ) -> DemandModel {
+    ) -> Result<DemandModel, String> {
+        let weight = LogNormal::new(d.weight_median_kg.ln(), d.weight_sigma).map_err(|e| {
+            format!(
+                "demand.weight_sigma: {} is not a spread of parcel weights ({e})",
+                crate::error::show_num(d.weight_sigma)
+            )
+        })?;
         let nz = zones.names.len();
         let mut zone_weight = vec![0.0; nz];
         for &(_, z, w) in outlets {
@@ -143,19 +150,18 @@ impl DemandModel {
         let mut cutoffs = cutoffs.to_vec();
         cutoffs.sort();
         let windows = windows(&d.intraday_profile, &cutoffs);
-        DemandModel {
+        Ok(DemandModel {
             outlet_daily,
             outlet_zone: outlets.iter().map(|o| o.1).collect(),
             dest_zone,
             zone_outlets,
             cutoffs,
             windows,
-            weight: LogNormal::new(d.weight_median_kg.ln(), d.weight_sigma)
-                .expect("validated: sigma >= 0"),
+            weight,
             weight_max: d.weight_max_kg,
             peak_days: d.peak_days.clone(),
             peak_multiplier: d.peak_multiplier,
-        }
+        })
     }
 
     /// The pickup cut-offs of a day, in order (times of day).
@@ -350,7 +356,7 @@ mod tests {
             distance_km: vec![vec![0.0, 300.0], vec![300.0, 0.0]],
         };
         let cut = [SimTime::from_hours(13.0), SimTime::from_hours(19.0)];
-        let m = DemandModel::new(&d, &zones, &[(0, 0, 1.0), (1, 1, 3.0)], &cut);
+        let m = DemandModel::new(&d, &zones, &[(0, 0, 1.0), (1, 1, 3.0)], &cut).expect("valid");
         let at = SimTime::from_days(2) + cut[1];
         let (mut alone, mut both) = (Vec::new(), Vec::new());
         m.draw(1, 1, at, &mut rng(5, Stream::Demand, 0), &mut alone);
@@ -374,6 +380,25 @@ mod tests {
     }
 
     #[test]
+    fn a_weight_spread_the_log_normal_cannot_take_is_an_error_naming_the_field() {
+        let zones = Zones {
+            names: vec!["a".into()],
+            distance_km: vec![vec![0.0]],
+        };
+        let cut = [SimTime::from_hours(19.0)];
+        for sigma in [f64::NAN, f64::INFINITY] {
+            let d = Demand {
+                weight_sigma: sigma,
+                ..demand()
+            };
+            let e = DemandModel::new(&d, &zones, &[(0, 0, 1.0)], &cut)
+                .err()
+                .expect("not a spread");
+            assert!(e.starts_with("demand.weight_sigma: "), "{e}");
+        }
+    }
+
+    #[test]
     fn daily_draws_average_the_daily_volume() {
         let d = demand();
         let zones = Zones {
@@ -381,7 +406,7 @@ mod tests {
             distance_km: vec![vec![0.0, 300.0], vec![300.0, 0.0]],
         };
         let cut = [SimTime::from_hours(13.0), SimTime::from_hours(19.0)];
-        let m = DemandModel::new(&d, &zones, &[(0, 0, 1.0), (1, 1, 3.0)], &cut);
+        let m = DemandModel::new(&d, &zones, &[(0, 0, 1.0), (1, 1, 3.0)], &cut).expect("valid");
         let mut r = rng(1, Stream::Demand, 0);
         let mut out = Vec::new();
         let mut n = 0;

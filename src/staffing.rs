@@ -8,11 +8,41 @@ use crate::engine::SimTime;
 use crate::network::Lane;
 use crate::scenario::{Shift, Staffing, parse_time_of_day};
 
-/// Share of each hour of the day (0..24) that falls in a sorting shift.
-pub fn open_hours(shifts: &[Shift]) -> [f64; 24] {
+/// A shift whose start is not a time of day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadShift {
+    /// Its position in the list of shifts.
+    pub index: usize,
+    /// The start as written.
+    pub start: String,
+}
+
+impl BadShift {
+    /// The dotted field of the bad start, for a list of shifts at `list`.
+    pub fn field(&self, list: &str) -> String {
+        format!("{list}[{}].start", self.index)
+    }
+
+    /// What is wrong, in words.
+    pub fn message(&self) -> String {
+        format!(
+            "`{}` is not a time of day HH:MM",
+            crate::error::show_text(&self.start)
+        )
+    }
+}
+
+/// Share of each hour of the day (0..24) that falls in a sorting shift; a shift whose
+/// start is not a time of day is an error.
+pub fn open_hours(shifts: &[Shift]) -> Result<[f64; 24], BadShift> {
     let mut open = [0.0; 24];
-    for s in shifts {
-        let start = parse_time_of_day(&s.start).expect("validated").hours();
+    for (index, s) in shifts.iter().enumerate() {
+        let start = parse_time_of_day(&s.start)
+            .ok_or_else(|| BadShift {
+                index,
+                start: s.start.clone(),
+            })?
+            .hours();
         let end = start + s.hours;
         for (h, o) in open.iter_mut().enumerate() {
             // The hour may be covered today or, for shifts past midnight, tomorrow.
@@ -22,7 +52,7 @@ pub fn open_hours(shifts: &[Shift]) -> [f64; 24] {
             }
         }
     }
-    open.map(|o: f64| o.min(1.0))
+    Ok(open.map(|o: f64| o.min(1.0)))
 }
 
 /// Parcels expected to reach the centre at node `centre` in each hour of the day: every
@@ -188,6 +218,23 @@ mod tests {
             start: start.into(),
             hours,
         }
+    }
+
+    /// Open hours of valid shifts.
+    fn open_hours(shifts: &[Shift]) -> [f64; 24] {
+        super::open_hours(shifts).expect("valid shifts")
+    }
+
+    #[test]
+    fn a_shift_start_that_is_not_a_time_of_day_is_an_error_naming_the_shift() {
+        let e = super::open_hours(&[shift("08:00", 4.0), shift("25:00", 4.0)])
+            .expect_err("25:00 is no time of day");
+        assert_eq!(e.index, 1);
+        assert_eq!(
+            e.field("operations.sorting.shifts"),
+            "operations.sorting.shifts[1].start"
+        );
+        assert_eq!(e.message(), "`25:00` is not a time of day HH:MM");
     }
 
     #[test]

@@ -327,21 +327,25 @@ pub(super) fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputErro
                         format!("unknown vehicle `{}`", show_text(name)),
                     )
                 })?,
-            None => default_vehicle(sc, kind),
+            None => default_vehicle(sc, src, kind)?,
         };
         if spec.max_vehicles == Some(0) {
             return Err(origin.error(src, "max_vehicles", "must be at least 1".into()));
         }
-        let default_times = match (kind, kf) {
-            (LaneKind::Linehaul, _) => &ops.linehaul.departures,
-            (LaneKind::Feeder, NodeKind::Outlet) => &ops.feeder.to_centre,
-            (LaneKind::Feeder, NodeKind::Centre) => &ops.feeder.from_centre,
+        let (default_times, default_field) = match (kind, kf) {
+            (LaneKind::Linehaul, _) => (&ops.linehaul.departures, "operations.linehaul.departures"),
+            (LaneKind::Feeder, NodeKind::Outlet) => {
+                (&ops.feeder.to_centre, "operations.feeder.to_centre")
+            }
+            (LaneKind::Feeder, NodeKind::Centre) => {
+                (&ops.feeder.from_centre, "operations.feeder.from_centre")
+            }
         };
         let departures = match &spec.departures {
             Some(t) => {
                 parse_times(&t.items()).map_err(|bad| origin.error(src, "departures", bad))?
             }
-            None => parse_times(default_times).expect("validated"),
+            None => default_departures(src, default_times, default_field)?,
         };
         lanes.push(make_lane(
             sc,
@@ -436,17 +440,40 @@ pub(super) fn explicit(sc: &Scenario, src: &Source) -> Result<Network, InputErro
     finish(sc, src, nodes, lanes, centres, zones, lanes_field, false)
 }
 
-pub(super) fn default_vehicle(sc: &Scenario, kind: LaneKind) -> usize {
+/// The vehicle a lane of `kind` gets when it names none: line-haul the scenario's
+/// `operations.linehaul.default_vehicle`, a feeder the smallest vehicle.
+pub(super) fn default_vehicle(
+    sc: &Scenario,
+    src: &Source,
+    kind: LaneKind,
+) -> Result<usize, InputError> {
     match kind {
-        LaneKind::Linehaul => sc
-            .vehicles
-            .iter()
-            .position(|v| v.name == sc.operations.linehaul.default_vehicle)
-            .expect("validated"),
+        LaneKind::Linehaul => {
+            let name = &sc.operations.linehaul.default_vehicle;
+            sc.vehicles
+                .iter()
+                .position(|v| &v.name == name)
+                .ok_or_else(|| {
+                    src.error(
+                        "operations.linehaul.default_vehicle",
+                        format!("unknown vehicle `{}`", show_text(name)),
+                    )
+                })
+        }
         LaneKind::Feeder => (0..sc.vehicles.len())
             .min_by_key(|&i| sc.vehicles[i].capacity)
-            .expect("validated: at least one vehicle"),
+            .ok_or_else(|| src.error("vehicles", "needs at least one vehicle")),
     }
+}
+
+/// The departure times of scenario field `field` (`operations.linehaul.departures`, ...)
+/// that lanes without their own take.
+pub(super) fn default_departures(
+    src: &Source,
+    items: &[String],
+    field: &str,
+) -> Result<Vec<SimTime>, InputError> {
+    parse_times(items).map_err(|bad| src.error(field, bad))
 }
 
 pub(super) fn parse_times(items: &[String]) -> Result<Vec<SimTime>, String> {

@@ -2,7 +2,7 @@
 //! outlets planned for the daily load, hub-and-spoke or meshed line-haul, and direct lanes by
 //! flow threshold or by cost.
 
-use super::explicit::{default_vehicle, make_lane, named_file, parse_times, read_csv};
+use super::explicit::{default_departures, default_vehicle, make_lane, named_file, read_csv};
 use super::routing::finish;
 use super::{Lane, LaneKind, NONE, Network, Node};
 use crate::demand::{Zones, od_shares};
@@ -170,8 +170,12 @@ pub(super) fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Netw
     }
     let ops = &sc.operations;
     let mut lanes: Vec<Lane> = Vec::new();
-    let feeder_out = parse_times(&ops.feeder.to_centre).expect("validated");
-    let feeder_in = parse_times(&ops.feeder.from_centre).expect("validated");
+    let feeder_out = default_departures(src, &ops.feeder.to_centre, "operations.feeder.to_centre")?;
+    let feeder_in = default_departures(
+        src,
+        &ops.feeder.from_centre,
+        "operations.feeder.from_centre",
+    )?;
     for i in 0..nc {
         let c = &cities[i];
         let n = counts[i];
@@ -187,7 +191,7 @@ pub(super) fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Netw
         };
         let km = local + road;
         let hours = local / ops.feeder.speed_kmh + road / ops.linehaul.speed_kmh;
-        let fv = default_vehicle(sc, LaneKind::Feeder);
+        let fv = default_vehicle(sc, src, LaneKind::Feeder)?;
         for k in 0..n {
             let id = nodes.len() as u32;
             let lane_out = lanes.len() as u32;
@@ -230,8 +234,12 @@ pub(super) fn generate(sc: &Scenario, src: &Source, g: &Generate) -> Result<Netw
     }
 
     // Line-haul lanes.
-    let lh_times = parse_times(&ops.linehaul.departures).expect("validated");
-    let lv = default_vehicle(sc, LaneKind::Linehaul);
+    let lh_times = default_departures(
+        src,
+        &ops.linehaul.departures,
+        "operations.linehaul.departures",
+    )?;
+    let lv = default_vehicle(sc, src, LaneKind::Linehaul)?;
     let city_of = |node: u32| nodes[node as usize].zone;
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     match g.linehaul {

@@ -226,8 +226,14 @@ impl<'a> Carrier<'a> {
                 (id, n.zone, n.weight)
             })
             .collect();
-        let demand = DemandModel::new(&sc.demand, &net.zones, &outlets_info, &cfg.pickup_waves);
-        let open = staffing::open_hours(&o.sorting.shifts);
+        let demand = DemandModel::new(&sc.demand, &net.zones, &outlets_info, &cfg.pickup_waves)?;
+        let open = staffing::open_hours(&o.sorting.shifts).map_err(|bad| {
+            format!(
+                "{}: {}",
+                bad.field("operations.sorting.shifts"),
+                bad.message()
+            )
+        })?;
         let window = cfg.window();
         // Each lane belongs to the centre it leaves, or that a lane from an outlet feeds;
         // a centre numbers its lanes in lane order.

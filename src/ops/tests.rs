@@ -49,6 +49,28 @@ fn build_gives_each_node_its_state_and_each_lane_the_centre_that_loads_it() {
 }
 
 #[test]
+fn settings_the_build_cannot_read_are_errors_naming_their_field_not_panics() {
+    let l = fixture::small();
+    let build = |sc: &Scenario| {
+        Carrier::build(sc, &l.network, CarrierOptions::default())
+            .err()
+            .expect("an error, not a carrier")
+    };
+    let mut sc = l.scenario.clone();
+    sc.demand.weight_sigma = f64::NAN;
+    let e = build(&sc);
+    assert!(e.starts_with("demand.weight_sigma: NaN"), "{e}");
+    let mut sc = l.scenario.clone();
+    sc.operations.sorting.shifts[0].start = "late".into();
+    let e = build(&sc);
+    assert!(e.starts_with("operations.sorting.shifts"), "{e}");
+    let mut sc = l.scenario.clone();
+    sc.shop.get_or_insert_default().pack_shifts[0].start = "noon".into();
+    let e = build(&sc);
+    assert!(e.starts_with("shop.pack_shifts.start: \"noon\""), "{e}");
+}
+
+#[test]
 fn under_the_direct_model_every_courier_counts_as_front_line_staff() {
     let l = fixture::small();
     let net = &l.network;
