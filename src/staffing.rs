@@ -213,13 +213,6 @@ pub fn extra_lines(staffed: &[u32; 24], core: u32, day: u64) -> Vec<(SimTime, Si
 mod tests {
     use super::*;
 
-    fn shift(start: &str, hours: f64) -> Shift {
-        Shift {
-            start: start.into(),
-            hours,
-        }
-    }
-
     /// Open hours of valid shifts.
     fn open_hours(shifts: &[Shift]) -> [f64; 24] {
         super::open_hours(shifts).expect("valid shifts")
@@ -227,7 +220,7 @@ mod tests {
 
     #[test]
     fn a_shift_start_that_is_not_a_time_of_day_is_an_error_naming_the_shift() {
-        let e = super::open_hours(&[shift("08:00", 4.0), shift("25:00", 4.0)])
+        let e = super::open_hours(&[Shift::new("08:00", 4.0), Shift::new("25:00", 4.0)])
             .expect_err("25:00 is no time of day");
         assert_eq!(e.index, 1);
         assert_eq!(
@@ -239,19 +232,19 @@ mod tests {
 
     #[test]
     fn open_hours_wrap_past_midnight() {
-        let o = open_hours(&[shift("17:00", 12.0)]);
+        let o = open_hours(&[Shift::new("17:00", 12.0)]);
         assert_eq!(o[16], 0.0);
         assert_eq!(o[17], 1.0);
         assert_eq!(o[4], 1.0);
         assert_eq!(o[5], 0.0);
         assert_eq!(o.iter().sum::<f64>(), 12.0);
-        let half = open_hours(&[shift("08:30", 2.0)]);
+        let half = open_hours(&[Shift::new("08:30", 2.0)]);
         assert_eq!((half[8], half[9], half[10]), (0.5, 1.0, 0.5));
     }
 
     #[test]
     fn a_peaky_profile_gets_a_peaky_roster() {
-        let open = open_hours(&[shift("18:00", 12.0)]);
+        let open = open_hours(&[Shift::new("18:00", 12.0)]);
         let mut a = [0.0; 24];
         a[20] = 9_000.0; // one truck wave
         a[2] = 1_000.0;
@@ -273,7 +266,7 @@ mod tests {
 
     #[test]
     fn lines_are_sized_for_the_peak_not_the_average() {
-        let open = open_hours(&[shift("18:00", 12.0)]);
+        let open = open_hours(&[Shift::new("18:00", 12.0)]);
         let flat = open.map(|o| o * 1_000.0);
         // 12,000 a day spread over the open hours: one 1,000-an-hour line will do.
         assert_eq!(lines_for_peak(&flat, &open, 1_000.0, 0.0, 2.0), 1);

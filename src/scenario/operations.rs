@@ -142,6 +142,14 @@ pub struct Shift {
 }
 
 impl Shift {
+    /// A shift starting at `start` ("HH:MM") for `hours`.
+    pub fn new(start: &str, hours: f64) -> Shift {
+        Shift {
+            start: start.into(),
+            hours,
+        }
+    }
+
     /// Starts at a time of day and lasts more than 0 and at most 24 hours.
     pub(crate) fn validate(&self, at: &Check) -> Result<(), InputError> {
         at.time_of_day("start", &self.start)?;

@@ -284,10 +284,7 @@ fn d_packers() -> u32 {
 }
 
 fn d_pack_shifts() -> Vec<Shift> {
-    vec![Shift {
-        start: "08:00".into(),
-        hours: 10.0,
-    }]
+    vec![Shift::new("08:00", 10.0)]
 }
 
 fn d_pack_wage() -> f64 {

@@ -195,13 +195,6 @@ mod tests {
     use super::*;
     use crate::scenario::{OtherCarrier, Packaging, Shift};
 
-    fn shift(start: &str, hours: f64) -> Shift {
-        Shift {
-            start: start.into(),
-            hours,
-        }
-    }
-
     #[test]
     fn hours_become_sim_times_and_the_packers_pay_is_worked_out_once() {
         let cfg = Shop {
@@ -210,7 +203,7 @@ mod tests {
             return_delay_hours: 24.0,
             pack_minutes: 1.5,
             packers: 3,
-            pack_shifts: vec![shift("08:00", 4.0), shift("13:30", 4.5)],
+            pack_shifts: vec![Shift::new("08:00", 4.0), Shift::new("13:30", 4.5)],
             wage_per_hour: 20.0,
             ..Shop::default()
         };
@@ -273,7 +266,7 @@ mod tests {
     #[test]
     fn a_shift_start_that_is_not_a_time_of_day_is_an_error_naming_the_field() {
         let cfg = Shop {
-            pack_shifts: vec![shift("8h", 8.0)],
+            pack_shifts: vec![Shift::new("8h", 8.0)],
             ..Shop::default()
         };
         let e = Model::new(&cfg, 1.0).expect_err("not a time of day");

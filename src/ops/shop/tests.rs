@@ -14,15 +14,8 @@ fn plain() -> Shop {
         initial_stock: 1_000_000,
         packers: 1,
         pack_minutes: 1.0,
-        pack_shifts: vec![shift("08:00", 10.0)],
+        pack_shifts: vec![Shift::new("08:00", 10.0)],
         ..Shop::default()
-    }
-}
-
-fn shift(start: &str, hours: f64) -> Shift {
-    Shift {
-        start: start.into(),
-        hours,
     }
 }
 
@@ -87,7 +80,7 @@ fn packers_pack_at_their_rate_within_their_shifts_in_the_order_orders_came() {
     let cfg = Shop {
         packers: 2,
         pack_minutes: 30.0,
-        pack_shifts: vec![shift("08:00", 2.0)],
+        pack_shifts: vec![Shift::new("08:00", 2.0)],
         ..plain()
     };
     let mut s = shops(&cfg, 4);
@@ -379,7 +372,7 @@ fn only_orders_placed_in_the_window_count_and_the_shops_costs_add_up() {
         defect_cost: 15.0,
         packers: 3,
         wage_per_hour: 20.0,
-        pack_shifts: vec![shift("08:00", 4.0), shift("14:00", 4.0)],
+        pack_shifts: vec![Shift::new("08:00", 4.0), Shift::new("14:00", 4.0)],
         ..plain()
     };
     let window = (SimTime::from_days(1), SimTime::from_days(2));
