@@ -6,29 +6,21 @@
 
 use crate::engine::SimTime;
 use crate::network::Lane;
-use crate::scenario::{Shift, Staffing, parse_time_of_day};
+use crate::scenario::{Shift, Staffing, time_of_day};
 
 /// A shift whose start is not a time of day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadShift {
     /// Its position in the list of shifts.
     pub index: usize,
-    /// The start as written.
-    pub start: String,
+    /// What is wrong, in words.
+    pub message: String,
 }
 
 impl BadShift {
     /// The dotted field of the bad start, for a list of shifts at `list`.
     pub fn field(&self, list: &str) -> String {
         format!("{list}[{}].start", self.index)
-    }
-
-    /// What is wrong, in words.
-    pub fn message(&self) -> String {
-        format!(
-            "`{}` is not a time of day HH:MM",
-            crate::error::show_text(&self.start)
-        )
     }
 }
 
@@ -37,11 +29,8 @@ impl BadShift {
 pub fn open_hours(shifts: &[Shift]) -> Result<[f64; 24], BadShift> {
     let mut open = [0.0; 24];
     for (index, s) in shifts.iter().enumerate() {
-        let start = parse_time_of_day(&s.start)
-            .ok_or_else(|| BadShift {
-                index,
-                start: s.start.clone(),
-            })?
+        let start = time_of_day(&s.start)
+            .map_err(|message| BadShift { index, message })?
             .hours();
         let end = start + s.hours;
         for (h, o) in open.iter_mut().enumerate() {
@@ -227,7 +216,7 @@ mod tests {
             e.field("operations.sorting.shifts"),
             "operations.sorting.shifts[1].start"
         );
-        assert_eq!(e.message(), "`25:00` is not a time of day HH:MM");
+        assert_eq!(e.message, "`25:00` is not a time of day HH:MM");
     }
 
     #[test]

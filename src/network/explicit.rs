@@ -7,7 +7,7 @@ use super::{Lane, LaneKind, NONE, Network, Node};
 use crate::demand::Zones;
 use crate::engine::SimTime;
 use crate::error::{InputError, show_num, show_text};
-use crate::scenario::{LaneSpec, NodeKind, NodeSpec, Scenario, Source, parse_time_of_day};
+use crate::scenario::{LaneSpec, NodeKind, NodeSpec, Scenario, Source, time_of_day};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -489,10 +489,7 @@ pub(super) fn parse_times(items: &[String]) -> Result<Vec<SimTime>, String> {
     }
     let mut out = Vec::with_capacity(items.len());
     for t in items {
-        out.push(
-            parse_time_of_day(t)
-                .ok_or_else(|| format!("`{}` is not a time of day HH:MM", show_text(t)))?,
-        );
+        out.push(time_of_day(t)?);
     }
     out.sort();
     out.dedup();

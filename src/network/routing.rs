@@ -180,7 +180,7 @@ pub(super) fn finish(
     let sorting = &sc.operations.sorting;
     let open = crate::staffing::open_hours(&sorting.shifts).map_err(|bad| {
         let field = bad.field("operations.sorting.shifts");
-        src.error(&field, bad.message())
+        src.error(&field, bad.message)
     })?;
     for (pos, &c) in centres.iter().enumerate() {
         let arrivals = crate::staffing::arrival_profile(&lanes, c);

@@ -231,7 +231,7 @@ impl<'a> Carrier<'a> {
             format!(
                 "{}: {}",
                 bad.field("operations.sorting.shifts"),
-                bad.message()
+                bad.message
             )
         })?;
         let window = cfg.window();

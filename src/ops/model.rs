@@ -5,7 +5,7 @@
 use crate::accounts::Prices;
 use crate::cost::{self, Money};
 use crate::engine::SimTime;
-use crate::scenario::{ModelKind, Scenario, Staffing, parse_time_of_day};
+use crate::scenario::{ModelKind, Scenario, Staffing, time_of_day};
 
 /// Rates and times fixed for the run.
 #[derive(Debug, Clone)]
@@ -226,7 +226,7 @@ impl Config {
 
 /// Time of day `s` of scenario field `field`.
 pub(super) fn time(s: &str, field: &str) -> Result<SimTime, String> {
-    parse_time_of_day(s).ok_or_else(|| format!("{field}: \"{s}\" is not a time of day HH:MM"))
+    time_of_day(s).map_err(|e| format!("{field}: {e}"))
 }
 
 /// Times of day, sorted, without repeats.

@@ -37,10 +37,7 @@ impl Spares {
     /// An empty chunk of [`CHUNK_BYTES`] bytes for items of type `T`.
     #[inline]
     pub fn take<T: Copy>(&mut self) -> Vec<T> {
-        let words = self
-            .chunks
-            .pop()
-            .unwrap_or_else(|| Vec::with_capacity(CHUNK_BYTES / size_of::<Words>()));
+        let words = self.chunks.pop().unwrap_or_else(fresh);
         recast(words)
     }
 
@@ -58,6 +55,11 @@ impl Spares {
     pub fn bytes(&self) -> usize {
         self.chunks.len() * CHUNK_BYTES
     }
+}
+
+/// A new empty chunk of [`CHUNK_BYTES`] bytes for items of type `T`.
+fn fresh<T>() -> Vec<T> {
+    Vec::with_capacity(CHUNK_BYTES / size_of::<T>())
 }
 
 /// The empty chunk `v` of [`CHUNK_BYTES`] bytes, as a chunk for items of type `U`.
@@ -107,7 +109,7 @@ impl<T: Copy> Queue<T> {
     #[inline]
     pub fn push_back(&mut self, x: T) {
         // A new chunk is of a spare's size, so that the centre it reaches can reuse it.
-        self.push_back_or(x, || Vec::with_capacity(CHUNK_BYTES / size_of::<T>()));
+        self.push_back_or(x, fresh);
     }
 
     /// Appends an item at the back; a new chunk comes from `spares`.
@@ -155,7 +157,7 @@ impl<T: Copy> Queue<T> {
     /// Takes the first `n` items (all, if fewer) as a queue of their own: whole chunks
     /// move, only a chunk cut in two is copied (into a new chunk of a spare's size).
     pub fn take_front(&mut self, n: usize) -> Queue<T> {
-        self.take_front_or(n, || Vec::with_capacity(CHUNK_BYTES / size_of::<T>()))
+        self.take_front_or(n, fresh)
     }
 
     /// [`Queue::take_front`], the chunk cut in two copied into one of `spares`.

@@ -67,7 +67,7 @@ fn settings_the_build_cannot_read_are_errors_naming_their_field_not_panics() {
     let mut sc = l.scenario.clone();
     sc.shop.get_or_insert_default().pack_shifts[0].start = "noon".into();
     let e = build(&sc);
-    assert!(e.starts_with("shop.pack_shifts.start: \"noon\""), "{e}");
+    assert!(e.starts_with("shop.pack_shifts.start: `noon`"), "{e}");
 }
 
 #[test]

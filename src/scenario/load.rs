@@ -90,6 +90,17 @@ pub fn toml_error(file: &Path, text: &str, e: &toml::de::Error) -> InputError {
     }
 }
 
+/// [`parse_time_of_day`], or what is wrong with `s`, in the words every check of a time of
+/// day uses.
+pub fn time_of_day(s: &str) -> Result<SimTime, String> {
+    parse_time_of_day(s).ok_or_else(|| {
+        format!(
+            "`{}` is not a time of day HH:MM",
+            crate::error::show_text(s)
+        )
+    })
+}
+
 /// Parses "HH:MM" into a time of day.
 pub fn parse_time_of_day(s: &str) -> Option<SimTime> {
     let (h, m) = s.trim().split_once(':')?;

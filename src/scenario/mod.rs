@@ -48,7 +48,7 @@ pub use bounds::{bound_of, out_of_bounds};
 pub use costs::{Costs, Vehicle, d_vehicles};
 pub use demand::{Demand, d_profile};
 pub use emissions::Emissions;
-pub use load::{Source, load, parse, parse_time_of_day, toml_error};
+pub use load::{Source, load, parse, parse_time_of_day, time_of_day, toml_error};
 pub use locate::{field_at, field_of_line, locate, locate_span};
 pub use network::{
     CentrePlacement, Generate, LaneSpec, Network, NodeKind, NodeSpec, Times, Topology,

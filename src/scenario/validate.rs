@@ -7,7 +7,7 @@
 use super::Scenario;
 use super::bounds::bounds;
 use super::costs::validate_vehicles;
-use super::load::{Source, parse_time_of_day};
+use super::load::{Source, time_of_day};
 use crate::error::{InputError, show_num, show_text};
 
 /// Checks a scenario: the top-level fields, then each section in the order of the file
@@ -152,14 +152,7 @@ impl<'a> Check<'a> {
 
     /// A time of day "HH:MM".
     pub(crate) fn time_of_day(&self, name: &str, t: &str) -> Checked {
-        if parse_time_of_day(t).is_none() {
-            Err(self.error(
-                name,
-                format!("`{}` is not a time of day HH:MM", show_text(t)),
-            ))
-        } else {
-            Ok(())
-        }
+        time_of_day(t).map(|_| ()).map_err(|e| self.error(name, e))
     }
 
     /// A non-empty list of at most [`MAX_TIMES`] times of day (waves, departures).

@@ -271,7 +271,7 @@ mod tests {
         };
         let e = Model::new(&cfg, 1.0).expect_err("not a time of day");
         assert!(
-            e.contains("shop.pack_shifts.start") && e.contains("\"8h\""),
+            e.contains("shop.pack_shifts.start") && e.contains("`8h`"),
             "{e}"
         );
     }
