@@ -22,6 +22,7 @@ mod fixture;
 pub mod last_mile;
 pub mod management;
 pub mod model;
+pub mod ordered;
 pub mod outlet;
 pub mod parcel;
 pub mod quality;

@@ -4,12 +4,12 @@
 
 use std::collections::VecDeque;
 
-/// Items a queue kept in order by [`Queue::insert_near_back`] puts in a chunk before it
+/// Items a queue kept in order ([`super::ordered::Ordered`]) puts in a chunk before it
 /// starts the next: small enough that tens of thousands of mostly empty queues cost
 /// little, large enough that moving a truck's load is a few pointer moves.
 pub const CHUNK: usize = 128;
 
-/// Extra room in the chunks of a queue kept in order by [`Queue::insert_near_back`].
+/// Extra room in the chunks of a queue kept in order ([`super::ordered::Ordered`]).
 pub const SLACK: usize = 8;
 
 /// Bytes of a chunk: [`CHUNK`] + [`SLACK`] parcels with their ready second (20 bytes
@@ -236,69 +236,23 @@ impl<T: Copy> Queue<T> {
         self.chunks.extend(other.chunks);
     }
 
-    /// Inserts `x` in order of `key` when its place is within the last two chunks (items
-    /// are kept non-decreasing in `key` by callers that only push this way); otherwise
-    /// gives it back. Chunks of such a queue have room for [`SLACK`] items beyond
-    /// [`CHUNK`], so that a few late items fit without splitting them.
-    /// New chunks come from `spares`.
-    #[inline]
-    pub fn insert_near_back<K: Ord>(
-        &mut self,
-        x: T,
-        key: impl Fn(&T) -> K,
-        spares: &mut Spares,
-    ) -> Result<(), T> {
-        let kx = key(&x);
-        let n = self.chunks.len();
-        let Some((c, h)) = self.chunks.back_mut() else {
-            self.push_sorted_chunk(x, spares);
-            return Ok(());
-        };
-        if c.last().is_none_or(|b| key(b) <= kx) {
-            if c.len() < CHUNK {
-                c.push(x);
-                self.len += 1;
-            } else {
-                self.push_sorted_chunk(x, spares);
-            }
-            return Ok(());
-        }
-        // First position from the back whose item is not after x.
-        let mut i = c.len();
-        while i > *h && key(&c[i - 1]) > kx {
-            i -= 1;
-        }
-        if i > *h {
-            if c.len() < c.capacity() {
-                c.insert(i, x);
-            } else {
-                // A chunk without room is cut where `x` goes; the tail becomes the last chunk.
-                let mut tail = spares.take();
-                tail.extend(c.drain(i..));
-                c.push(x);
-                self.chunks.push_back((tail, 0));
-            }
-            self.len += 1;
-            return Ok(());
-        }
-        // Before the whole last chunk: at the end of the one before, if it fits there.
-        if n >= 2 {
-            let (prev, _) = &mut self.chunks[n - 2];
-            if prev.last().is_some_and(|b| key(b) <= kx) && prev.len() < prev.capacity() {
-                prev.push(x);
-                self.len += 1;
-                return Ok(());
-            }
-        }
-        Err(x)
+    /// Appends a chunk whose items from `head` on come after this queue's.
+    pub fn push_chunk(&mut self, c: Vec<T>, head: usize) {
+        self.len += c.len() - head;
+        self.chunks.push_back((c, head));
     }
 
-    /// Starts a new chunk, with room for late items, holding `x`.
-    fn push_sorted_chunk(&mut self, x: T, spares: &mut Spares) {
-        let mut c = spares.take();
-        c.push(x);
-        self.chunks.push_back((c, 0));
-        self.len += 1;
+    /// Appends `x` to the last chunk if that chunk has room and `fits` accepts its last
+    /// item; otherwise gives `x` back.
+    pub fn push_onto_last(&mut self, x: T, fits: impl FnOnce(&T) -> bool) -> Result<(), T> {
+        match self.chunks.back_mut() {
+            Some((c, _)) if c.last().is_some_and(fits) && c.len() < c.capacity() => {
+                c.push(x);
+                self.len += 1;
+                Ok(())
+            }
+            _ => Err(x),
+        }
     }
 
     /// Bytes its chunks hold (capacity, not only the items in use). Every chunk is made
@@ -450,45 +404,5 @@ mod tests {
         assert_eq!(bulk.len(), want.len());
         bulk.retain(|_| false);
         assert!(bulk.is_empty() && bulk.bytes() <= 8 * size_of::<(Vec<[u32; 4]>, usize)>());
-    }
-
-    #[test]
-    fn near_back_insertion_keeps_keys_sorted_or_refuses() {
-        let mut q: Queue<(u32, u32)> = Queue::default();
-        let mut spares = Spares::default();
-        for (i, t) in [10, 20, 15, 30, 25, 25, 5].into_iter().enumerate() {
-            let r = q.insert_near_back((t, i as u32), |x| x.0, &mut spares);
-            if t == 5 {
-                assert!(r.is_err(), "would go before the chunk's first item");
-            } else {
-                assert!(r.is_ok());
-            }
-        }
-        let keys: Vec<u32> = q.iter().map(|x| x.0).collect();
-        assert_eq!(keys, vec![10, 15, 20, 25, 25, 30]);
-        // Equal keys keep arrival order.
-        let ids: Vec<u32> = q.iter().filter(|x| x.0 == 25).map(|x| x.1).collect();
-        assert_eq!(ids, vec![4, 5]);
-    }
-
-    #[test]
-    fn local_inversions_across_chunk_boundaries_stay_in_the_queue() {
-        // Items the size of a parcel with its ready second.
-        let mut q: Queue<(u32, [u32; 4])> = Queue::default();
-        // Increasing keys after the first, each pair swapped: every other item is late.
-        let mut keys = vec![0u32];
-        let mut spares = Spares::default();
-        keys.extend((0..500u32).flat_map(|j| [2 * j + 2, 2 * j + 1]));
-        for &k in &keys {
-            assert!(
-                q.insert_near_back((k, [k; 4]), |x| x.0, &mut spares)
-                    .is_ok(),
-                "{k}"
-            );
-        }
-        let got: Vec<u32> = q.iter().map(|x| x.0).collect();
-        assert_eq!(got, (0..=1000).collect::<Vec<u32>>());
-        // Chunks stay about full: their memory is close to the items'.
-        assert!(q.bytes() < 1001 * 20 * 5 / 4 + 512, "{}", q.bytes());
     }
 }

@@ -10,6 +10,7 @@
 use super::Carrier;
 use super::Event;
 use super::books::attribute;
+use super::ordered::Ordered;
 use super::parcel::{NO_TAG, Parcel};
 use super::queue::{Queue, Spares};
 use super::sorting::{CentreState, Outbox, Shared, TagOp};
@@ -53,7 +54,7 @@ impl Ord for Late {
 pub struct LaneState {
     /// Parcels still being sorted, by the second they will be ready: those that come in
     /// order (nearly all) queue in `later`, the rest in `late`.
-    later: Queue<(u32, Parcel)>,
+    later: Ordered<Parcel>,
     late: BinaryHeap<Reverse<Late>>,
     seq: u32,
     /// Parcels ready to load, first come first served.
@@ -79,7 +80,7 @@ impl LaneState {
     /// Parcel `p` will be ready to load at `t`.
     #[inline]
     pub(super) fn push_later(&mut self, t: SimTime, p: Parcel, spares: &mut Spares) {
-        if let Err((r, p)) = self.later.insert_near_back((ceil_s(t), p), |x| x.0, spares) {
+        if let Err((r, p)) = self.later.insert_near_back((ceil_s(t), p), spares) {
             self.late_at(r, p);
         }
     }
