@@ -119,7 +119,7 @@ impl<const K: usize> Chain<K> {
         }
         self.carried = [Money::ZERO; K];
         for k in 0..K {
-            for (c, m) in split_by(totals[k], &period.counts).into_iter().enumerate() {
+            for (c, m) in split_by(totals[k], &period.counts).enumerate() {
                 by_class[c][k] = m;
             }
         }
@@ -175,7 +175,7 @@ pub fn each(total: Money, n: u64) -> Money {
 /// exactly; returns each member's share (rounded down) for tagged members.
 pub fn attribute(to: &mut ByClass, a: Activity, total: Money, counts: &[u64; 3]) -> Money {
     let n: u64 = counts.iter().sum();
-    for (c, m) in split_by(total, counts).into_iter().enumerate() {
+    for (c, m) in split_by(total, counts).enumerate() {
         to[c].add(a, m);
     }
     each(total, n)

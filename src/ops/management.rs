@@ -79,7 +79,7 @@ impl Carrier<'_> {
             self.management_carry = mgmt_total;
         }
         let mgmt_shares = cost::split_by(mgmt_total, &handled);
-        for (k, mgmt_share) in mgmt_shares.into_iter().enumerate() {
+        for (k, mgmt_share) in mgmt_shares.enumerate() {
             let node = &self.net.nodes[self.net.outlets[k] as usize];
             let couriers = node.couriers;
             // Staff for the parcels it handled that day, space for its planned capacity.
