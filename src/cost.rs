@@ -233,14 +233,17 @@ pub fn outlet_day(parcels: u64, capacity: f64, r: &OutletRates) -> Money {
 /// this way, thousands of times a simulated hour).
 pub fn split_by(total: Money, weights: &[u64]) -> impl Iterator<Item = Money> + '_ {
     let sum: u128 = weights.iter().map(|&w| w as u128).sum();
+    // Every part is the same when there is nothing to split in proportion.
+    let same = if sum == 0 {
+        Some(Money::ZERO)
+    } else {
+        total.is_overflow().then_some(Money::OVERFLOW)
+    };
     let mut acc: u128 = 0;
     let mut prev: i128 = 0;
     weights.iter().map(move |&w| {
-        if sum == 0 {
-            return Money::ZERO;
-        }
-        if total.is_overflow() {
-            return Money::OVERFLOW;
+        if let Some(m) = same {
+            return m;
         }
         acc += w as u128;
         let upto = (total.0 as i128 * acc as i128).div_euclid(sum as i128);

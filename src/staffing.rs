@@ -44,22 +44,30 @@ pub fn open_hours(shifts: &[Shift]) -> Result<[f64; 24], BadShift> {
     Ok(open.map(|o: f64| o.min(1.0)))
 }
 
-/// Parcels expected to reach the centre at node `centre` in each hour of the day: every
-/// lane into it brings its planned daily flow, split evenly over its departures, one
-/// travel time after each departure.
-pub fn arrival_profile(lanes: &[Lane], centre: u32) -> [f64; 24] {
-    let mut a = [0.0; 24];
-    for l in lanes.iter().filter(|l| l.to == centre) {
+/// Parcels expected to reach each of `centres` centres in each hour of the day, by the
+/// centre's position (`centre_of` gives the position of a lane's destination, `None` for
+/// an outlet): every lane into a centre brings its planned daily flow, split evenly over
+/// its departures, one travel time after each departure. One pass over the lanes.
+pub fn arrival_profiles(
+    lanes: &[Lane],
+    centres: usize,
+    centre_of: impl Fn(u32) -> Option<usize>,
+) -> Vec<[f64; 24]> {
+    let mut profiles = vec![[0.0; 24]; centres];
+    for l in lanes {
+        let Some(pos) = centre_of(l.to) else {
+            continue;
+        };
         if l.departures.is_empty() {
             continue;
         }
         let per = l.planned_daily / l.departures.len() as f64;
         for &d in &l.departures {
             let at = (d + l.travel).0 % SimTime::MS_PER_DAY;
-            a[(at / SimTime::MS_PER_HOUR) as usize] += per;
+            profiles[pos][(at / SimTime::MS_PER_HOUR) as usize] += per;
         }
     }
-    a
+    profiles
 }
 
 /// Lines to staff in each hour so that the expected arrivals (times `1 + slack`) are

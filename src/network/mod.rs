@@ -135,6 +135,12 @@ pub struct Network {
     pub zones: Zones,
     /// Planned parcels per day from centre to centre (`from_pos * centres + to_pos`).
     pub centre_flows: Vec<f64>,
+    /// Share of each hour of the day in a sorting shift (`operations.sorting.shifts`).
+    pub open_hours: [f64; 24],
+    /// Parcels expected to reach each centre in each hour of the day, by the centre's
+    /// position (see [`crate::staffing::arrival_profiles`]): its lines were sized for
+    /// them, and its crews are rostered for them.
+    pub arrivals: Vec<[f64; 24]>,
 }
 
 impl Node {

@@ -182,8 +182,11 @@ pub(super) fn finish(
         let field = bad.field("operations.sorting.shifts");
         src.error(&field, bad.message)
     })?;
+    let arrivals = crate::staffing::arrival_profiles(&lanes, centres.len(), |to| {
+        let n = &nodes[to as usize];
+        (n.kind == NodeKind::Centre).then_some(n.centre_pos as usize)
+    });
     for (pos, &c) in centres.iter().enumerate() {
-        let arrivals = crate::staffing::arrival_profile(&lanes, c);
         let n = &mut nodes[c as usize];
         use crate::scenario::{Automation, SortingMode};
         let mode = n.sorting.unwrap_or(match sorting.automation {
@@ -197,7 +200,7 @@ pub(super) fn finish(
         n.tech = sc.sort_tech(mode);
         if n.lines == 0 {
             n.lines = crate::staffing::lines_for_peak(
-                &arrivals,
+                &arrivals[pos],
                 &open,
                 n.tech.throughput_per_line,
                 slack,
@@ -229,6 +232,8 @@ pub(super) fn finish(
         homes,
         zones,
         centre_flows: cc.iter().flatten().map(|share| share * daily).collect(),
+        open_hours: open,
+        arrivals,
     })
 }
 

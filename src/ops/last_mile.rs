@@ -148,11 +148,10 @@ fn deliver(
     let district = node.area_km2 / node.couriers as f64;
     let window = cfg.window();
     let mut failed = Queue::default();
-    // Room for a tour's stops and the wave's transit times, made once.
+    // Room for the longest tour's stops, made once.
     let mut stops: Vec<Parcel> = Vec::with_capacity(n.div_ceil(couriers));
     let mut parcels = batch.drain();
     let w = &mut o.wave;
-    w.transit.reserve(n);
     for c in 0..couriers {
         let m = n / couriers + usize::from(c < n % couriers);
         stops.clear();

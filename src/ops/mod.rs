@@ -228,13 +228,7 @@ impl<'a> Carrier<'a> {
             })
             .collect();
         let demand = DemandModel::new(&sc.demand, &net.zones, &outlets_info, &cfg.pickup_waves)?;
-        let open = staffing::open_hours(&o.sorting.shifts).map_err(|bad| {
-            format!(
-                "{}: {}",
-                bad.field("operations.sorting.shifts"),
-                bad.message
-            )
-        })?;
+        let open = &net.open_hours;
         let window = cfg.window();
         // Each lane belongs to the centre it leaves, or that a lane from an outlet feeds;
         // a centre numbers its lanes in lane order.
@@ -257,15 +251,14 @@ impl<'a> Carrier<'a> {
         let mut centres = Vec::with_capacity(net.centres.len());
         for (pos, &cid) in net.centres.iter().enumerate() {
             let n = &net.nodes[cid as usize];
-            let arrivals = staffing::arrival_profile(&net.lanes, cid);
             let planned = staffing::roster(
-                &arrivals,
-                &open,
+                &net.arrivals[pos],
+                open,
                 n.tech.throughput_per_line,
                 cfg.planning_slack,
                 n.lines,
             );
-            let staffed = staffing::staffed(cfg.staffing, cfg.core_share, n.lines, &open, &planned);
+            let staffed = staffing::staffed(cfg.staffing, cfg.core_share, n.lines, open, &planned);
             let core = (0..24)
                 .filter(|&h| open[h] > 0.0)
                 .map(|h| staffed[h])

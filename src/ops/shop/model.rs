@@ -177,16 +177,11 @@ impl Model {
         }
     }
 
-    /// Carrier `i`'s price for an order going `km` away (yuan). The network's price is
-    /// flat; another carrier's adds its rate per 1,000 km.
+    /// Carrier `i`'s price for an order going `km` away (yuan): its price plus its rate
+    /// per 1,000 km (none for the network, whose price is flat).
     pub fn price(&self, i: usize, km: f64) -> f64 {
-        match i {
-            0 => self.network.price,
-            i => {
-                let o = &self.others[i - 1];
-                o.price + o.price_per_1000km * km / 1000.0
-            }
-        }
+        let o = self.carrier(i);
+        o.price + o.price_per_1000km * km / 1000.0
     }
 }
 
