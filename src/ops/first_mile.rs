@@ -110,7 +110,7 @@ fn collect(
     let outlet = net.outlets[k];
     let class = cfg.class(now);
     let day = now.day() as usize;
-    let out = &mut o.wave.outbox;
+    let (out, spares) = (&mut o.wave.outbox, &mut o.spares);
     let f = &cfg.emissions;
     // Packaging material: the shop's packaging types, or the default per parcel.
     let mut packaging = Money::ZERO;
@@ -130,21 +130,15 @@ fn collect(
                     class,
                 );
                 p.set_shop(Kind::Order, so.packaging, false, kg);
-                out.push_back(p);
+                out.push_back_from(p, spares);
             }
         }
         None => {
             packaging += emissions::mg(f.packaging_kg_per_parcel).times(o.orders.len() as i64);
             for order in &o.orders {
                 let kg = order.weight_kg as f64;
-                out.push_back(Parcel::new(
-                    outlet,
-                    order.dest_outlet,
-                    order.placed,
-                    now,
-                    kg,
-                    class,
-                ));
+                let p = Parcel::new(outlet, order.dest_outlet, order.placed, now, kg, class);
+                out.push_back_from(p, spares);
             }
         }
     }
@@ -155,7 +149,7 @@ fn collect(
         packaging += pack(kind_of_packing);
         let mut p = Parcel::new(outlet, dest, t, now, 0.5, class);
         p.set_shop(kind, kind_of_packing, exchange, 0.5);
-        out.push_back(p);
+        out.push_back_from(p, spares);
     }
     // The wave's scratch goes: an outlet keeps no memory for its busiest wave.
     o.orders = Vec::new();

@@ -143,14 +143,14 @@ fn deliver(
         return;
     }
     o.attempts_today += n as u32;
-    let mut batch = o.queue.take_front(n);
+    let mut batch = o.queue.take_front_from(n, &mut o.spares);
     let couriers = (node.couriers as usize).min(n);
     let district = node.area_km2 / node.couriers as f64;
     let window = cfg.window();
     let mut failed = Queue::default();
     // Room for the longest tour's stops, made once.
     let mut stops: Vec<Parcel> = Vec::with_capacity(n.div_ceil(couriers));
-    let mut parcels = batch.drain();
+    let mut parcels = batch.drain_to(&mut o.spares);
     let w = &mut o.wave;
     for c in 0..couriers {
         let m = n / couriers + usize::from(c < n % couriers);

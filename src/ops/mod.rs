@@ -513,7 +513,11 @@ impl<'a> Carrier<'a> {
     /// sorters' waiting lists).
     pub fn storage_bytes(&self) -> usize {
         self.trips.iter().map(|t| t.1.bytes()).sum::<usize>()
-            + self.outlets.iter().map(|o| o.queue.bytes()).sum::<usize>()
+            + self
+                .outlets
+                .iter()
+                .map(|o| o.queue.bytes() + o.spares.bytes())
+                .sum::<usize>()
             + self
                 .centres
                 .iter()

@@ -4,7 +4,7 @@
 use super::books::{Books, Chain};
 use super::parcel::Parcel;
 use super::quality::{Incidents, Rates};
-use super::queue::Queue;
+use super::queue::{Queue, Spares};
 use super::shop::{Kind, ShopOrder};
 use crate::accounts::Ledger;
 use crate::cost::{Activity, Money};
@@ -57,6 +57,10 @@ pub struct Wave {
     pub signed: Vec<(Parcel, SimTime, bool)>,
 }
 
+/// Most chunks an outlet keeps between a delivery wave and the next pickup wave: about a
+/// wave's parcels at a busy outlet; more go back to the allocator.
+const SPARES: usize = 8;
+
 /// Per-outlet state and statistics.
 #[derive(Debug)]
 pub struct OutletState {
@@ -81,6 +85,8 @@ pub struct OutletState {
     pub(super) orders: Vec<Order>,
     pub(super) handover: Vec<ShopOrder>,
     pub(super) wave: Wave,
+    /// Chunks its deliveries emptied, for its pickups to fill again.
+    pub(super) spares: Spares,
     /// Parcels picked up here in the window.
     pub picked: u64,
     /// Parcels signed for here in the window.
@@ -122,6 +128,7 @@ impl OutletState {
             orders: Vec::new(),
             handover: Vec::new(),
             wave: Wave::default(),
+            spares: Spares::keeping(SPARES),
             picked: 0,
             delivered: 0,
             attempts: 0,

@@ -19,20 +19,35 @@ pub const CHUNK_BYTES: usize = (CHUNK + SLACK) * 20;
 /// The memory of a spare chunk, whatever it held: 4-byte words, five at a time.
 type Words = [u32; 5];
 
-/// Emptied chunks one owner (a centre) keeps to fill again, as memory of one size that
-/// serves queues of parcels and of parcels with their ready second alike: the chunks of a
-/// trip, emptied as the centre sorts its parcels, take the sorted parcels; the chunks of
-/// parcels being sorted, emptied as they become ready, take the parcels ready to load.
+/// Emptied chunks one owner (a centre, an outlet) keeps to fill again, as memory of one
+/// size that serves queues of parcels and of parcels with their ready second alike: the
+/// chunks of a trip, emptied as the centre sorts its parcels, take the sorted parcels; the
+/// chunks of parcels being sorted, emptied as they become ready, take the parcels ready to
+/// load; the chunks an outlet's couriers empty take the parcels it picks up next.
 /// Reuse keeps chunks out of the allocator, which is slow for blocks this size and slower
 /// still when one thread frees what another allocated, as centres working in parallel do.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Spares {
     chunks: Vec<Vec<Words>>,
+    /// Most chunks kept.
+    keep: usize,
+}
+
+impl Default for Spares {
+    /// A centre's: a trip's worth of parcels can be set free at once.
+    fn default() -> Self {
+        Spares::keeping(32)
+    }
 }
 
 impl Spares {
-    /// Most chunks kept (a trip's worth of parcels can be set free at once).
-    const KEEP: usize = 32;
+    /// Spares that keep at most `keep` chunks.
+    pub fn keeping(keep: usize) -> Spares {
+        Spares {
+            chunks: Vec::new(),
+            keep,
+        }
+    }
 
     /// An empty chunk of [`CHUNK_BYTES`] bytes for items of type `T`.
     #[inline]
@@ -45,7 +60,7 @@ impl Spares {
     /// most are kept; otherwise frees it.
     #[inline]
     pub fn put<T: Copy>(&mut self, mut c: Vec<T>) {
-        if self.chunks.len() < Self::KEEP && c.capacity() * size_of::<T>() == CHUNK_BYTES {
+        if self.chunks.len() < self.keep && c.capacity() * size_of::<T>() == CHUNK_BYTES {
             c.clear();
             self.chunks.push(recast(c));
         }
@@ -307,12 +322,42 @@ impl<T: Copy> Queue<T> {
         self.chunks.into_iter()
     }
 
-    /// Empties the queue, items front to back.
-    pub fn drain(&mut self) -> impl Iterator<Item = T> + '_ {
+    /// Empties the queue, items front to back; each chunk, once read, goes to `spares`
+    /// (chunks not read when the iterator is dropped are freed).
+    pub fn drain_to<'a>(&'a mut self, spares: &'a mut Spares) -> DrainTo<'a, T> {
         self.len = 0;
-        self.chunks
-            .drain(..)
-            .flat_map(|(c, h)| c.into_iter().skip(h))
+        DrainTo {
+            chunks: self.chunks.drain(..),
+            now: None,
+            spares,
+        }
+    }
+}
+
+/// The items of a queue, front to back, as [`Queue::drain_to`] gives them.
+pub struct DrainTo<'a, T> {
+    chunks: std::collections::vec_deque::Drain<'a, (Vec<T>, usize)>,
+    /// The chunk being read, and its next item.
+    now: Option<(Vec<T>, usize)>,
+    spares: &'a mut Spares,
+}
+
+impl<T: Copy> Iterator for DrainTo<'_, T> {
+    type Item = T;
+
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        loop {
+            if let Some((c, i)) = &mut self.now {
+                if let Some(&x) = c.get(*i) {
+                    *i += 1;
+                    return Some(x);
+                }
+                let (c, _) = self.now.take().expect("a chunk");
+                self.spares.put(c);
+            }
+            self.now = Some(self.chunks.next()?);
+        }
     }
 }
 
@@ -338,10 +383,16 @@ mod tests {
         assert!(load.is_empty());
         assert_eq!(rest.get_mut(1).copied(), Some(1));
         assert_eq!(rest.get_mut(301), None);
-        let v: Vec<u32> = rest.drain().collect();
+        // Drained, its chunks become spares, as many as are kept.
+        let chunks = rest.bytes() / CHUNK_BYTES;
+        assert!(chunks >= 2);
+        let mut spares = Spares::keeping(chunks - 1);
+        let v: Vec<u32> = rest.drain_to(&mut spares).collect();
         assert_eq!(v.len(), 301);
         assert_eq!(v[0], 5000);
         assert!(v[1..].windows(2).all(|w| w[1] == w[0] + 1));
+        assert!(rest.is_empty());
+        assert_eq!(spares.bytes(), (chunks - 1) * CHUNK_BYTES);
         assert_eq!(q.iter().count(), 699);
         assert_eq!(q.back(), Some(&999));
     }
@@ -365,7 +416,11 @@ mod tests {
         for _ in 0..100 {
             spares.put(Vec::<[u32; 4]>::with_capacity(170));
         }
-        assert_eq!(spares.bytes(), Spares::KEEP * CHUNK_BYTES);
+        assert_eq!(
+            spares.bytes(),
+            32 * CHUNK_BYTES,
+            "a centre's spares keep 32"
+        );
     }
 
     #[test]

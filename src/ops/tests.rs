@@ -281,6 +281,12 @@ fn live_and_storage_see_parcels_in_every_kind_of_place() {
             .expect("a shift left");
     }
     assert!(m.storage_bytes() > bytes);
+    // So do the chunks an outlet keeps for its next pickup.
+    let bytes = m.storage_bytes();
+    let o = &mut m.outlets[0];
+    let chunk: Vec<Parcel> = o.spares.take();
+    o.spares.put(chunk);
+    assert_eq!(m.storage_bytes(), bytes + crate::ops::queue::CHUNK_BYTES);
 }
 
 #[test]
