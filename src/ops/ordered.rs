@@ -170,7 +170,7 @@ mod tests {
     #[test]
     fn near_back_insertion_keeps_keys_sorted_or_refuses() {
         let mut q: Ordered<u32> = Ordered::default();
-        let mut spares = Spares::default();
+        let mut spares = Spares::keeping(32);
         for (i, t) in [10, 20, 15, 30, 25, 25, 5].into_iter().enumerate() {
             let r = q.insert_near_back((t, i as u32), &mut spares);
             if t == 5 {
@@ -193,7 +193,7 @@ mod tests {
         let mut q: Ordered<[u32; 4]> = Ordered::default();
         // Increasing keys after the first, each pair swapped: every other item is late.
         let mut keys = vec![0u32];
-        let mut spares = Spares::default();
+        let mut spares = Spares::keeping(32);
         keys.extend((0..500u32).flat_map(|j| [2 * j + 2, 2 * j + 1]));
         for &k in &keys {
             assert!(q.insert_near_back((k, [k; 4]), &mut spares).is_ok(), "{k}");
@@ -210,7 +210,7 @@ mod tests {
     #[test]
     fn items_leave_in_order_by_item_and_by_chunk() {
         let mut q: Ordered<u32> = Ordered::default();
-        let mut spares = Spares::default();
+        let mut spares = Spares::keeping(32);
         for i in 0..3 * CHUNK as u32 + 5 {
             q.insert_near_back((i, i), &mut spares).expect("in order");
         }

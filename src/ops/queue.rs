@@ -26,18 +26,12 @@ type Words = [u32; 5];
 /// load; the chunks an outlet's couriers empty take the parcels it picks up next.
 /// Reuse keeps chunks out of the allocator, which is slow for blocks this size and slower
 /// still when one thread frees what another allocated, as centres working in parallel do.
+/// Each owner says how many it keeps.
 #[derive(Debug)]
 pub struct Spares {
     chunks: Vec<Vec<Words>>,
     /// Most chunks kept.
     keep: usize,
-}
-
-impl Default for Spares {
-    /// A centre's: a trip's worth of parcels can be set free at once.
-    fn default() -> Self {
-        Spares::keeping(32)
-    }
 }
 
 impl Spares {
@@ -322,8 +316,9 @@ impl<T: Copy> Queue<T> {
         self.chunks.into_iter()
     }
 
-    /// Empties the queue, items front to back; each chunk, once read, goes to `spares`
-    /// (chunks not read when the iterator is dropped are freed).
+    /// Empties the queue, items front to back; each chunk goes to `spares` once the iterator
+    /// has moved past its last item (the chunk it stops in, and any not reached, are freed
+    /// with it).
     pub fn drain_to<'a>(&'a mut self, spares: &'a mut Spares) -> DrainTo<'a, T> {
         self.len = 0;
         DrainTo {
@@ -400,7 +395,7 @@ mod tests {
     #[test]
     fn a_spare_chunk_is_the_same_memory_for_parcels_and_for_parcels_with_their_ready_second() {
         type Ready = (u32, [u32; 4]);
-        let mut spares = Spares::default();
+        let mut spares = Spares::keeping(32);
         let mut sorting: Vec<Ready> = spares.take();
         assert_eq!(sorting.capacity(), CHUNK + SLACK);
         sorting.extend((0..3).map(|i| (i, [i; 4])));
@@ -416,16 +411,12 @@ mod tests {
         for _ in 0..100 {
             spares.put(Vec::<[u32; 4]>::with_capacity(170));
         }
-        assert_eq!(
-            spares.bytes(),
-            32 * CHUNK_BYTES,
-            "a centre's spares keep 32"
-        );
+        assert_eq!(spares.bytes(), 32 * CHUNK_BYTES, "only as many as it keeps");
     }
 
     #[test]
     fn bulk_appends_fill_chunks_as_pushes_would_and_retain_keeps_order() {
-        let mut spares = Spares::default();
+        let mut spares = Spares::keeping(32);
         let src: Vec<(u32, [u32; 4])> = (0..400).map(|i| (i, [i; 4])).collect();
         let mut bulk: Queue<[u32; 4]> = Queue::default();
         bulk.push_back([7; 4]);

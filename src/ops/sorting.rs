@@ -38,6 +38,9 @@ pub(super) const DAY_FACILITY: usize = 1;
 pub(super) const DAY_CARBON: usize = 2;
 pub(super) const DAY_CO2: usize = 3;
 
+/// Most chunks a centre keeps: a trip's worth of parcels can be set free at once.
+const SPARES: usize = 32;
+
 /// Per-centre state: the sorter, its crews and its cost periods.
 #[derive(Debug)]
 pub struct CentreState {
@@ -189,7 +192,7 @@ impl CentreState {
             paid_line_hours: 0.0,
             stranded: Queue::default(),
             lanes: (0..lanes).map(|_| LaneState::default()).collect(),
-            spares: Spares::default(),
+            spares: Spares::keeping(SPARES),
             service_rng,
             incidents,
         }

@@ -243,9 +243,10 @@ fn live_and_storage_see_parcels_in_every_kind_of_place() {
             0 => ps
                 .into_iter()
                 .for_each(|p| m.lane_mut(lane).ready.push_back(p)),
-            1 => ps
-                .into_iter()
-                .for_each(|p| m.lane_mut(lane).push_later(at, p, &mut Default::default())),
+            1 => ps.into_iter().for_each(|p| {
+                m.lane_mut(lane)
+                    .push_later(at, p, &mut queue::Spares::keeping(1))
+            }),
             2 => ps
                 .into_iter()
                 .for_each(|p| m.lane_mut(lane).push_late(at, p)),

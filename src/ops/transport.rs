@@ -318,7 +318,7 @@ mod tests {
 
     #[test]
     fn parcels_become_ready_in_ready_order_late_ones_included() {
-        let (mut st, mut spares) = (LaneState::default(), Spares::default());
+        let (mut st, mut spares) = (LaneState::default(), Spares::keeping(32));
         for i in 0..300 {
             st.push_later(SimTime((10 + i) * 1000), named(i as u32), &mut spares);
         }
