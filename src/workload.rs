@@ -10,9 +10,9 @@ use crate::scenario::{ModelKind, Scenario, Source};
 /// Bytes a parcel in flight holds: its 16-byte record in a chunked queue (20 while it waits
 /// for a departure with its ready time), the queues' spare room and its share of the run's
 /// other memory. Measured: `franchise_national` at 3 million parcels a day and
-/// `zto_scale.toml` (83 million) peaked at 30 and 33 bytes of resident memory per parcel in
+/// `zto_scale.toml` (83 million) peak at 29–30 and 28 bytes of resident memory per parcel in
 /// flight (`run_info.json`: `peak_rss_mb` over `peak_parcel_slots`, the program included);
-/// rounded up.
+/// earlier builds took up to 35, hence the room.
 pub const BYTES_PER_PARCEL: f64 = 36.0;
 /// Days of volume in the network at once, at most: a parcel leaves the run's memory when
 /// it is signed for. Measured: about two days' volume on the national network (3 million
