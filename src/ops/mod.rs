@@ -510,7 +510,7 @@ impl<'a> Carrier<'a> {
     }
 
     /// Bytes of memory the parcels' queues hold (lanes, trips, outlets, centres and their
-    /// sorters' waiting lists).
+    /// sorters' waiting lists), with the spare chunks outlets and centres keep.
     pub fn storage_bytes(&self) -> usize {
         self.trips.iter().map(|t| t.1.bytes()).sum::<usize>()
             + self

@@ -395,7 +395,8 @@ mod tests {
     #[test]
     fn a_spare_chunk_is_the_same_memory_for_parcels_and_for_parcels_with_their_ready_second() {
         type Ready = (u32, [u32; 4]);
-        let mut spares = Spares::keeping(32);
+        let keep = 32;
+        let mut spares = Spares::keeping(keep);
         let mut sorting: Vec<Ready> = spares.take();
         assert_eq!(sorting.capacity(), CHUNK + SLACK);
         sorting.extend((0..3).map(|i| (i, [i; 4])));
@@ -411,7 +412,11 @@ mod tests {
         for _ in 0..100 {
             spares.put(Vec::<[u32; 4]>::with_capacity(170));
         }
-        assert_eq!(spares.bytes(), 32 * CHUNK_BYTES, "only as many as it keeps");
+        assert_eq!(
+            spares.bytes(),
+            keep * CHUNK_BYTES,
+            "only as many as it keeps"
+        );
     }
 
     #[test]
