@@ -5,7 +5,7 @@
 //! over the classes exactly when they close; the few tagged parcels (traced or sampled)
 //! are listed and receive their own share, for cost distributions.
 
-use super::parcel::{CLASSES, Class, NO_TAG, Parcel};
+use super::parcel::{CLASSES, Class, NO_TAG};
 use crate::cost::{Activity, CostVec, Money, split_by};
 use crate::engine::SimTime;
 
@@ -76,10 +76,11 @@ impl<const K: usize> Chain<K> {
         }
     }
 
-    /// Parcel `p` used the resource in period `period`.
+    /// A parcel of class `class` and tag `tag` ([`Parcel::class`], [`Parcel::tag`]) used
+    /// the resource in period `period`.
     #[inline]
-    pub fn join(&mut self, period: usize, p: &Parcel) -> bool {
-        self.join_n(period, p.class(), 1) && (p.tag() == NO_TAG || self.tag(period, p.tag()))
+    pub fn join(&mut self, period: usize, class: Class, tag: u32) -> bool {
+        self.join_n(period, class, 1) && (tag == NO_TAG || self.tag(period, tag))
     }
 
     /// Lists tagged parcel `tag` (already counted) among the members of period `p`.
@@ -266,23 +267,15 @@ pub struct Tagged {
 mod tests {
     use super::*;
 
-    fn parcel(class: Class, tag: u32) -> Parcel {
-        let mut p = Parcel::new(0, 1, SimTime::ZERO, SimTime::ZERO, 1.0, class);
-        if tag != NO_TAG {
-            p.set_tag(tag);
-        }
-        p
-    }
-
     #[test]
     fn empty_periods_carry_their_cost_forward_and_splits_are_exact() {
         let mut chain = Chain::<2>::new(3);
         let c = chain.close(0, [Money(100), Money(1)]);
         assert_eq!(c.incurred, [Money(100), Money(1)]);
         assert_eq!(c.by_class, [[Money::ZERO; 2]; 3]);
-        chain.join(1, &parcel(Class::Measured, NO_TAG));
-        chain.join(1, &parcel(Class::Measured, 4));
-        chain.join(1, &parcel(Class::After, NO_TAG));
+        chain.join(1, Class::Measured, NO_TAG);
+        chain.join(1, Class::Measured, 4);
+        chain.join(1, Class::After, NO_TAG);
         let c = chain.close(1, [Money(50), Money(2)]);
         // 150 and 3 over 2 measured + 1 after.
         assert_eq!(c.by_class[1], [Money(100), Money(2)]);
@@ -293,10 +286,7 @@ mod tests {
         assert_eq!(c.incurred, [Money(9), Money(0)]);
         assert_eq!(chain.unabsorbed(), [Money(9), Money(0)]);
         assert_eq!(chain.spent, [Money(159), Money(3)]);
-        assert!(
-            !chain.join(3, &parcel(Class::Warmup, NO_TAG)),
-            "past the horizon"
-        );
+        assert!(!chain.join(3, Class::Warmup, NO_TAG), "past the horizon");
     }
 
     #[test]

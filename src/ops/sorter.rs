@@ -3,12 +3,12 @@
 //! frees up first (the Kiefer–Wolfowitz recursion), so waits are those of a FIFO c-server
 //! queue without an event per parcel.
 
+use super::fifo::Fifo;
 use crate::engine::SimTime;
 use crate::random::Rng;
 use crate::scenario::Service;
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal};
-use std::collections::VecDeque;
 
 /// Working intervals (shift instances) over the whole run, sorted and disjoint.
 #[derive(Debug, Clone)]
@@ -83,8 +83,8 @@ pub struct Sorted {
 /// Service-time sampler with a given mean.
 #[derive(Debug, Clone, Copy)]
 pub enum ServiceTime {
-    /// Always this many ms.
-    Deterministic(f64),
+    /// Always this many ms (the mean, rounded once).
+    Deterministic(u64),
     /// Exponential with this mean (ms).
     Exponential(f64),
     /// Lognormal in ms, with the scenario's mean and coefficient of variation.
@@ -95,7 +95,7 @@ impl ServiceTime {
     /// `mean_ms`: mean time one parcel occupies a line (ms).
     pub fn new(kind: Service, mean_ms: f64) -> Result<ServiceTime, rand_distr::NormalError> {
         Ok(match kind {
-            Service::Deterministic => ServiceTime::Deterministic(mean_ms),
+            Service::Deterministic => ServiceTime::fixed(mean_ms),
             Service::Exponential => ServiceTime::Exponential(mean_ms),
             Service::Lognormal { cv } => {
                 ServiceTime::Lognormal(LogNormal::from_mean_cv(mean_ms, cv)?)
@@ -103,31 +103,45 @@ impl ServiceTime {
         })
     }
 
+    /// Always `mean_ms` (rounded to the ms).
+    pub fn fixed(mean_ms: f64) -> ServiceTime {
+        ServiceTime::Deterministic(ms(mean_ms))
+    }
+
     #[inline]
     fn sample(&self, rng: &mut Rng) -> u64 {
-        let ms = match self {
+        match self {
             ServiceTime::Deterministic(m) => *m,
-            ServiceTime::Exponential(m) => -(1.0 - rng.random::<f64>()).ln() * m,
-            ServiceTime::Lognormal(d) => d.sample(rng),
-        };
-        (ms + 0.5) as u64
+            ServiceTime::Exponential(m) => ms(-(1.0 - rng.random::<f64>()).ln() * m),
+            ServiceTime::Lognormal(d) => ms(d.sample(rng)),
+        }
     }
+}
+
+/// A duration in ms, rounded to the nearest.
+fn ms(x: f64) -> u64 {
+    (x + 0.5) as u64
 }
 
 /// The sorter of one centre, with its statistics.
 #[derive(Debug, Clone)]
 pub struct Sorter {
     /// When each line is next free, and when it leaves (`u64::MAX` for the centre's own
-    /// lines; surge crews leave).
-    /// A centre has a handful of lines: a linear scan beats a heap here.
-    free: Vec<(u64, u64)>,
+    /// lines; surge crews leave), in ascending order. Only the least pair matters, not
+    /// which line it is, so the lines are kept sorted: the next line to free up is the
+    /// front one, and a line put back goes in its place from the back, which is the back
+    /// itself when sorting times are fixed (each parcel starts no earlier than the last).
+    free: Fifo<(u64, u64)>,
     permanent: u32,
     service: ServiceTime,
-    /// Start times of parcels that have arrived but not started (non-decreasing; whole
-    /// seconds, rounded up: four bytes per waiting parcel). A ring buffer, so that a steady
-    /// flow through it allocates nothing; it grows and shrinks by an eighth at a time, so
-    /// that its room stays close to what it holds.
-    waiting: VecDeque<u32>,
+    /// Start times of parcels that have arrived but not started (whole seconds, rounded
+    /// up; non-decreasing but for a surge crew's first parcels), as runs of parcels that
+    /// start in the same second: (second, parcels). A busy centre starts dozens of parcels
+    /// a second, so a run stands for many of them. A ring, so that a steady flow through
+    /// it allocates nothing; it doubles when full and halves while under a quarter full.
+    waiting: Fifo<(u32, u32)>,
+    /// Parcels in `waiting`.
+    waiting_len: usize,
     /// Statistics of parcels arriving in [from, until).
     pub window: (SimTime, SimTime),
     /// Parcels sorted that arrived in the window.
@@ -149,7 +163,8 @@ impl Sorter {
             free: (0..lines.max(1)).map(|_| (0, u64::MAX)).collect(),
             permanent: lines.max(1),
             service,
-            waiting: VecDeque::new(),
+            waiting: Fifo::default(),
+            waiting_len: 0,
             window,
             handled: 0,
             wait_ms: 0,
@@ -167,58 +182,74 @@ impl Sorter {
     /// Adds `n` lines from `from` until `until` (a surge crew).
     pub fn add_temporary(&mut self, n: u32, from: SimTime, until: SimTime) {
         for _ in 0..n {
-            self.free.push((from.0, until.0));
+            self.put_back((from.0, until.0));
         }
     }
 
     /// Bytes the list of waiting parcels holds.
     pub fn bytes(&self) -> usize {
-        self.waiting.capacity() * std::mem::size_of::<u32>()
+        self.waiting.capacity() * std::mem::size_of::<(u32, u32)>()
     }
 
     /// Parcels that have arrived but not started sorting by `t` (nothing is dropped).
     pub fn backlog_at(&self, t: SimTime) -> usize {
         self.waiting
             .iter()
-            .filter(|&&s| s as u64 * 1000 > t.0)
-            .count()
+            .filter(|r| r.0 as u64 * 1000 > t.0)
+            .map(|r| r.1 as usize)
+            .sum()
     }
 
     /// Parcels waiting (not yet started) at time `t`; `t` must not go backwards.
     pub fn queue_at(&mut self, t: SimTime) -> usize {
-        while self
-            .waiting
-            .front()
-            .is_some_and(|&s| s as u64 * 1000 <= t.0)
+        while let Some(&(s, n)) = self.waiting.front()
+            && s as u64 * 1000 <= t.0
         {
+            self.waiting_len -= n as usize;
             self.waiting.pop_front();
         }
         let (len, room) = (self.waiting.len(), self.waiting.capacity());
-        if room > 4096 && len < room / 2 {
-            self.waiting.shrink_to(len + len / 8);
+        if room > 4096 && len < room / 4 {
+            self.waiting.shrink();
         }
-        len
+        self.waiting_len
+    }
+
+    /// A line is next free at `line.0` (and leaves at `line.1`).
+    #[inline]
+    fn put_back(&mut self, line: (u64, u64)) {
+        self.free.insert_sorted(line);
+    }
+
+    /// A parcel that arrived will start at second `s`.
+    #[inline]
+    fn wait_until(&mut self, s: u32) {
+        self.waiting_len += 1;
+        let w = &mut self.waiting;
+        if let Some(last) = w.back_mut()
+            && last.0 == s
+            && last.1 < u32::MAX
+        {
+            last.1 += 1;
+            return;
+        }
+        w.push_back((s, 1));
     }
 
     /// Sorts a parcel arriving at `arrival` (arrivals must come in time order). `None`
-    /// when no shift is left in the run to sort it.
-    #[inline]
+    /// when no shift is left in the run to sort it. Inlined into a centre's loop over a
+    /// trip's parcels, which calls it for each.
+    #[inline(always)]
     pub fn sort(&mut self, arrival: SimTime, cal: &Calendar, rng: &mut Rng) -> Option<Sorted> {
         self.queue_at(arrival);
         let (start, interval, leaves) = loop {
-            let (first, _) = self
-                .free
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, f)| **f)
-                .expect("a permanent line");
-            let (free, leaves) = self.free.swap_remove(first);
+            let (free, leaves) = self.free.pop_front().expect("a permanent line");
             let Some((start, interval)) =
                 cal.next_working_near(arrival.max(SimTime(free)), self.hint)
             else {
                 if leaves == u64::MAX {
                     // Nothing more is sorted in this run: the line stays blocked.
-                    self.free.push((u64::MAX, u64::MAX));
+                    self.free.push_back((u64::MAX, u64::MAX));
                     return None;
                 }
                 continue;
@@ -231,19 +262,15 @@ impl Sorter {
         };
         let d = self.service.sample(rng);
         let done = start + SimTime(d);
-        self.free.push((done.0, leaves));
+        self.put_back((done.0, leaves));
         if start > arrival {
-            let w = &mut self.waiting;
-            if w.len() == w.capacity() {
-                w.reserve_exact((w.len() / 8).max(1024));
-            }
-            w.push_back(u32::try_from(start.0.div_ceil(1000)).unwrap_or(u32::MAX));
+            self.wait_until(u32::try_from(start.0.div_ceil(1000)).unwrap_or(u32::MAX));
         }
         if arrival >= self.window.0 && arrival < self.window.1 {
             self.handled += 1;
             self.wait_ms += (start - arrival).0 as u128;
             self.busy_ms += d as u128;
-            self.max_queue = self.max_queue.max(self.waiting.len());
+            self.max_queue = self.max_queue.max(self.waiting_len);
         }
         Some(Sorted {
             start,

@@ -294,7 +294,8 @@ impl CentreState {
         out: &mut Outbox,
     ) {
         let (net, cfg) = (sh.net, sh.cfg);
-        out.step(p.tag(), now, "arrived", at);
+        let (tag, class) = (p.tag(), p.class());
+        out.step(tag, now, "arrived", at);
         if self.incidents.lost_on_trip() {
             out.lost.push((p, now));
             return;
@@ -314,19 +315,19 @@ impl CentreState {
         let day = sorted.start.day() as usize;
         p.add_sort();
         out.count_sorted(day);
-        let joined =
-            u32::from(self.labour.join(sorted.interval, &p)) + u32::from(self.days.join(day, &p));
-        if p.tag() != NO_TAG {
-            out.tags.push(TagOp::Open(p.tag(), joined));
+        let joined = u32::from(self.labour.join(sorted.interval, class, tag))
+            + u32::from(self.days.join(day, class, tag));
+        if tag != NO_TAG {
+            out.tags.push(TagOp::Open(tag, joined));
         }
         let mut ready = sorted.done;
         let mis_sorted = self.incidents.mis_sorted(node.tech.mis_sort_rate);
         if mis_sorted {
             // Sent to the wrong chute: found and sorted again later.
             ready = ready + cfg.mis_sort_delay;
-            out.step(p.tag(), sorted.done, "mis_sorted", at);
+            out.step(tag, sorted.done, "mis_sorted", at);
         }
-        out.step(p.tag(), ready, "sorted", at);
+        out.step(tag, ready, "sorted", at);
         let next = net.lane_from(pos, p.dest());
         let (_, k) = self.own(pos, next, sh);
         if mis_sorted {

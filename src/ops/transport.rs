@@ -282,7 +282,7 @@ impl Carrier<'_> {
                         self.lose(*p, now);
                         return false;
                     }
-                    if self.outlets[k].day_cost.join(day, p) {
+                    if self.outlets[k].day_cost.join(day, p.class(), p.tag()) {
                         self.tag_open(p.tag(), 1);
                     }
                     true

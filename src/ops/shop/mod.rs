@@ -129,7 +129,7 @@ impl Shops {
                     stock: vec![m.initial_stock; m.products],
                     on_order: vec![None; m.products],
                     active,
-                    station: Sorter::new(m.packers, ServiceTime::Deterministic(m.pack_ms), window),
+                    station: Sorter::new(m.packers, ServiceTime::fixed(m.pack_ms), window),
                     held: Vec::new(),
                     packed: Vec::new(),
                 })
