@@ -221,14 +221,14 @@ impl Prices {
         }
     }
 
-    /// A parcel signed for: head office pays the destination outlet its delivery fee.
-    pub fn delivered(&self, l: &mut Ledger) {
-        if !self.direct {
+    /// `parcels` signed for: head office pays the destination outlets their delivery fees.
+    pub fn delivered(&self, l: &mut Ledger, parcels: u64) {
+        if !self.direct && parcels > 0 {
             l.book(
                 Transfer::DeliveryFee,
                 Party::HeadOffice,
                 Party::Outlets,
-                self.delivery_fee,
+                self.delivery_fee.times(parcels as i64),
             );
         }
     }
@@ -308,7 +308,7 @@ mod tests {
         let p = prices(false);
         let mut l = Ledger::default();
         p.picked_up(&mut l, 1);
-        p.delivered(&mut l);
+        p.delivered(&mut l, 1);
         p.fined(&mut l, true, false);
         assert!(l.unbalanced().is_empty());
         let (r, paid) = l.received_and_paid(Party::Outlets);
@@ -331,7 +331,7 @@ mod tests {
         let p = prices(true);
         let mut l = Ledger::default();
         p.picked_up(&mut l, 1);
-        p.delivered(&mut l);
+        p.delivered(&mut l, 1);
         p.fined(&mut l, true, true);
         assert_eq!(
             l.received_and_paid(Party::HeadOffice),

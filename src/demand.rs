@@ -68,8 +68,28 @@ struct Window {
     share: f64,
     /// (start offset from the window start, length, cumulative share) of each hour piece.
     pieces: Vec<(SimTime, SimTime, f64)>,
+    /// For each 1/[`BUCKETS`] of the unit interval, the first piece whose cumulative share
+    /// reaches its lower end: where the search for a uniform draw in it starts.
+    first_piece: [u8; BUCKETS],
     /// Length of the window.
     length: SimTime,
+}
+
+/// Buckets of [`Window::first_piece`] (a power of two: `u * BUCKETS` is exact).
+const BUCKETS: usize = 64;
+
+impl Window {
+    /// The piece a uniform draw `u` in [0, 1) falls in: the first whose cumulative share
+    /// reaches `u` (the last if rounding leaves none).
+    #[inline]
+    fn piece(&self, u: f64) -> usize {
+        let b = ((u * BUCKETS as f64) as usize).min(BUCKETS - 1);
+        let mut i = self.first_piece[b] as usize;
+        while i < self.pieces.len() && self.pieces[i].2 < u {
+            i += 1;
+        }
+        i.min(self.pieces.len() - 1)
+    }
 }
 
 /// An order drawn at a cut-off.
@@ -236,11 +256,7 @@ impl DemandModel {
         for _ in 0..n {
             // Time within the window, by the profile.
             let u: f64 = rng.random();
-            let p = win
-                .pieces
-                .partition_point(|piece| piece.2 < u)
-                .min(win.pieces.len() - 1);
-            let (off, len, _) = win.pieces[p];
+            let (off, len, _) = win.pieces[win.piece(u)];
             let placed = start + (off.0 + (rng.random::<f64>() * len.0 as f64) as u64) as i64;
             if placed < 0 {
                 // Before the simulation began: not an order of this run.
@@ -293,9 +309,16 @@ fn windows(profile: &[f64], cutoffs: &[SimTime]) -> Vec<Window> {
             for p in &mut pieces {
                 p.2 /= acc.max(f64::MIN_POSITIVE);
             }
+            let first_piece = std::array::from_fn(|b| {
+                let lower = b as f64 / BUCKETS as f64;
+                pieces
+                    .partition_point(|p| p.2 < lower)
+                    .min(u8::MAX as usize) as u8
+            });
             Window {
                 share: acc,
                 pieces,
+                first_piece,
                 length: SimTime(length),
             }
         })
@@ -309,6 +332,30 @@ mod tests {
 
     fn demand() -> Demand {
         toml::from_str::<Demand>("daily_parcels = 10000").unwrap()
+    }
+
+    #[test]
+    fn a_draw_falls_in_the_piece_a_binary_search_finds() {
+        let profile: Vec<f64> = (0..24).map(|h| 1.0 + (h * 7 % 5) as f64).collect();
+        let cutoffs = [SimTime::from_hours(9.5), SimTime::from_hours(17.0)];
+        let mut r = rng(5, Stream::Demand, 0);
+        for win in windows(&profile, &cutoffs) {
+            let search = |u: f64| {
+                win.pieces
+                    .partition_point(|p| p.2 < u)
+                    .min(win.pieces.len() - 1)
+            };
+            let mut us: Vec<f64> = (0..=BUCKETS).map(|b| b as f64 / BUCKETS as f64).collect();
+            us.extend(
+                win.pieces
+                    .iter()
+                    .flat_map(|p| [p.2, p.2.next_up(), p.2.next_down()]),
+            );
+            us.extend((0..10_000).map(|_| r.random::<f64>()));
+            for u in us.into_iter().filter(|u| (0.0..1.0).contains(u)) {
+                assert_eq!(win.piece(u), search(u), "{u}");
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::Carrier;
 use super::books::{Tagged, attribute};
 use super::model::Config;
 use super::outlet::{OutletState, Wave, par_outlets};
-use super::parcel::{Class, NO_TAG, Parcel};
+use super::parcel::{CLASSES, Class, NO_TAG, Parcel};
 use super::quality::Incidents;
 use super::queue::Queue;
 use super::shop::Kind;
@@ -152,6 +152,9 @@ fn deliver(
     let mut stops: Vec<Parcel> = Vec::with_capacity(n.div_ceil(couriers));
     let mut parcels = batch.drain_to(&mut o.spares);
     let w = &mut o.wave;
+    // Parcels signed for in this wave, by class: the couriers' pay and the delivery fees
+    // are booked once for each class, after the tours.
+    let mut signed = [0u64; 3];
     for c in 0..couriers {
         let m = n / couriers + usize::from(c < n % couriers);
         stops.clear();
@@ -222,23 +225,13 @@ fn deliver(
                 failed.push_back(*p);
                 continue;
             }
-            w.books
-                .charge(now, window, class, Activity::LastMile, cfg.courier_pay);
+            signed[class as usize] += 1;
             if tag != NO_TAG {
                 w.tag_costs.push((tag, Activity::LastMile, cfg.courier_pay));
                 w.steps.push((tag, when, "signed"));
             }
-            cfg.prices.delivered(&mut w.transfers);
-            if class == Class::Measured {
-                cfg.prices.delivered(&mut w.transfers_measured);
-            }
             let transit = when - p.picked();
             let late = transit > cfg.promise;
-            if in_window {
-                o.spent_window += cfg.courier_pay;
-                o.delivered += 1;
-                w.courier_pay += cfg.courier_pay;
-            }
             end_journey(cfg, &mut o.incidents, w, p, now, late, false);
             if shops && (p.kind() == Kind::Order || p.exchange_due()) {
                 w.signed.push((*p, when, late));
@@ -258,6 +251,20 @@ fn deliver(
         }
     }
     drop(parcels);
+    for class in CLASSES.into_iter().filter(|&c| signed[c as usize] > 0) {
+        let pay = cfg.courier_pay.times(signed[class as usize] as i64);
+        w.books.charge(now, window, class, Activity::LastMile, pay);
+    }
+    let all = signed.iter().sum::<u64>();
+    cfg.prices.delivered(&mut w.transfers, all);
+    cfg.prices
+        .delivered(&mut w.transfers_measured, signed[Class::Measured as usize]);
+    if in_window {
+        let pay = cfg.courier_pay.times(all as i64);
+        o.spent_window += pay;
+        o.delivered += all;
+        w.courier_pay += pay;
+    }
     if in_window {
         o.attempts += n as u64;
         o.failed += failed.len() as u64;

@@ -135,7 +135,11 @@ impl std::fmt::Debug for Parcel {
 
 /// A weight in the record's unit (decagrams), saturating at the field's width.
 fn decagrams(kg: f64) -> u64 {
-    (kg * 100.0).round().clamp(0.0, WEIGHT.max() as f64) as u64
+    // Rounded half away from zero, as `f64::round` (a library call on baseline x86-64):
+    // the field's range is far below 2⁵², where `x - trunc(x)` is exact.
+    let x = (kg * 100.0).clamp(0.0, WEIGHT.max() as f64);
+    let t = x as u64;
+    t + u64::from(x - t as f64 >= 0.5)
 }
 
 #[inline]
@@ -320,6 +324,21 @@ impl Parcel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weights_round_to_the_decagram_as_f64_round_does() {
+        let round = |kg: f64| (kg * 100.0).round().clamp(0.0, WEIGHT.max() as f64) as u64;
+        let mut kgs = vec![0.0, -0.0, -1.0, 0.005, 0.015, 0.025, 163.825, 163.835, 1e9];
+        kgs.extend([f64::NAN, f64::INFINITY, f64::NEG_INFINITY]);
+        // Halves and their neighbours, and a spread of ordinary weights.
+        for k in 0..20_000u32 {
+            let half = (k as f64 + 0.5) / 100.0;
+            kgs.extend([half, half.next_up(), half.next_down(), k as f64 * 0.00731]);
+        }
+        for kg in kgs {
+            assert_eq!(decagrams(kg), round(kg), "{kg}");
+        }
+    }
 
     #[test]
     fn a_parcel_keeps_its_attributes_in_16_bytes() {

@@ -201,7 +201,20 @@ impl Sorter {
     }
 
     /// Parcels waiting (not yet started) at time `t`; `t` must not go backwards.
+    #[inline]
     pub fn queue_at(&mut self, t: SimTime) -> usize {
+        if self
+            .waiting
+            .front()
+            .is_some_and(|&(s, _)| s as u64 * 1000 <= t.0)
+        {
+            self.started_by(t);
+        }
+        self.waiting_len
+    }
+
+    /// Drops the waiting parcels that have started by `t`.
+    fn started_by(&mut self, t: SimTime) {
         while let Some(&(s, n)) = self.waiting.front()
             && s as u64 * 1000 <= t.0
         {
@@ -212,7 +225,6 @@ impl Sorter {
         if room > 4096 && len < room / 4 {
             self.waiting.shrink();
         }
-        self.waiting_len
     }
 
     /// A line is next free at `line.0` (and leaves at `line.1`).
