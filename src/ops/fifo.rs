@@ -1,7 +1,7 @@
 //! A first-in first-out ring of copyable items, of a power-of-two room so that a position
-//! is found with a mask: the sorter's lists (its lines by when they free up, its waiting
-//! parcels) take from the front and add at the back once or more per parcel sorted, where
-//! a `VecDeque`'s general wrap-around arithmetic costs more than the work itself.
+//! is found with a mask: the sorter's list of waiting parcels is read at the front and
+//! written at the back for every parcel sorted, where a `VecDeque`'s general wrap-around
+//! arithmetic costs more than the work itself.
 
 /// Items in `buf`, oldest first, from `head` on, wrapping around.
 #[derive(Debug, Clone)]
@@ -78,31 +78,6 @@ impl<T: Copy + Default> Fifo<T> {
             self.resize((self.len * 2).max(4));
         }
         let i = self.at(self.len);
-        self.buf[i] = x;
-        self.len += 1;
-    }
-
-    /// Inserts `x` so that the items stay in order, after those not greater (looking from
-    /// the back: at the back itself when `x` is the greatest).
-    #[inline]
-    pub fn insert_sorted(&mut self, x: T)
-    where
-        T: PartialOrd,
-    {
-        if self.len == self.buf.len() {
-            self.resize((self.len * 2).max(4));
-        }
-        let mut k = self.len;
-        while k > 0 {
-            let before = self.buf[self.at(k - 1)];
-            if before <= x {
-                break;
-            }
-            let i = self.at(k);
-            self.buf[i] = before;
-            k -= 1;
-        }
-        let i = self.at(k);
         self.buf[i] = x;
         self.len += 1;
     }
@@ -186,24 +161,16 @@ mod tests {
     }
 
     #[test]
-    fn sorted_insertion_keeps_the_order_across_the_wrap() {
-        let mut f: Fifo<(u32, u32)> = [(1, 0), (3, 0), (5, 0)].into_iter().collect();
-        assert_eq!(f.pop_front(), Some((1, 0)));
-        f.insert_sorted((4, 1));
-        f.insert_sorted((9, 1));
-        f.insert_sorted((0, 1));
-        f.insert_sorted((3, 0));
-        let all: Vec<_> = f.iter().copied().collect();
-        assert_eq!(all, [(0, 1), (3, 0), (3, 0), (4, 1), (5, 0), (9, 1)]);
-        *f.back_mut().unwrap() = (10, 0);
-        assert_eq!(f.iter().last(), Some(&(10, 0)));
-        // Round and round a ring of 8: the order holds wherever the head is.
-        for k in 0..50u32 {
-            let x = f.pop_front().unwrap();
-            f.insert_sorted((x.0 + 10 + k % 3, k));
-            let v: Vec<_> = f.iter().copied().collect();
-            assert!(v.windows(2).all(|w| w[0] <= w[1]), "{v:?}");
+    fn the_newest_item_is_found_across_the_wrap() {
+        let mut f: Fifo<(u32, u32)> = (0..4).map(|i| (i, 1)).collect();
+        for i in 4..50 {
+            f.pop_front();
+            f.push_back((i, 1));
+            // The newest run grows in place wherever the ring has wrapped to.
+            f.back_mut().unwrap().1 += 1;
+            assert_eq!(f.iter().last(), Some(&(i, 2)));
         }
-        assert_eq!(f.capacity(), 8);
+        assert_eq!((f.len(), f.capacity()), (4, 4));
+        assert_eq!(f.front(), Some(&(46, 2)));
     }
 }

@@ -123,15 +123,77 @@ fn ms(x: f64) -> u64 {
     (x + 0.5) as u64
 }
 
+/// A sorter's lines, as (next free, leaves) in ascending order: only the least pair
+/// matters, not which line it is. They sit in a ring of exactly as many slots as lines,
+/// so that the front line, once it has taken a parcel and frees up no earlier than every
+/// other (as with fixed sorting times, each parcel starting no earlier than the last),
+/// becomes the back one by moving the head alone.
+#[derive(Debug, Clone)]
+struct Lines {
+    ring: Vec<(u64, u64)>,
+    head: usize,
+}
+
+impl Lines {
+    /// `n` lines (at least one), free from time zero, that never leave.
+    fn new(n: usize) -> Lines {
+        Lines {
+            ring: vec![(0, u64::MAX); n.max(1)],
+            head: 0,
+        }
+    }
+
+    /// The line that frees up first.
+    #[inline]
+    fn front(&self) -> (u64, u64) {
+        self.ring[self.head]
+    }
+
+    /// The front line is next free at `line.0` (and leaves at `line.1`): it takes its
+    /// place in order, after the lines not later than it.
+    #[inline]
+    fn requeue_front(&mut self, line: (u64, u64)) {
+        let n = self.ring.len();
+        let mut i = self.head;
+        self.head = if i + 1 == n { 0 } else { i + 1 };
+        // Slot `i` is now the back; move the later lines up one until `line`'s place.
+        while i != self.head {
+            let before = if i == 0 { n - 1 } else { i - 1 };
+            if self.ring[before] <= line {
+                break;
+            }
+            self.ring[i] = self.ring[before];
+            i = before;
+        }
+        self.ring[i] = line;
+    }
+
+    /// Puts the ring in order from slot 0.
+    fn straighten(&mut self) {
+        self.ring.rotate_left(self.head);
+        self.head = 0;
+    }
+
+    /// The front line leaves.
+    fn remove_front(&mut self) {
+        self.straighten();
+        self.ring.remove(0);
+    }
+
+    /// Adds a line, in order (after the lines not later than it).
+    fn insert(&mut self, line: (u64, u64)) {
+        self.straighten();
+        let at = self.ring.partition_point(|l| *l <= line);
+        self.ring.insert(at, line);
+    }
+}
+
 /// The sorter of one centre, with its statistics.
 #[derive(Debug, Clone)]
 pub struct Sorter {
     /// When each line is next free, and when it leaves (`u64::MAX` for the centre's own
-    /// lines; surge crews leave), in ascending order. Only the least pair matters, not
-    /// which line it is, so the lines are kept sorted: the next line to free up is the
-    /// front one, and a line put back goes in its place from the back, which is the back
-    /// itself when sorting times are fixed (each parcel starts no earlier than the last).
-    free: Fifo<(u64, u64)>,
+    /// lines; surge crews leave).
+    free: Lines,
     permanent: u32,
     service: ServiceTime,
     /// Start times of parcels that have arrived but not started (whole seconds, rounded
@@ -160,7 +222,7 @@ impl Sorter {
     /// A sorter of `lines` permanent lines (at least one), measuring arrivals in `window`.
     pub fn new(lines: u32, service: ServiceTime, window: (SimTime, SimTime)) -> Sorter {
         Sorter {
-            free: (0..lines.max(1)).map(|_| (0, u64::MAX)).collect(),
+            free: Lines::new(lines.max(1) as usize),
             permanent: lines.max(1),
             service,
             waiting: Fifo::default(),
@@ -182,7 +244,7 @@ impl Sorter {
     /// Adds `n` lines from `from` until `until` (a surge crew).
     pub fn add_temporary(&mut self, n: u32, from: SimTime, until: SimTime) {
         for _ in 0..n {
-            self.put_back((from.0, until.0));
+            self.free.insert((from.0, until.0));
         }
     }
 
@@ -227,12 +289,6 @@ impl Sorter {
         }
     }
 
-    /// A line is next free at `line.0` (and leaves at `line.1`).
-    #[inline]
-    fn put_back(&mut self, line: (u64, u64)) {
-        self.free.insert_sorted(line);
-    }
-
     /// A parcel that arrived will start at second `s`.
     #[inline]
     fn wait_until(&mut self, s: u32) {
@@ -255,15 +311,16 @@ impl Sorter {
     pub fn sort(&mut self, arrival: SimTime, cal: &Calendar, rng: &mut Rng) -> Option<Sorted> {
         self.queue_at(arrival);
         let (start, interval, leaves) = loop {
-            let (free, leaves) = self.free.pop_front().expect("a permanent line");
+            let (free, leaves) = self.free.front();
             let Some((start, interval)) =
                 cal.next_working_near(arrival.max(SimTime(free)), self.hint)
             else {
                 if leaves == u64::MAX {
                     // Nothing more is sorted in this run: the line stays blocked.
-                    self.free.push_back((u64::MAX, u64::MAX));
+                    self.free.requeue_front((u64::MAX, u64::MAX));
                     return None;
                 }
+                self.free.remove_front();
                 continue;
             };
             if start.0 < leaves {
@@ -271,10 +328,11 @@ impl Sorter {
                 break (start, interval, leaves);
             }
             // A surge crew whose time is up: it leaves.
+            self.free.remove_front();
         };
         let d = self.service.sample(rng);
         let done = start + SimTime(d);
-        self.put_back((done.0, leaves));
+        self.free.requeue_front((done.0, leaves));
         if start > arrival {
             self.wait_until(u32::try_from(start.0.div_ceil(1000)).unwrap_or(u32::MAX));
         }
@@ -297,6 +355,45 @@ mod tests {
     use super::*;
     use crate::queueing::mmc_analytic;
     use crate::random::{Stream, rng};
+
+    /// The ring of lines gives the least pair as a sorted list would, whatever is put
+    /// back: later than every line (the usual case), earlier, equal, or lines coming and
+    /// leaving.
+    #[test]
+    fn lines_give_the_least_pair_as_a_sorted_list_does() {
+        let mut r = rng(9, Stream::Service, 0);
+        let mut lines = Lines::new(5);
+        let mut list = vec![(0u64, u64::MAX); 5];
+        let mut latest = 0;
+        for k in 0..20_000u64 {
+            assert_eq!(lines.front(), list[0], "step {k}");
+            let mut next = (latest + r.random_range(0..40u64), u64::MAX);
+            if k % 7 == 0 {
+                // Earlier than some lines, or equal to the front's time with a leave time.
+                next = (list[0].0 + r.random_range(0..3u64), 10_000 + k % 3);
+            }
+            latest = latest.max(next.0);
+            match k % 53 {
+                0 => {
+                    lines.insert(next);
+                    list.push(next);
+                }
+                1 if list[0].1 != u64::MAX => {
+                    lines.remove_front();
+                    list.remove(0);
+                }
+                _ => {
+                    lines.requeue_front(next);
+                    list[0] = next;
+                }
+            }
+            list.sort();
+            let ring: Vec<_> = (0..lines.ring.len())
+                .map(|i| lines.ring[(lines.head + i) % lines.ring.len()])
+                .collect();
+            assert_eq!(ring, list, "the same lines, in order from the head");
+        }
+    }
 
     #[test]
     fn calendar_finds_the_next_shift() {
