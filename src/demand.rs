@@ -83,7 +83,8 @@ impl Window {
     /// reaches `u` (the last if rounding leaves none).
     #[inline]
     fn piece(&self, u: f64) -> usize {
-        let b = ((u * BUCKETS as f64) as usize).min(BUCKETS - 1);
+        // (Through u32: converting a float to a 64-bit unsigned takes more instructions.)
+        let b = ((u * BUCKETS as f64) as u32 as usize).min(BUCKETS - 1);
         let mut i = self.first_piece[b] as usize;
         while i < self.pieces.len() && self.pieces[i].2 < u {
             i += 1;
@@ -257,7 +258,9 @@ impl DemandModel {
             // Time within the window, by the profile.
             let u: f64 = rng.random();
             let (off, len, _) = win.pieces[win.piece(u)];
-            let placed = start + (off.0 + (rng.random::<f64>() * len.0 as f64) as u64) as i64;
+            // A piece is at most an hour: its ms fit 32 bits (cheaper float conversions).
+            let within = (rng.random::<f64>() * len.0 as i64 as f64) as u32 as u64;
+            let placed = start + (off.0 + within) as i64;
             if placed < 0 {
                 // Before the simulation began: not an order of this run.
                 continue;

@@ -138,8 +138,8 @@ fn decagrams(kg: f64) -> u64 {
     // Rounded half away from zero, as `f64::round` (a library call on baseline x86-64):
     // the field's range is far below 2⁵², where `x - trunc(x)` is exact.
     let x = (kg * 100.0).clamp(0.0, WEIGHT.max() as f64);
-    let t = x as u64;
-    t + u64::from(x - t as f64 >= 0.5)
+    let t = x as u32;
+    t as u64 + u64::from(x - t as f64 >= 0.5)
 }
 
 #[inline]

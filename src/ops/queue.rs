@@ -311,6 +311,15 @@ impl<T: Copy> Queue<T> {
         self.chunks.iter_mut().flat_map(|(c, h)| c[*h..].iter_mut())
     }
 
+    /// Calls `f` on every item, front to back, a chunk at a time (a tighter loop than
+    /// [`Queue::iter_mut`]'s).
+    #[inline]
+    pub fn for_each_mut(&mut self, mut f: impl FnMut(&mut T)) {
+        for (c, h) in self.chunks.iter_mut() {
+            c[*h..].iter_mut().for_each(&mut f);
+        }
+    }
+
     /// Empties the queue, chunk by chunk: each chunk with the index of its first item.
     pub fn into_chunks(self) -> impl Iterator<Item = (Vec<T>, usize)> {
         self.chunks.into_iter()

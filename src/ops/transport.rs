@@ -215,7 +215,7 @@ impl CentreState {
         out.books.spend(now, window, activity, cost);
         let mut counts = [0u64; 3];
         let mut tagged = Vec::new();
-        for p in load.iter_mut() {
+        load.for_each_mut(|p| {
             counts[p.class() as usize] += 1;
             if lane.direct {
                 p.set_on_direct();
@@ -223,7 +223,7 @@ impl CentreState {
             if p.tag() != NO_TAG {
                 tagged.push(p.tag());
             }
-        }
+        });
         let share = attribute(&mut out.books.attributed, activity, cost, &counts);
         // What the trip burns, and the carbon price on it: booked like its cost.
         let f = &cfg.emissions;
