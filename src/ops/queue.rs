@@ -306,13 +306,8 @@ impl<T: Copy> Queue<T> {
         self.chunks.iter().flat_map(|(c, h)| c[*h..].iter())
     }
 
-    /// Every item, front to back, mutably.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
-        self.chunks.iter_mut().flat_map(|(c, h)| c[*h..].iter_mut())
-    }
-
-    /// Calls `f` on every item, front to back, a chunk at a time (a tighter loop than
-    /// [`Queue::iter_mut`]'s).
+    /// Calls `f` on every item, front to back, a chunk at a time (a tighter loop than a
+    /// flattened iterator's).
     #[inline]
     pub fn for_each_mut(&mut self, mut f: impl FnMut(&mut T)) {
         for (c, h) in self.chunks.iter_mut() {
