@@ -223,7 +223,7 @@ impl Prices {
 
     /// `parcels` signed for: head office pays the destination outlets their delivery fees.
     pub fn delivered(&self, l: &mut Ledger, parcels: u64) {
-        if !self.direct && parcels > 0 {
+        if !self.direct {
             l.book(
                 Transfer::DeliveryFee,
                 Party::HeadOffice,

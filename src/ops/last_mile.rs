@@ -251,7 +251,7 @@ fn deliver(
         }
     }
     drop(parcels);
-    for class in CLASSES.into_iter().filter(|&c| signed[c as usize] > 0) {
+    for class in CLASSES {
         let pay = cfg.courier_pay.times(signed[class as usize] as i64);
         w.books.charge(now, window, class, Activity::LastMile, pay);
     }
@@ -264,8 +264,6 @@ fn deliver(
         o.spent_window += pay;
         o.delivered += all;
         w.courier_pay += pay;
-    }
-    if in_window {
         o.attempts += n as u64;
         o.failed += failed.len() as u64;
     }

@@ -16,7 +16,6 @@
 //! centre order, so a run is byte-identical whatever the number of threads.
 
 pub mod books;
-pub mod fifo;
 pub mod first_mile;
 #[cfg(test)]
 mod fixture;

@@ -3,12 +3,12 @@
 //! frees up first (the Kiefer–Wolfowitz recursion), so waits are those of a FIFO c-server
 //! queue without an event per parcel.
 
-use super::fifo::Fifo;
 use crate::engine::SimTime;
 use crate::random::Rng;
 use crate::scenario::Service;
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal};
+use std::collections::VecDeque;
 
 /// Working intervals (shift instances) over the whole run, sorted and disjoint.
 #[derive(Debug, Clone)]
@@ -199,9 +199,10 @@ pub struct Sorter {
     /// Start times of parcels that have arrived but not started (whole seconds, rounded
     /// up; non-decreasing but for a surge crew's first parcels), as runs of parcels that
     /// start in the same second: (second, parcels). A busy centre starts dozens of parcels
-    /// a second, so a run stands for many of them. A ring, so that a steady flow through
-    /// it allocates nothing; it doubles when full and halves while under a quarter full.
-    waiting: Fifo<(u32, u32)>,
+    /// a second, so a run stands for many of them. A ring buffer, so that a steady flow
+    /// through it allocates nothing; it grows and shrinks by an eighth at a time, so that
+    /// its room stays close to what it holds.
+    waiting: VecDeque<(u32, u32)>,
     /// Parcels in `waiting`.
     waiting_len: usize,
     /// Statistics of parcels arriving in [from, until).
@@ -222,10 +223,10 @@ impl Sorter {
     /// A sorter of `lines` permanent lines (at least one), measuring arrivals in `window`.
     pub fn new(lines: u32, service: ServiceTime, window: (SimTime, SimTime)) -> Sorter {
         Sorter {
-            free: Lines::new(lines.max(1) as usize),
+            free: Lines::new(lines as usize),
             permanent: lines.max(1),
             service,
-            waiting: Fifo::default(),
+            waiting: VecDeque::new(),
             waiting_len: 0,
             window,
             handled: 0,
@@ -284,8 +285,8 @@ impl Sorter {
             self.waiting.pop_front();
         }
         let (len, room) = (self.waiting.len(), self.waiting.capacity());
-        if room > 4096 && len < room / 4 {
-            self.waiting.shrink();
+        if room > 4096 && len < room / 2 {
+            self.waiting.shrink_to(len + len / 8);
         }
     }
 
@@ -300,6 +301,9 @@ impl Sorter {
         {
             last.1 += 1;
             return;
+        }
+        if w.len() == w.capacity() {
+            w.reserve_exact((w.len() / 8).max(1024));
         }
         w.push_back((s, 1));
     }
